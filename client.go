@@ -1,0 +1,104 @@
+package fatora
+
+import (
+	"context"
+	"time"
+)
+
+// Client is one of a merchant's customers.
+type Client struct {
+	ID int64
+	ClientFields
+	CreatedAt time.Time
+	UpdatedAt time.Time
+}
+
+// ClientFields are the fields a merchant sets on a client. An optional field
+// that is empty is absent: the two are the same.
+type ClientFields struct {
+	Name    string
+	Phone   string
+	Email   string
+	Address string
+	Notes   string
+}
+
+// ClientUpdate names the fields to change; a nil field is left as it is and a
+// field set to "" is cleared (Name cannot be cleared).
+type ClientUpdate struct {
+	Name    *string
+	Phone   *string
+	Email   *string
+	Address *string
+	Notes   *string
+}
+
+// Apply returns f with the fields present in u replaced.
+func (u ClientUpdate) Apply(f ClientFields) ClientFields {
+	set := func(dst *string, src *string) {
+		if src != nil {
+			*dst = *src
+		}
+	}
+	set(&f.Name, u.Name)
+	set(&f.Phone, u.Phone)
+	set(&f.Email, u.Email)
+	set(&f.Address, u.Address)
+	set(&f.Notes, u.Notes)
+	return f
+}
+
+// Paging limits.
+const (
+	DefaultPageSize = 20
+	MaxPageSize     = 100
+	MaxPage         = 1_000_000
+	MaxKeywordRunes = 200
+)
+
+// ClientFilter selects a page of clients. Empty Keyword and Email match every
+// client; Page counts from 1.
+type ClientFilter struct {
+	// Keyword matches a case-insensitive substring of name, email or phone.
+	Keyword string
+	// Email matches the whole address, case-insensitively.
+	Email    string
+	Page     int
+	PageSize int
+}
+
+// ClientPage is one page of a client list, in ascending id order.
+type ClientPage struct {
+	Clients    []Client
+	Page       int
+	PageSize   int
+	TotalCount int
+	TotalPages int
+}
+
+// NewClientPage fills the page arithmetic for clients found with f out of
+// total matches.
+func NewClientPage(f ClientFilter, clients []Client, total int) ClientPage {
+	pages := (total + f.PageSize - 1) / f.PageSize
+	return ClientPage{Clients: clients, Page: f.Page, PageSize: f.PageSize, TotalCount: total, TotalPages: pages}
+}
+
+// ClientService stores clients. Every method acts for the Scope carried by
+// ctx (see WithScope) and sees only that merchant's clients in that mode;
+// without a scope it returns CodeUnauthorized. A client of another merchant
+// or mode does not exist for it: CodeNotFound.
+type ClientService interface {
+	// CreateClient validates and stores a new client. Errors: invalid_field,
+	// duplicate_client (with ExistingClientID), unavailable.
+	CreateClient(ctx context.Context, f ClientFields) (Client, error)
+	// FindClientByID returns one client. Errors: not_found, unavailable.
+	FindClientByID(ctx context.Context, id int64) (Client, error)
+	// FindClients returns one page of clients matching f, after NormalizeFilter.
+	// Errors: invalid_query, unavailable.
+	FindClients(ctx context.Context, f ClientFilter) (ClientPage, error)
+	// UpdateClient changes the fields present in u and returns the result.
+	// Errors: not_found, invalid_field, duplicate_client, unavailable.
+	UpdateClient(ctx context.Context, id int64, u ClientUpdate) (Client, error)
+	// DeleteClient removes a client for good. Errors: not_found, unavailable.
+	DeleteClient(ctx context.Context, id int64) error
+}

@@ -1,0 +1,112 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"time"
+
+	"github.com/fatora-oss/fatora"
+	"github.com/fatora-oss/fatora/httpapi"
+	"github.com/fatora-oss/fatora/token"
+)
+
+// Token claims that name this service.
+const (
+	tokenIssuer   = "fatora"
+	tokenAudience = "fatora-clients-api"
+)
+
+// shutdownGrace bounds how long in-flight requests may take to finish
+// after SIGTERM.
+const shutdownGrace = 30 * time.Second
+
+// serverConfig is what `fatora serve` is configured with.
+type serverConfig struct {
+	addr     string
+	db       string
+	tokenTTL time.Duration
+}
+
+func serveCommand(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	fs, db := newFlags("serve", stderr)
+	addr := fs.String("addr", envOr("FATORA_ADDR", ":8080"), "listen address (env FATORA_ADDR)")
+	ttl := fs.Duration("token-ttl", 24*time.Hour, "lifetime of bearer tokens from Authorize")
+	if err := parseFlags(fs, args); err != nil {
+		return err
+	}
+	if *ttl < time.Minute {
+		return fmt.Errorf("--token-ttl %v: must be at least 1m", *ttl)
+	}
+	log := slog.New(slog.NewJSONHandler(stderr, nil))
+	p, err := startServer(ctx, serverConfig{addr: *addr, db: *db, tokenTTL: *ttl}, log)
+	if err != nil {
+		return err
+	}
+	<-ctx.Done()
+	log.Info("shutting down", "grace", shutdownGrace.String())
+	shutdownCtx, cancel := context.WithTimeout(context.Background(), shutdownGrace)
+	defer cancel()
+	return p.shutdown(shutdownCtx)
+}
+
+// server is a running API server: its database, listener and HTTP server.
+type server struct {
+	store *store
+	api   *httpapi.Server
+	http  *http.Server
+	ln    net.Listener
+	log   *slog.Logger
+	done  chan error
+}
+
+// startServer opens the database (migrating it), loads the signing secret,
+// listens on cfg.addr and serves in the background.
+func startServer(ctx context.Context, cfg serverConfig, log *slog.Logger) (*server, error) {
+	st, err := openStore(ctx, cfg.db)
+	if err != nil {
+		return nil, err
+	}
+	secret, err := st.merchants.SigningSecret(ctx, func() (fatora.SigningSecret, error) {
+		return fatora.SigningSecret{ID: token.NewID(), Secret: token.NewSecret()}, nil
+	})
+	if err != nil {
+		st.close()
+		return nil, fmt.Errorf("signing secret: %w", err)
+	}
+	ln, err := net.Listen("tcp", cfg.addr)
+	if err != nil {
+		st.close()
+		return nil, err
+	}
+	api := &httpapi.Server{
+		Clients: st.clients, Merchants: st.merchants, Ping: st.ping, Logger: log,
+		Signer: &token.Signer{SecretID: secret.ID, Secret: secret.Secret, Issuer: tokenIssuer,
+			Audience: tokenAudience, TTL: cfg.tokenTTL, Now: time.Now},
+	}
+	s := &server{store: st, api: api, ln: ln, log: log, done: make(chan error, 1)}
+	s.http = httpapi.NewHTTPServer(cfg.addr, api.Handler(), log)
+	go func() { s.done <- s.http.Serve(ln) }()
+	log.Info("listening", "addr", ln.Addr().String(), "db", redactDSN(cfg.db))
+	return s, nil
+}
+
+// addr is the address the server listens on.
+func (s *server) addr() string { return s.ln.Addr().String() }
+
+// shutdown stops accepting connections, lets in-flight requests finish
+// (until ctx ends), then closes the database.
+func (s *server) shutdown(ctx context.Context) error {
+	s.api.Drain()
+	err := s.http.Shutdown(ctx)
+	if serveErr := <-s.done; !errors.Is(serveErr, http.ErrServerClosed) {
+		err = errors.Join(err, serveErr)
+	}
+	err = errors.Join(err, s.store.close())
+	s.log.Info("stopped", "error", fmt.Sprint(err))
+	return err
+}

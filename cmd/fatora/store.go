@@ -1,0 +1,39 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"strings"
+
+	"github.com/fatora-oss/fatora"
+	"github.com/fatora-oss/fatora/sqlite"
+)
+
+// store is an open database with its services.
+type store struct {
+	clients   fatora.ClientService
+	merchants fatora.MerchantService
+	ping      func(context.Context) error
+	close     func() error
+}
+
+// openStore opens the database named by dsn: "sqlite:PATH" or a
+// postgres:// URL.
+func openStore(ctx context.Context, dsn string) (*store, error) {
+	if path, ok := strings.CutPrefix(dsn, "sqlite:"); ok && path != "" {
+		db, err := sqlite.Open(ctx, path)
+		if err != nil {
+			return nil, err
+		}
+		return &store{clients: sqlite.NewClientService(db), merchants: sqlite.NewMerchantService(db), ping: db.Ping, close: db.Close}, nil
+	}
+	return nil, fmt.Errorf("--db %q: want sqlite:PATH or postgres://...", redactDSN(dsn))
+}
+
+// redactDSN hides a password a database URL may carry.
+func redactDSN(dsn string) string {
+	if i := strings.Index(dsn, "@"); i > 0 && strings.Contains(dsn[:i], "://") {
+		return dsn[:strings.Index(dsn, "://")+3] + "…" + dsn[i:]
+	}
+	return dsn
+}

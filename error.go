@@ -1,0 +1,102 @@
+package fatora
+
+import (
+	"errors"
+	"fmt"
+)
+
+// Error codes. Each is stable: clients may switch on it. The HTTP layer maps
+// each to one status code.
+const (
+	CodeMalformedJSON        = "malformed_json"
+	CodeInvalidField         = "invalid_field"
+	CodeUnknownField         = "unknown_field"
+	CodeDuplicateField       = "duplicate_field"
+	CodeInvalidQuery         = "invalid_query"
+	CodeUnauthorized         = "unauthorized"
+	CodeInvalidToken         = "invalid_token"
+	CodeInvalidAPIKey        = "invalid_api_key"
+	CodeKeyRevoked           = "key_revoked"
+	CodeMerchantDisabled     = "merchant_disabled"
+	CodeNotFound             = "not_found"
+	CodeMethodNotAllowed     = "method_not_allowed"
+	CodeNotAcceptable        = "not_acceptable"
+	CodeDuplicateClient      = "duplicate_client"
+	CodeConflict             = "conflict"
+	CodePayloadTooLarge      = "payload_too_large"
+	CodeUnsupportedMediaType = "unsupported_media_type"
+	CodeUnavailable          = "unavailable"
+	CodeInternal             = "internal"
+)
+
+// FieldError names one field of a request and what is wrong with it.
+type FieldError struct {
+	Field   string `json:"field"`
+	Message string `json:"message"`
+}
+
+// Error is the one error type of the application. Code is machine-readable
+// and stable, Message is meant for the integrator. Errors of other types are
+// internal: they reach the caller as a generic 500 and only the log sees them.
+type Error struct {
+	Code    string
+	Message string
+	// Fields lists per-field problems of an invalid_field error.
+	Fields []FieldError
+	// ExistingClientID names the client a duplicate_client error collides with.
+	ExistingClientID int64
+	// Cause is the underlying failure, for the log only; callers never see it.
+	Cause error
+}
+
+// Unwrap returns the underlying failure.
+func (e *Error) Unwrap() error { return e.Cause }
+
+// Error implements the error interface.
+// The cause, when there is one, is included: Error is for logs, Message for
+// callers.
+func (e *Error) Error() string {
+	if e.Cause != nil {
+		return e.Code + ": " + e.Message + ": " + e.Cause.Error()
+	}
+	return e.Code + ": " + e.Message
+}
+
+// Errorf returns an *Error with the given code and a formatted message.
+func Errorf(code, format string, args ...any) *Error {
+	return &Error{Code: code, Message: fmt.Sprintf(format, args...)}
+}
+
+// ErrorCode returns the code of err if it is (or wraps) an *Error, and
+// CodeInternal otherwise.
+func ErrorCode(err error) string {
+	var e *Error
+	if errors.As(err, &e) {
+		return e.Code
+	}
+	return CodeInternal
+}
+
+// ErrorMessage returns the message of err if it is (or wraps) an *Error, and
+// a generic message otherwise, so internal details never reach a caller.
+func ErrorMessage(err error) string {
+	var e *Error
+	if errors.As(err, &e) {
+		return e.Message
+	}
+	return "An internal error occurred."
+}
+
+// ClientNotFound is the error for a client id the caller's scope does not
+// hold: the same for an id that never existed, one that was deleted and one
+// of another merchant or mode.
+func ClientNotFound() *Error {
+	return Errorf(CodeNotFound, "No client with this id exists.")
+}
+
+// DuplicateClient is the error for a client whose data equals that of the
+// existing client id (see ClientFields.Keys).
+func DuplicateClient(id int64) *Error {
+	return &Error{Code: CodeDuplicateClient, ExistingClientID: id,
+		Message: "A client with the same name, e-mail, phone and address already exists."}
+}

@@ -1,0 +1,47 @@
+package fatora
+
+import (
+	"unicode/utf8"
+)
+
+// Normalize checks f and returns it in the form the stores match with:
+// defaults filled in, Keyword folded (see FoldText) and Email folded (see
+// FoldEmail). It returns an invalid_query error for a value out of range.
+func (f ClientFilter) Normalize() (ClientFilter, error) {
+	if f.Page == 0 {
+		f.Page = 1
+	}
+	if f.PageSize == 0 {
+		f.PageSize = DefaultPageSize
+	}
+	if f.Page < 1 || f.Page > MaxPage {
+		return f, Errorf(CodeInvalidQuery, "page must be a whole number from 1 to %d.", MaxPage)
+	}
+	if f.PageSize < 1 || f.PageSize > MaxPageSize {
+		return f, Errorf(CodeInvalidQuery, "page_size must be a whole number from 1 to %d.", MaxPageSize)
+	}
+	for _, p := range []struct{ name, value string }{{"keyword", f.Keyword}, {"email", f.Email}} {
+		if err := checkQueryText(p.name, p.value); err != nil {
+			return f, err
+		}
+	}
+	f.Keyword = FoldText(f.Keyword)
+	f.Email = FoldEmail(f.Email)
+	return f, nil
+}
+
+// Offset is the number of matches before the page.
+func (f ClientFilter) Offset() int { return (f.Page - 1) * f.PageSize }
+
+func checkQueryText(name, v string) error {
+	if !utf8.ValidString(v) {
+		return Errorf(CodeInvalidQuery, "%s is not valid UTF-8.", name)
+	}
+	if bad, ok := forbiddenControl(v, false); ok {
+		return Errorf(CodeInvalidQuery, "%s must not contain the control character U+%04X.", name, bad)
+	}
+	if utf8.RuneCountInString(v) > MaxKeywordRunes {
+		return Errorf(CodeInvalidQuery, "%s must be at most %d characters long.", name, MaxKeywordRunes)
+	}
+	return nil
+}

@@ -1,0 +1,144 @@
+package httpapi
+
+import (
+	"context"
+	"encoding/hex"
+	"net/http"
+	"strings"
+	"time"
+
+	"github.com/fatora-oss/fatora"
+	"github.com/fatora-oss/fatora/token"
+)
+
+// authorizeResponse is Fatora's Authorize answer plus the token's expiry.
+type authorizeResponse struct {
+	Success     bool   `json:"success"`
+	BearerToken string `json:"bearer_token"`
+	ExpiresAt   string `json:"expires_at"`
+}
+
+// authorize handles GET and POST /v1/Authorization/Authorize: it exchanges
+// the api_key header for a bearer token. The key is read from the header
+// only, never from the query string or the body.
+func (s *Server) authorize(w http.ResponseWriter, r *http.Request) error {
+	key, err := apiKeyHeader(r)
+	if err != nil {
+		return err
+	}
+	cred, err := s.credentialByKey(r, key, false)
+	if err != nil {
+		return err
+	}
+	info := infoOf(r)
+	info.merchant, info.mode = cred.Merchant.Number, string(cred.Key.Mode)
+	raw, exp, err := s.Signer.Issue(token.Claims{
+		UniqueName: cred.Merchant.Number + "-:" + cred.Merchant.Email,
+		KeyID:      cred.Key.ID, Merchant: cred.Merchant.Number, Mode: string(cred.Key.Mode),
+	})
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, authorizeResponse{Success: true, BearerToken: raw, ExpiresAt: exp.UTC().Format(time.RFC3339)})
+	return nil
+}
+
+// apiKeyHeader returns the one api_key header of r.
+func apiKeyHeader(r *http.Request) (string, error) {
+	vals := r.Header.Values("Api_key")
+	switch {
+	case len(vals) == 0 || vals[0] == "":
+		return "", fatora.Errorf(fatora.CodeUnauthorized, "Send your API key in the api_key header.")
+	case len(vals) > 1:
+		return "", fatora.Errorf(fatora.CodeInvalidAPIKey, "Send exactly one api_key header.")
+	case len(vals[0]) > token.MaxAPIKeyLen:
+		return "", errInvalidAPIKey
+	}
+	return vals[0], nil
+}
+
+var errInvalidAPIKey = fatora.Errorf(fatora.CodeInvalidAPIKey, "The API key is not valid.")
+
+// credentialByKey finds the active credential of an API key value. cached
+// allows an answer up to CredentialTTL old.
+func (s *Server) credentialByKey(r *http.Request, key string, cached bool) (fatora.Credential, error) {
+	hash := token.HashAPIKey(key)
+	load := func(ctx context.Context) (fatora.Credential, error) {
+		return s.Merchants.FindCredentialByHash(ctx, hash)
+	}
+	var cred fatora.Credential
+	var err error
+	if cached {
+		cred, err = s.creds.get(r.Context(), "hash:"+hex.EncodeToString(hash), load)
+	} else {
+		cred, err = load(r.Context())
+	}
+	if fatora.ErrorCode(err) == fatora.CodeNotFound {
+		return cred, errInvalidAPIKey
+	}
+	if err != nil {
+		return cred, err
+	}
+	return cred, cred.Check()
+}
+
+// authenticate lets a request through only with a valid bearer token, or
+// (as Fatora's older pages did) a valid api_key header, and puts the
+// merchant's scope in its context.
+func (s *Server) authenticate(next handlerFunc) handlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) error {
+		cred, err := s.credential(r)
+		if err != nil {
+			return err
+		}
+		info := infoOf(r)
+		info.merchant, info.mode = cred.Merchant.Number, string(cred.Key.Mode)
+		return next(w, r.WithContext(fatora.WithScope(r.Context(), cred.Scope())))
+	}
+}
+
+func (s *Server) credential(r *http.Request) (fatora.Credential, error) {
+	auth := r.Header.Values("Authorization")
+	switch {
+	case len(auth) > 1:
+		return fatora.Credential{}, fatora.Errorf(fatora.CodeInvalidToken, "Send exactly one Authorization header.")
+	case len(auth) == 1:
+		return s.credentialByToken(r, auth[0])
+	}
+	if _, ok := r.Header["Api_key"]; ok {
+		key, err := apiKeyHeader(r)
+		if err != nil {
+			return fatora.Credential{}, err
+		}
+		return s.credentialByKey(r, key, true)
+	}
+	return fatora.Credential{}, fatora.Errorf(fatora.CodeUnauthorized,
+		"Send a bearer token from /v1/Authorization/Authorize in the Authorization header.")
+}
+
+var errInvalidToken = fatora.Errorf(fatora.CodeInvalidToken, "The bearer token is not valid or has expired.")
+
+// credentialByToken checks an Authorization header value, "Bearer <jwt>"
+// (the scheme in any letter case), and the key the token was issued from.
+func (s *Server) credentialByToken(r *http.Request, header string) (fatora.Credential, error) {
+	scheme, raw, ok := strings.Cut(header, " ")
+	if !ok || !strings.EqualFold(scheme, "Bearer") || raw == "" || strings.ContainsAny(raw, " \t") {
+		return fatora.Credential{}, fatora.Errorf(fatora.CodeInvalidToken, "The Authorization header must be \"Bearer <token>\".")
+	}
+	claims, err := s.Signer.Verify(raw)
+	if err != nil {
+		return fatora.Credential{}, errInvalidToken
+	}
+	cred, err := s.creds.get(r.Context(), "id:"+claims.KeyID, func(ctx context.Context) (fatora.Credential, error) {
+		return s.Merchants.FindCredentialByKeyID(ctx, claims.KeyID)
+	})
+	switch {
+	case fatora.ErrorCode(err) == fatora.CodeNotFound:
+		return cred, errInvalidToken
+	case err != nil:
+		return cred, err
+	case cred.Merchant.Number != claims.Merchant || string(cred.Key.Mode) != claims.Mode:
+		return cred, errInvalidToken
+	}
+	return cred, cred.Check()
+}

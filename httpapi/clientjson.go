@@ -1,0 +1,117 @@
+package httpapi
+
+import (
+	"errors"
+
+	"github.com/fatora-oss/fatora"
+	"github.com/fatora-oss/fatora/strictjson"
+)
+
+// clientJSON is a client on the wire: the seed's members in its order (note
+// singular, as its response has it), then notes (as the Get Client page has
+// it) and the timestamps.
+type clientJSON struct {
+	ID        int64  `json:"id"`
+	Name      string `json:"name"`
+	Phone     string `json:"phone"`
+	Email     string `json:"email"`
+	Address   string `json:"address"`
+	Note      string `json:"note"`
+	Notes     string `json:"notes"`
+	CreatedAt string `json:"created_at"`
+	UpdatedAt string `json:"updated_at"`
+}
+
+// timeFormat is RFC 3339 in UTC with milliseconds.
+const timeFormat = "2006-01-02T15:04:05.000Z07:00"
+
+func toClientJSON(c fatora.Client) clientJSON {
+	return clientJSON{
+		ID: c.ID, Name: c.Name, Phone: c.Phone, Email: c.Email, Address: c.Address, Note: c.Notes, Notes: c.Notes,
+		CreatedAt: c.CreatedAt.UTC().Format(timeFormat), UpdatedAt: c.UpdatedAt.UTC().Format(timeFormat),
+	}
+}
+
+type clientResponse struct {
+	Status string     `json:"status"`
+	Client clientJSON `json:"client"`
+}
+
+type clientListResponse struct {
+	Status     string       `json:"status"`
+	Clients    []clientJSON `json:"clients"`
+	Page       int          `json:"page"`
+	PageSize   int          `json:"page_size"`
+	TotalCount int          `json:"total_count"`
+	TotalPages int          `json:"total_pages"`
+}
+
+func toClientList(p fatora.ClientPage) clientListResponse {
+	out := clientListResponse{Status: "SUCCESS", Clients: make([]clientJSON, len(p.Clients)),
+		Page: p.Page, PageSize: p.PageSize, TotalCount: p.TotalCount, TotalPages: p.TotalPages}
+	for i, c := range p.Clients {
+		out.Clients[i] = toClientJSON(c)
+	}
+	return out
+}
+
+// clientMembers are the members a client body may have, matched in any
+// letter case; "note" is accepted for "notes" (the seed's C# class sends it).
+var clientMembers = strictjson.Fields{
+	"name": "name", "phone": "phone", "email": "email", "address": "address", "notes": "notes", "note": "notes",
+}
+
+// decodeClient decodes a create or update body into the fields it sets. A
+// null optional member means "no value"; name may not be null.
+func decodeClient(body []byte) (fatora.ClientUpdate, error) {
+	members, err := strictjson.DecodeObject(body, clientMembers)
+	if err != nil {
+		return fatora.ClientUpdate{}, bodyError(err)
+	}
+	var u fatora.ClientUpdate
+	for field, v := range members {
+		if field == "name" && v.Null {
+			return u, invalidField("name", "must be a string; it cannot be null")
+		}
+		s := v.String
+		*memberTarget(&u, field) = &s
+	}
+	return u, nil
+}
+
+func memberTarget(u *fatora.ClientUpdate, field string) **string {
+	switch field {
+	case "name":
+		return &u.Name
+	case "phone":
+		return &u.Phone
+	case "email":
+		return &u.Email
+	case "address":
+		return &u.Address
+	}
+	return &u.Notes
+}
+
+func invalidField(field, msg string) *fatora.Error {
+	return &fatora.Error{Code: fatora.CodeInvalidField, Message: "Invalid client: " + field + " " + msg + ".",
+		Fields: []fatora.FieldError{{Field: field, Message: msg}}}
+}
+
+// bodyError maps a strictjson error to the API's codes.
+func bodyError(err error) error {
+	var e *strictjson.Error
+	if !errors.As(err, &e) {
+		return err
+	}
+	code := map[strictjson.Kind]string{
+		strictjson.Malformed: fatora.CodeMalformedJSON, strictjson.UnknownField: fatora.CodeUnknownField,
+		strictjson.DuplicateField: fatora.CodeDuplicateField, strictjson.WrongType: fatora.CodeInvalidField,
+		strictjson.InvalidText: fatora.CodeInvalidField,
+	}[e.Kind]
+	out := &fatora.Error{Code: code, Message: e.Message}
+	if e.Field != "" {
+		out.Fields = []fatora.FieldError{{Field: e.Field, Message: e.Message}}
+	}
+	return out
+}

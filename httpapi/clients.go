@@ -1,0 +1,173 @@
+package httpapi
+
+import (
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+
+	"github.com/fatora-oss/fatora"
+)
+
+// registerClients adds the clients endpoints.
+func (s *Server) registerClients(rt *router) {
+	mws := []middleware{acceptsJSON, s.authenticate}
+	rt.handle("/v1/clients", map[string]handlerFunc{
+		http.MethodGet:  s.listClients,
+		http.MethodPost: s.createClient,
+	}, mws...)
+	rt.handle("/v1/clients/{id}", map[string]handlerFunc{
+		http.MethodGet:    s.getClient,
+		http.MethodPut:    s.updateClient,
+		http.MethodPatch:  s.updateClient,
+		http.MethodDelete: s.deleteClient,
+	}, mws...)
+}
+
+// createClient handles POST /v1/clients.
+func (s *Server) createClient(w http.ResponseWriter, r *http.Request) error {
+	body, err := readJSONBody(w, r)
+	if err != nil {
+		return err
+	}
+	u, err := decodeClient(body)
+	if err != nil {
+		return err
+	}
+	c, err := s.Clients.CreateClient(r.Context(), u.Apply(fatora.ClientFields{}))
+	if err != nil {
+		return err
+	}
+	w.Header().Set("Location", "/v1/clients/"+strconv.FormatInt(c.ID, 10))
+	writeJSON(w, http.StatusCreated, clientResponse{Status: "SUCCESS", Client: toClientJSON(c)})
+	return nil
+}
+
+// getClient handles GET /v1/clients/{id}.
+func (s *Server) getClient(w http.ResponseWriter, r *http.Request) error {
+	id, err := clientID(r)
+	if err != nil {
+		return err
+	}
+	c, err := s.Clients.FindClientByID(r.Context(), id)
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, clientResponse{Status: "SUCCESS", Client: toClientJSON(c)})
+	return nil
+}
+
+// listClients handles GET /v1/clients?keyword=&email=&page=&page_size=.
+func (s *Server) listClients(w http.ResponseWriter, r *http.Request) error {
+	f, err := parseClientFilter(r.URL.RawQuery)
+	if err != nil {
+		return err
+	}
+	page, err := s.Clients.FindClients(r.Context(), f)
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, toClientList(page))
+	return nil
+}
+
+// updateClient handles PUT and PATCH /v1/clients/{id}: only the members
+// present change; "" or null clears an optional field.
+func (s *Server) updateClient(w http.ResponseWriter, r *http.Request) error {
+	id, err := clientID(r)
+	if err != nil {
+		return err
+	}
+	body, err := readJSONBody(w, r)
+	if err != nil {
+		return err
+	}
+	u, err := decodeClient(body)
+	if err != nil {
+		return err
+	}
+	c, err := s.Clients.UpdateClient(r.Context(), id, u)
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, clientResponse{Status: "SUCCESS", Client: toClientJSON(c)})
+	return nil
+}
+
+// deleteClient handles DELETE /v1/clients/{id}.
+func (s *Server) deleteClient(w http.ResponseWriter, r *http.Request) error {
+	id, err := clientID(r)
+	if err != nil {
+		return err
+	}
+	if err := s.Clients.DeleteClient(r.Context(), id); err != nil {
+		return err
+	}
+	w.WriteHeader(http.StatusNoContent)
+	return nil
+}
+
+// clientID reads the {id} of the path. An id that is not a positive whole
+// number names no client: 404, the same answer as for an unknown id.
+func clientID(r *http.Request) (int64, error) {
+	raw := r.PathValue("id")
+	if raw == "" || len(raw) > 19 || strings.Trim(raw, "0123456789") != "" {
+		return 0, fatora.ClientNotFound()
+	}
+	id, err := strconv.ParseInt(raw, 10, 64)
+	if err != nil || id <= 0 {
+		return 0, fatora.ClientNotFound()
+	}
+	return id, nil
+}
+
+// parseClientFilter reads the list query. Parameter names match in any
+// letter case; an unknown or repeated parameter is refused, not ignored.
+func parseClientFilter(rawQuery string) (fatora.ClientFilter, error) {
+	q, err := url.ParseQuery(rawQuery)
+	if err != nil {
+		return fatora.ClientFilter{}, fatora.Errorf(fatora.CodeInvalidQuery, "The query string is malformed.")
+	}
+	var f fatora.ClientFilter
+	seen := map[string]bool{}
+	for name, vals := range q {
+		key := strings.ToLower(name)
+		if seen[key] || len(vals) > 1 {
+			return f, fatora.Errorf(fatora.CodeInvalidQuery, "The parameter %q is given more than once.", name)
+		}
+		seen[key] = true
+		if err := setFilterParam(&f, key, name, vals[0]); err != nil {
+			return f, err
+		}
+	}
+	return f, nil
+}
+
+func setFilterParam(f *fatora.ClientFilter, key, name, v string) error {
+	var err error
+	switch key {
+	case "keyword":
+		f.Keyword = v
+	case "email":
+		f.Email = v
+	case "page":
+		f.Page, err = wholeNumber(name, v)
+	case "page_size":
+		f.PageSize, err = wholeNumber(name, v)
+	default:
+		err = fatora.Errorf(fatora.CodeInvalidQuery, "%q is not a parameter of this list; use keyword, email, page and page_size.", name)
+	}
+	return err
+}
+
+// wholeNumber parses a positive page number; "" means the default (0).
+func wholeNumber(name, v string) (int, error) {
+	if v == "" {
+		return 0, nil
+	}
+	n, err := strconv.Atoi(v)
+	if err != nil || n < 1 || strings.Trim(v, "0123456789") != "" {
+		return 0, fatora.Errorf(fatora.CodeInvalidQuery, "%s must be a whole number of at least 1.", name)
+	}
+	return n, nil
+}

@@ -1,0 +1,135 @@
+package httpapi
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"log/slog"
+	"net/http"
+	"runtime/debug"
+	"strings"
+	"time"
+)
+
+// requestInfo is filled in as a request goes through the layers and logged
+// when it is answered.
+type requestInfo struct {
+	log      *slog.Logger
+	id       string
+	route    string
+	merchant string
+	mode     string
+}
+
+type infoKey struct{}
+
+func infoOf(r *http.Request) *requestInfo {
+	if info, ok := r.Context().Value(infoKey{}).(*requestInfo); ok {
+		return info
+	}
+	return &requestInfo{log: slog.Default()}
+}
+
+func requestIDOf(r *http.Request) string { return infoOf(r).id }
+
+// statusRecorder remembers the status and size of a response.
+type statusRecorder struct {
+	http.ResponseWriter
+	status int
+	bytes  int
+}
+
+func (s *statusRecorder) WriteHeader(code int) {
+	if s.status == 0 {
+		s.status = code
+	}
+	s.ResponseWriter.WriteHeader(code)
+}
+
+func (s *statusRecorder) Write(b []byte) (int, error) {
+	if s.status == 0 {
+		s.status = http.StatusOK
+	}
+	n, err := s.ResponseWriter.Write(b)
+	s.bytes += n
+	return n, err
+}
+
+// withRequestLog gives every request an id (a sane incoming X-Request-Id is
+// kept), echoes it, and logs one line when the request is answered: never a
+// header value, a query string or a body, so keys and tokens stay out.
+func withRequestLog(log *slog.Logger, next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		start := time.Now()
+		info := &requestInfo{log: log, id: requestID(r.Header.Get("X-Request-Id")), route: "unmatched"}
+		w.Header().Set("X-Request-Id", info.id)
+		rec := &statusRecorder{ResponseWriter: w}
+		next.ServeHTTP(rec, r.WithContext(context.WithValue(r.Context(), infoKey{}, info)))
+		log.LogAttrs(r.Context(), slog.LevelInfo, "request",
+			slog.String("request_id", info.id), slog.String("merchant", info.merchant), slog.String("mode", info.mode),
+			slog.String("method", r.Method), slog.String("route", info.route), slog.Int("status", rec.status),
+			slog.Int("bytes", rec.bytes), slog.Float64("latency_ms", float64(time.Since(start).Microseconds())/1000))
+	})
+}
+
+// requestID returns the incoming id when it is 1 to 128 characters of
+// letters, digits and -_.:, and a new random one otherwise.
+func requestID(in string) string {
+	if len(in) > 0 && len(in) <= 128 && strings.Trim(in, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_.:") == "" {
+		return in
+	}
+	b := make([]byte, 16)
+	rand.Read(b)
+	return hex.EncodeToString(b)
+}
+
+// withRecovery turns a panic into a generic 500 and a log line with the
+// stack, and keeps the server running.
+func withRecovery(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		defer func() {
+			v := recover()
+			if v == nil || v == http.ErrAbortHandler {
+				if v != nil {
+					panic(v)
+				}
+				return
+			}
+			infoOf(r).log.ErrorContext(r.Context(), "panic", "request_id", requestIDOf(r), "panic", v, "stack", string(debug.Stack()))
+			if rec, ok := w.(*statusRecorder); !ok || rec.status == 0 {
+				writeError(w, r, errPanic)
+			}
+		}()
+		next.ServeHTTP(w, r)
+	})
+}
+
+// errPanic is an internal error: writeError answers it with a generic 500.
+var errPanic = panicError{}
+
+type panicError struct{}
+
+func (panicError) Error() string { return "handler panicked" }
+
+// withCanonicalPath matches paths as Fatora's ASP.NET routes do: letter case
+// does not matter and one trailing slash is ignored.
+func withCanonicalPath(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		p := strings.ToLower(r.URL.Path)
+		if len(p) > 1 {
+			p = strings.TrimSuffix(p, "/")
+		}
+		r.URL.Path, r.URL.RawPath = p, ""
+		next.ServeHTTP(w, r)
+	})
+}
+
+// withDeadline bounds the time a request may spend, so a slow database
+// answers 503 instead of holding the caller.
+func withDeadline(d time.Duration, next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		ctx, cancel := context.WithTimeout(r.Context(), d)
+		defer cancel()
+		next.ServeHTTP(w, r.WithContext(ctx))
+	})
+}

@@ -1,0 +1,82 @@
+package httpapi
+
+import (
+	"errors"
+	"io"
+	"mime"
+	"net/http"
+	"strconv"
+	"strings"
+
+	"github.com/fatora-oss/fatora"
+)
+
+// MaxBodyBytes is the largest request body accepted.
+const MaxBodyBytes = 64 << 10
+
+// acceptsJSON refuses, with 406, a request whose Accept header excludes
+// JSON. No header, */* and application/* accept it.
+func acceptsJSON(next handlerFunc) handlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) error {
+		accept := r.Header.Values("Accept")
+		if len(accept) > 0 && !acceptable(strings.Join(accept, ",")) {
+			return fatora.Errorf(fatora.CodeNotAcceptable, "This API answers in application/json only; the Accept header excludes it.")
+		}
+		return next(w, r)
+	}
+}
+
+// acceptable reports whether an Accept header value admits application/json
+// with a non-zero quality.
+func acceptable(accept string) bool {
+	for _, part := range strings.Split(accept, ",") {
+		if strings.TrimSpace(part) == "" {
+			continue
+		}
+		mt, params, err := mime.ParseMediaType(part)
+		if err != nil {
+			continue
+		}
+		if q, err := strconv.ParseFloat(params["q"], 64); err == nil && q <= 0 {
+			continue
+		}
+		if mt == "*/*" || mt == "application/*" || mt == "application/json" {
+			return true
+		}
+	}
+	return false
+}
+
+// readJSONBody returns the body of a request that must carry JSON: 415 for
+// another media type (or a charset other than UTF-8), 413 past MaxBodyBytes.
+func readJSONBody(w http.ResponseWriter, r *http.Request) ([]byte, error) {
+	if err := checkContentType(r.Header.Get("Content-Type")); err != nil {
+		return nil, err
+	}
+	if r.ContentLength > MaxBodyBytes {
+		return nil, errTooLarge
+	}
+	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, MaxBodyBytes))
+	var tooLarge *http.MaxBytesError
+	switch {
+	case errors.As(err, &tooLarge):
+		return nil, errTooLarge
+	case err != nil:
+		return nil, fatora.Errorf(fatora.CodeMalformedJSON, "The request body could not be read.")
+	}
+	return body, nil
+}
+
+var errTooLarge = fatora.Errorf(fatora.CodePayloadTooLarge, "The request body is larger than %d bytes.", MaxBodyBytes)
+
+func checkContentType(ct string) error {
+	mt, params, err := mime.ParseMediaType(ct)
+	json := err == nil && (mt == "application/json" || (strings.HasPrefix(mt, "application/") && strings.HasSuffix(mt, "+json")))
+	if cs, ok := params["charset"]; json && ok && !strings.EqualFold(cs, "utf-8") {
+		json = false
+	}
+	if !json {
+		return fatora.Errorf(fatora.CodeUnsupportedMediaType, "Send the body as JSON with Content-Type: application/json.")
+	}
+	return nil
+}

@@ -1,0 +1,109 @@
+// Package httpapi serves the Clients API over HTTP: the routes, the
+// middleware (request ids, logging, panic recovery, path matching, content
+// negotiation, authentication) and the one place errors become responses.
+package httpapi
+
+import (
+	"context"
+	"log/slog"
+	"net/http"
+	"sync/atomic"
+	"time"
+
+	"github.com/fatora-oss/fatora"
+	"github.com/fatora-oss/fatora/token"
+)
+
+// RequestTimeout bounds the work of one request; past it the database call
+// is abandoned and the caller gets 503.
+const RequestTimeout = 10 * time.Second
+
+// Server holds what the handlers need. Set the fields, then call Handler.
+type Server struct {
+	Clients   fatora.ClientService
+	Merchants fatora.MerchantService
+	Signer    *token.Signer
+	Logger    *slog.Logger
+	// Ping reports whether the database answers, for /readyz.
+	Ping func(context.Context) error
+	// Now is the clock of the credential cache.
+	Now fatora.Clock
+
+	creds    *credentialCache
+	draining atomic.Bool
+	router   *router
+}
+
+// Handler returns the HTTP handler of the API.
+func (s *Server) Handler() http.Handler {
+	if s.Now == nil {
+		s.Now = time.Now
+	}
+	if s.Logger == nil {
+		s.Logger = slog.Default()
+	}
+	s.creds = newCredentialCache(s.Now)
+	s.router = newRouter()
+	s.router.handle("/v1/authorization/authorize", map[string]handlerFunc{
+		http.MethodGet: s.authorize, http.MethodPost: s.authorize,
+	}, acceptsJSON)
+	s.registerClients(s.router)
+	s.router.handle("/healthz", map[string]handlerFunc{http.MethodGet: s.healthz})
+	s.router.handle("/readyz", map[string]handlerFunc{http.MethodGet: s.readyz})
+	return withRequestLog(s.Logger, withRecovery(withCanonicalPath(withDeadline(RequestTimeout, s.router.mux))))
+}
+
+// Routes lists every registered path with its methods, for tests that hold
+// the router to the API description.
+func (s *Server) Routes() map[string][]string {
+	out := map[string][]string{}
+	for _, r := range s.router.routes {
+		for m := range r.methods {
+			out[r.pattern] = append(out[r.pattern], m)
+		}
+	}
+	return out
+}
+
+// Drain makes /readyz report not ready, so a load balancer stops sending
+// new requests while the server shuts down.
+func (s *Server) Drain() { s.draining.Store(true) }
+
+type statusResponse struct {
+	Status string `json:"status"`
+}
+
+// healthz handles GET /healthz: the process is alive.
+func (s *Server) healthz(w http.ResponseWriter, r *http.Request) error {
+	writeJSON(w, http.StatusOK, statusResponse{Status: "ok"})
+	return nil
+}
+
+// readyz handles GET /readyz: the server takes requests and its database
+// answers.
+func (s *Server) readyz(w http.ResponseWriter, r *http.Request) error {
+	if s.draining.Load() {
+		return fatora.Errorf(fatora.CodeUnavailable, "The server is shutting down.")
+	}
+	ctx, cancel := context.WithTimeout(r.Context(), 2*time.Second)
+	defer cancel()
+	if err := s.Ping(ctx); err != nil {
+		return &fatora.Error{Code: fatora.CodeUnavailable, Message: "The database does not answer.", Cause: err}
+	}
+	writeJSON(w, http.StatusOK, statusResponse{Status: "ready"})
+	return nil
+}
+
+// NewHTTPServer returns an http.Server with every timeout and limit set.
+func NewHTTPServer(addr string, h http.Handler, log *slog.Logger) *http.Server {
+	return &http.Server{
+		Addr:              addr,
+		Handler:           h,
+		ReadHeaderTimeout: 5 * time.Second,
+		ReadTimeout:       15 * time.Second,
+		WriteTimeout:      30 * time.Second,
+		IdleTimeout:       120 * time.Second,
+		MaxHeaderBytes:    32 << 10,
+		ErrorLog:          slog.NewLogLogger(log.Handler(), slog.LevelWarn),
+	}
+}

@@ -1,0 +1,106 @@
+package fatora
+
+import (
+	"context"
+	"time"
+)
+
+// Merchant is an account holder: a business whose systems call the API.
+type Merchant struct {
+	ID int64
+	// Number is the public merchant number, as in Fatora's tokens
+	// ("<number>-:<email>").
+	Number    string
+	Name      string
+	Email     string
+	Disabled  bool
+	CreatedAt time.Time
+}
+
+// APIKey is a merchant's credential for one mode. The key's value is never
+// stored: only its SHA-256 hash and a short prefix to recognise it by.
+type APIKey struct {
+	// ID is the key's public identifier (a GUID). Tokens issued from the key
+	// carry it, so revoking the key invalidates them.
+	ID         string
+	MerchantID int64
+	Mode       Mode
+	// Prefix is the start of the key's value, safe to show and log.
+	Prefix    string
+	Hash      []byte
+	CreatedAt time.Time
+	// RevokedAt is zero while the key is active.
+	RevokedAt time.Time
+}
+
+// Revoked reports whether the key has been revoked.
+func (k APIKey) Revoked() bool { return !k.RevokedAt.IsZero() }
+
+// Credential is an API key together with the merchant it belongs to.
+type Credential struct {
+	Key      APIKey
+	Merchant Merchant
+}
+
+// Check returns key_revoked or merchant_disabled when the credential may not
+// be used, and nil when it may.
+func (c Credential) Check() error {
+	if c.Key.Revoked() {
+		return Errorf(CodeKeyRevoked, "This API key has been revoked.")
+	}
+	if c.Merchant.Disabled {
+		return Errorf(CodeMerchantDisabled, "This merchant account is disabled.")
+	}
+	return nil
+}
+
+// Scope returns the tenant the credential acts for.
+func (c Credential) Scope() Scope {
+	return Scope{MerchantID: c.Merchant.ID, Mode: c.Key.Mode}
+}
+
+// SigningSecret is the HMAC secret tokens are signed with. It is created once
+// per database, so every server on one database accepts the same tokens.
+type SigningSecret struct {
+	ID     string
+	Secret []byte
+}
+
+// MerchantService manages merchants, their API keys and the token signing
+// secret. It is used by the operator's commands and by authentication; it is
+// not scoped to a merchant.
+type MerchantService interface {
+	// CreateMerchant stores m and its initial keys in one transaction, filling
+	// m.ID, m.Number, m.CreatedAt and each key's MerchantID and CreatedAt.
+	// Errors: invalid_field, conflict (e-mail or key already registered).
+	CreateMerchant(ctx context.Context, m *Merchant, keys []*APIKey) error
+	// FindMerchantByNumber returns a merchant. Errors: not_found.
+	FindMerchantByNumber(ctx context.Context, number string) (Merchant, error)
+	// SetMerchantDisabled disables or re-enables a merchant. Errors: not_found.
+	SetMerchantDisabled(ctx context.Context, merchantID int64, disabled bool) error
+	// CreateAPIKey stores a new key, filling CreatedAt. Errors: conflict.
+	CreateAPIKey(ctx context.Context, k *APIKey) error
+	// RevokeAPIKey revokes one of a merchant's keys. Errors: not_found.
+	RevokeAPIKey(ctx context.Context, merchantID int64, keyID string) error
+	// FindAPIKeys lists a merchant's keys, oldest first.
+	FindAPIKeys(ctx context.Context, merchantID int64) ([]APIKey, error)
+	// FindCredentialByHash finds the key whose hash is given, revoked or not.
+	// Errors: not_found.
+	FindCredentialByHash(ctx context.Context, hash []byte) (Credential, error)
+	// FindCredentialByKeyID finds a key by its public id. Errors: not_found.
+	FindCredentialByKeyID(ctx context.Context, keyID string) (Credential, error)
+	// SigningSecret returns the database's token signing secret, creating it
+	// on first use with newSecret. Safe for concurrent callers and servers.
+	SigningSecret(ctx context.Context, newSecret func() (SigningSecret, error)) (SigningSecret, error)
+}
+
+// Validate checks a new merchant's name and e-mail address.
+func (m *Merchant) Validate() error {
+	if IsBlank(m.Name) || len([]rune(m.Name)) > MaxNameRunes {
+		return Errorf(CodeInvalidField, "A merchant needs a name of 1 to %d characters.", MaxNameRunes)
+	}
+	if !ValidEmail(m.Email) {
+		return Errorf(CodeInvalidField, "%q is not a valid e-mail address.", m.Email)
+	}
+	return nil
+}

@@ -1,0 +1,215 @@
+package sqlite
+
+import (
+	"context"
+	"database/sql"
+	"strings"
+	"time"
+
+	"github.com/fatora-oss/fatora"
+)
+
+// ClientService implements fatora.ClientService on the store.
+type ClientService struct {
+	db *DB
+}
+
+// NewClientService returns the client service of db.
+func NewClientService(db *DB) *ClientService { return &ClientService{db: db} }
+
+var _ fatora.ClientService = (*ClientService)(nil)
+
+const clientColumns = "id, name, phone, email, address, notes, created_at, updated_at"
+
+// CreateClient implements fatora.ClientService.
+func (s *ClientService) CreateClient(ctx context.Context, f fatora.ClientFields) (fatora.Client, error) {
+	scope, err := fatora.ScopeFrom(ctx)
+	if err != nil {
+		return fatora.Client{}, err
+	}
+	if f, err = f.Normalize(); err != nil {
+		return fatora.Client{}, err
+	}
+	c := fatora.Client{ClientFields: f, CreatedAt: s.db.now()}
+	c.UpdatedAt = c.CreatedAt
+	err = s.db.inTx(ctx, func(tx *sql.Tx) error {
+		k := f.Keys()
+		err := tx.QueryRowContext(ctx, `INSERT INTO clients (merchant_id, mode, name, phone, email, address, notes,
+			email_folded, phone_digits, search_text, dedup, created_at, updated_at)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+			ON CONFLICT (merchant_id, mode, dedup) DO NOTHING RETURNING id`,
+			scope.MerchantID, scope.Mode, f.Name, f.Phone, f.Email, f.Address, f.Notes,
+			k.EmailFolded, k.PhoneDigits, k.SearchText, k.Dedup, c.CreatedAt.UnixMicro(), c.UpdatedAt.UnixMicro(),
+		).Scan(&c.ID)
+		if err == sql.ErrNoRows {
+			return duplicateOf(ctx, tx, scope, k.Dedup)
+		}
+		return mapError(err)
+	})
+	return c, err
+}
+
+// duplicateOf returns the duplicate_client error naming the client of scope
+// whose dedup key is dedup.
+func duplicateOf(ctx context.Context, tx *sql.Tx, scope fatora.Scope, dedup string) error {
+	var id int64
+	err := tx.QueryRowContext(ctx, "SELECT id FROM clients WHERE merchant_id = ? AND mode = ? AND dedup = ?",
+		scope.MerchantID, scope.Mode, dedup).Scan(&id)
+	if err != nil {
+		return mapError(err)
+	}
+	return fatora.DuplicateClient(id)
+}
+
+// FindClientByID implements fatora.ClientService.
+func (s *ClientService) FindClientByID(ctx context.Context, id int64) (fatora.Client, error) {
+	scope, err := fatora.ScopeFrom(ctx)
+	if err != nil {
+		return fatora.Client{}, err
+	}
+	return findClient(ctx, s.db.read, scope, id)
+}
+
+// queryer is what a pool and a transaction have in common.
+type queryer interface {
+	QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row
+	QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error)
+}
+
+func findClient(ctx context.Context, q queryer, scope fatora.Scope, id int64) (fatora.Client, error) {
+	row := q.QueryRowContext(ctx, "SELECT "+clientColumns+" FROM clients WHERE merchant_id = ? AND mode = ? AND id = ?",
+		scope.MerchantID, scope.Mode, id)
+	c, err := scanClient(row)
+	if err == sql.ErrNoRows {
+		return c, fatora.ClientNotFound()
+	}
+	return c, mapError(err)
+}
+
+// FindClients implements fatora.ClientService. The count and the page are
+// read in one transaction, so they agree.
+func (s *ClientService) FindClients(ctx context.Context, f fatora.ClientFilter) (fatora.ClientPage, error) {
+	scope, err := fatora.ScopeFrom(ctx)
+	if err != nil {
+		return fatora.ClientPage{}, err
+	}
+	if f, err = f.Normalize(); err != nil {
+		return fatora.ClientPage{}, err
+	}
+	tx, err := s.db.read.BeginTx(ctx, &sql.TxOptions{ReadOnly: true})
+	if err != nil {
+		return fatora.ClientPage{}, mapError(err)
+	}
+	defer tx.Rollback()
+	where, args := filterClause(scope, f)
+	var total int
+	if err := tx.QueryRowContext(ctx, "SELECT count(*) FROM clients WHERE "+where, args...).Scan(&total); err != nil {
+		return fatora.ClientPage{}, mapError(err)
+	}
+	clients, err := queryClients(ctx, tx, "SELECT "+clientColumns+" FROM clients WHERE "+where+
+		" ORDER BY id LIMIT ? OFFSET ?", append(args, f.PageSize, f.Offset())...)
+	return fatora.NewClientPage(f, clients, total), err
+}
+
+// filterClause returns the WHERE condition of a normalised filter.
+func filterClause(scope fatora.Scope, f fatora.ClientFilter) (string, []any) {
+	conds := []string{"merchant_id = ?", "mode = ?"}
+	args := []any{scope.MerchantID, scope.Mode}
+	if f.Email != "" {
+		conds = append(conds, "email_folded = ?")
+		args = append(args, f.Email)
+	}
+	if f.Keyword != "" {
+		conds = append(conds, "instr(search_text, ?) > 0")
+		args = append(args, f.Keyword)
+	}
+	return strings.Join(conds, " AND "), args
+}
+
+func queryClients(ctx context.Context, q queryer, query string, args ...any) ([]fatora.Client, error) {
+	rows, err := q.QueryContext(ctx, query, args...)
+	if err != nil {
+		return nil, mapError(err)
+	}
+	defer rows.Close()
+	clients := []fatora.Client{}
+	for rows.Next() {
+		c, err := scanClient(rows)
+		if err != nil {
+			return nil, mapError(err)
+		}
+		clients = append(clients, c)
+	}
+	return clients, mapError(rows.Err())
+}
+
+// UpdateClient implements fatora.ClientService.
+func (s *ClientService) UpdateClient(ctx context.Context, id int64, u fatora.ClientUpdate) (fatora.Client, error) {
+	scope, err := fatora.ScopeFrom(ctx)
+	if err != nil {
+		return fatora.Client{}, err
+	}
+	var c fatora.Client
+	err = s.db.inTx(ctx, func(tx *sql.Tx) error {
+		if c, err = findClient(ctx, tx, scope, id); err != nil {
+			return err
+		}
+		if c.ClientFields, err = u.Apply(c.ClientFields).Normalize(); err != nil {
+			return err
+		}
+		c.UpdatedAt = s.db.now()
+		return updateRow(ctx, tx, scope, c)
+	})
+	return c, err
+}
+
+func updateRow(ctx context.Context, tx *sql.Tx, scope fatora.Scope, c fatora.Client) error {
+	k := c.Keys()
+	_, err := tx.ExecContext(ctx, `UPDATE clients SET name = ?, phone = ?, email = ?, address = ?, notes = ?,
+		email_folded = ?, phone_digits = ?, search_text = ?, dedup = ?, updated_at = ?
+		WHERE merchant_id = ? AND mode = ? AND id = ?`,
+		c.Name, c.Phone, c.Email, c.Address, c.Notes, k.EmailFolded, k.PhoneDigits, k.SearchText, k.Dedup,
+		c.UpdatedAt.UnixMicro(), scope.MerchantID, scope.Mode, c.ID)
+	if isUnique(err) {
+		return duplicateOf(ctx, tx, scope, k.Dedup)
+	}
+	return mapError(err)
+}
+
+// DeleteClient implements fatora.ClientService.
+func (s *ClientService) DeleteClient(ctx context.Context, id int64) error {
+	scope, err := fatora.ScopeFrom(ctx)
+	if err != nil {
+		return err
+	}
+	return s.db.inTx(ctx, func(tx *sql.Tx) error {
+		res, err := tx.ExecContext(ctx, "DELETE FROM clients WHERE merchant_id = ? AND mode = ? AND id = ?",
+			scope.MerchantID, scope.Mode, id)
+		if err != nil {
+			return mapError(err)
+		}
+		if n, err := res.RowsAffected(); err != nil || n == 0 {
+			return errorsOr(mapError(err), fatora.ClientNotFound())
+		}
+		return nil
+	})
+}
+
+// scanner is a row or rows.
+type scanner interface{ Scan(dest ...any) error }
+
+func scanClient(r scanner) (fatora.Client, error) {
+	var c fatora.Client
+	var created, updated int64
+	err := r.Scan(&c.ID, &c.Name, &c.Phone, &c.Email, &c.Address, &c.Notes, &created, &updated)
+	c.CreatedAt, c.UpdatedAt = time.UnixMicro(created).UTC(), time.UnixMicro(updated).UTC()
+	return c, err
+}
+
+// errorsOr returns err, or fallback when err is nil.
+func errorsOr(err, fallback error) error {
+	if err != nil {
+		return err
+	}
+	return fallback
+}

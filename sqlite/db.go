@@ -1,0 +1,115 @@
+// Package sqlite is the embedded store: merchants, API keys and clients in
+// one SQLite file, through the pure-Go modernc.org/sqlite driver. Writes go
+// through a single connection in WAL mode with synchronous=FULL, so a commit
+// that returned is on disk; reads use a pool of read-only connections.
+package sqlite
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"net/url"
+	"runtime"
+	"time"
+
+	"github.com/fatora-oss/fatora"
+	_ "modernc.org/sqlite" // registers the "sqlite" driver
+)
+
+// DB is an open store. It is safe for concurrent use.
+type DB struct {
+	write *sql.DB
+	read  *sql.DB
+	// Now is the store's clock; tests replace it.
+	Now fatora.Clock
+}
+
+// pragmas are applied to every connection the pools open.
+var pragmas = []string{"journal_mode(WAL)", "synchronous(FULL)", "foreign_keys(1)", "busy_timeout(10000)"}
+
+// Open opens (creating if need be) the database file at path, checks that
+// it is durable, and applies pending migrations.
+func Open(ctx context.Context, path string) (*DB, error) {
+	write, err := openPool(path, 1, url.Values{"_txlock": {"immediate"}})
+	if err != nil {
+		return nil, err
+	}
+	read, err := openPool(path, max(4, 2*runtime.NumCPU()), url.Values{"_pragma": {"query_only(1)"}})
+	if err != nil {
+		write.Close()
+		return nil, err
+	}
+	db := &DB{write: write, read: read, Now: time.Now}
+	if err := db.prepare(ctx); err != nil {
+		db.Close()
+		return nil, err
+	}
+	return db, nil
+}
+
+func openPool(path string, conns int, extra url.Values) (*sql.DB, error) {
+	q := url.Values{"_pragma": pragmas}
+	for k, v := range extra {
+		q[k] = append(q[k], v...)
+	}
+	pool, err := sql.Open("sqlite", "file:"+path+"?"+q.Encode())
+	if err != nil {
+		return nil, fmt.Errorf("open %s: %w", path, err)
+	}
+	pool.SetMaxOpenConns(conns)
+	pool.SetMaxIdleConns(conns)
+	pool.SetConnMaxIdleTime(0)
+	return pool, nil
+}
+
+func (db *DB) prepare(ctx context.Context) error {
+	if err := assertDurable(ctx, db.write); err != nil {
+		return err
+	}
+	if err := migrate(ctx, db.write); err != nil {
+		return err
+	}
+	return assertDurable(ctx, db.read)
+}
+
+// assertDurable refuses to run on a connection that is not in WAL mode with
+// synchronous=FULL: anything less can lose an acknowledged write.
+func assertDurable(ctx context.Context, pool *sql.DB) error {
+	var mode string
+	var sync, fk int
+	row := pool.QueryRowContext(ctx, "SELECT (SELECT journal_mode FROM pragma_journal_mode), (SELECT synchronous FROM pragma_synchronous), (SELECT foreign_keys FROM pragma_foreign_keys)")
+	if err := row.Scan(&mode, &sync, &fk); err != nil {
+		return fmt.Errorf("read pragmas: %w", err)
+	}
+	if mode != "wal" || sync != 2 || fk != 1 {
+		return fmt.Errorf("sqlite: journal_mode=%s synchronous=%d foreign_keys=%d, want wal, 2 (FULL) and 1", mode, sync, fk)
+	}
+	return nil
+}
+
+// Ping checks that the database answers.
+func (db *DB) Ping(ctx context.Context) error {
+	return mapError(db.read.PingContext(ctx))
+}
+
+// Close closes both pools.
+func (db *DB) Close() error {
+	return errors.Join(db.write.Close(), db.read.Close())
+}
+
+// now returns the store's time, at the precision it keeps.
+func (db *DB) now() time.Time { return db.Now().UTC().Truncate(time.Microsecond) }
+
+// inTx runs fn in a write transaction (BEGIN IMMEDIATE) and commits it.
+func (db *DB) inTx(ctx context.Context, fn func(*sql.Tx) error) error {
+	tx, err := db.write.BeginTx(ctx, nil)
+	if err != nil {
+		return mapError(err)
+	}
+	defer tx.Rollback()
+	if err := fn(tx); err != nil {
+		return err
+	}
+	return mapError(tx.Commit())
+}

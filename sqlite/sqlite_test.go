@@ -1,0 +1,28 @@
+package sqlite_test
+
+import (
+	"context"
+	"path/filepath"
+	"testing"
+
+	"github.com/fatora-oss/fatora/sqlite"
+	"github.com/fatora-oss/fatora/storetest"
+)
+
+// openTemp opens a store on a new file in a temporary directory.
+func openTemp(t testing.TB) *sqlite.DB {
+	t.Helper()
+	db, err := sqlite.Open(context.Background(), filepath.Join(t.TempDir(), "fatora.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { db.Close() })
+	return db
+}
+
+func TestConformance(t *testing.T) {
+	storetest.Run(t, func(t testing.TB) storetest.Store {
+		db := openTemp(t)
+		return storetest.Store{Clients: sqlite.NewClientService(db), Merchants: sqlite.NewMerchantService(db)}
+	})
+}

@@ -1,0 +1,113 @@
+package storetest
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/fatora-oss/fatora"
+)
+
+func testList(t *testing.T, open func(testing.TB) Store) {
+	s := open(t)
+	a := newTenant(t, s, "alpha")
+	var ids []int64
+	for i := range 45 {
+		ids = append(ids, mustCreate(t, s, a.test, named(nameOf(i))).ID)
+	}
+	tests := []struct {
+		filter    fatora.ClientFilter
+		wantPage  int
+		wantSize  int
+		wantFirst int
+		wantLen   int
+	}{
+		{fatora.ClientFilter{}, 1, 20, 0, 20},
+		{fatora.ClientFilter{Page: 3}, 3, 20, 40, 5},
+		{fatora.ClientFilter{Page: 4}, 4, 20, 0, 0},
+		{fatora.ClientFilter{Page: 2, PageSize: 7}, 2, 7, 7, 7},
+		{fatora.ClientFilter{PageSize: 100}, 1, 100, 0, 45},
+	}
+	for _, tt := range tests {
+		page, err := s.Clients.FindClients(a.test, tt.filter)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if page.Page != tt.wantPage || page.PageSize != tt.wantSize || page.TotalCount != 45 ||
+			page.TotalPages != (45+tt.wantSize-1)/tt.wantSize || len(page.Clients) != tt.wantLen {
+			t.Errorf("FindClients(%+v) = page %d size %d total %d pages %d len %d", tt.filter,
+				page.Page, page.PageSize, page.TotalCount, page.TotalPages, len(page.Clients))
+			continue
+		}
+		for i, c := range page.Clients {
+			if c.ID != ids[tt.wantFirst+i] {
+				t.Errorf("FindClients(%+v)[%d] = id %d, want %d (ascending id order)", tt.filter, i, c.ID, ids[tt.wantFirst+i])
+			}
+		}
+	}
+	empty := newTenant(t, s, "empty")
+	page, err := s.Clients.FindClients(empty.test, fatora.ClientFilter{})
+	if err != nil || page.TotalCount != 0 || page.TotalPages != 0 || page.Clients == nil {
+		t.Errorf("empty list = %+v, %v; want zero counts and a non-nil empty slice", page, err)
+	}
+	for _, f := range []fatora.ClientFilter{{Page: -1}, {PageSize: -1}, {PageSize: fatora.MaxPageSize + 1},
+		{Page: fatora.MaxPage + 1}, {Keyword: "a\x00"}, {Keyword: strings.Repeat("k", fatora.MaxKeywordRunes+1)}, {Email: "\xff"}} {
+		_, err := s.Clients.FindClients(a.test, f)
+		wantCode(t, err, fatora.CodeInvalidQuery)
+	}
+}
+
+func testSearch(t *testing.T, open func(testing.TB) Store) {
+	s := open(t)
+	a := newTenant(t, s, "alpha")
+	clients := map[string]fatora.ClientFields{
+		"school":  {Name: "École Française", Email: "Office@Ecole.example", Phone: "+33 1 23 45 67 89"},
+		"arabic":  {Name: "مؤسسة النور", Email: "info@alnoor.example", Phone: "+٩٧٤ ٥٥١٢ ٣٤٥٦"},
+		"percent": {Name: "100% Cotton_Shop", Email: "sales@cotton.example", Phone: "4455"},
+		"plain":   {Name: "Plain Person", Email: "plain@example.com", Phone: "Client Phone"},
+	}
+	ids := map[string]int64{}
+	for key, f := range clients {
+		ids[key] = mustCreate(t, s, a.test, f).ID
+	}
+	tests := []struct {
+		filter fatora.ClientFilter
+		want   []string
+	}{
+		{fatora.ClientFilter{Keyword: "école"}, []string{"school"}},
+		{fatora.ClientFilter{Keyword: "ÉCOLE FR"}, []string{"school"}},
+		{fatora.ClientFilter{Keyword: "office@"}, []string{"school"}},
+		{fatora.ClientFilter{Keyword: "النور"}, []string{"arabic"}},
+		{fatora.ClientFilter{Keyword: "5512"}, []string{"arabic"}},
+		{fatora.ClientFilter{Keyword: "٥١٢ ٣"}, []string{"arabic"}},
+		{fatora.ClientFilter{Keyword: "45 67"}, []string{"school"}},
+		{fatora.ClientFilter{Keyword: "%"}, []string{"percent"}},
+		{fatora.ClientFilter{Keyword: "_"}, []string{"percent"}},
+		{fatora.ClientFilter{Keyword: "' OR '1'='1"}, nil},
+		{fatora.ClientFilter{Keyword: "client phone"}, []string{"plain"}},
+		{fatora.ClientFilter{Keyword: "example"}, []string{"school", "arabic", "percent", "plain"}},
+		{fatora.ClientFilter{Keyword: "   "}, []string{"school", "arabic", "percent", "plain"}},
+		{fatora.ClientFilter{Email: "OFFICE@ecole.EXAMPLE"}, []string{"school"}},
+		{fatora.ClientFilter{Email: "office@"}, nil},
+		{fatora.ClientFilter{Email: "plain@example.com", Keyword: "plain"}, []string{"plain"}},
+		{fatora.ClientFilter{Email: "plain@example.com", Keyword: "cotton"}, nil},
+	}
+	for _, tt := range tests {
+		page, err := s.Clients.FindClients(a.test, tt.filter)
+		if err != nil {
+			t.Fatalf("FindClients(%+v): %v", tt.filter, err)
+		}
+		got := map[int64]bool{}
+		for _, c := range page.Clients {
+			got[c.ID] = true
+		}
+		if len(got) != len(tt.want) || page.TotalCount != len(tt.want) {
+			t.Errorf("FindClients(%+v) found %d (total %d), want %v", tt.filter, len(got), page.TotalCount, tt.want)
+			continue
+		}
+		for _, key := range tt.want {
+			if !got[ids[key]] {
+				t.Errorf("FindClients(%+v) misses %s", tt.filter, key)
+			}
+		}
+	}
+}

@@ -1,0 +1,88 @@
+// Package storetest is the conformance suite every store runs: the same
+// calls must give the same results on SQLite and on PostgreSQL.
+package storetest
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"testing"
+
+	"github.com/fatora-oss/fatora"
+	"github.com/fatora-oss/fatora/token"
+)
+
+// Store is what a store under test provides: its two services on a fresh,
+// empty database.
+type Store struct {
+	Clients   fatora.ClientService
+	Merchants fatora.MerchantService
+}
+
+// Run runs the whole suite; open must return a fresh empty store each call.
+func Run(t *testing.T, open func(t testing.TB) Store) {
+	t.Run("Merchants", func(t *testing.T) { testMerchants(t, open) })
+	t.Run("Keys", func(t *testing.T) { testKeys(t, open) })
+	t.Run("SigningSecret", func(t *testing.T) { testSigningSecret(t, open) })
+	t.Run("ClientRoundTrip", func(t *testing.T) { testClientRoundTrip(t, open) })
+	t.Run("ClientValidation", func(t *testing.T) { testClientValidation(t, open) })
+	t.Run("Isolation", func(t *testing.T) { testIsolation(t, open) })
+	t.Run("Duplicates", func(t *testing.T) { testDuplicates(t, open) })
+	t.Run("ConcurrentDuplicates", func(t *testing.T) { testConcurrentDuplicates(t, open) })
+	t.Run("Update", func(t *testing.T) { testUpdate(t, open) })
+	t.Run("Delete", func(t *testing.T) { testDelete(t, open) })
+	t.Run("List", func(t *testing.T) { testList(t, open) })
+	t.Run("Search", func(t *testing.T) { testSearch(t, open) })
+}
+
+// tenant is a merchant of the store under test with a scope per mode.
+type tenant struct {
+	merchant fatora.Merchant
+	test     context.Context
+	live     context.Context
+}
+
+// newTenant creates a merchant named name with a test and a live key.
+func newTenant(t testing.TB, s Store, name string) tenant {
+	t.Helper()
+	m := fatora.Merchant{Name: name, Email: name + "@example.com"}
+	keys := []*fatora.APIKey{newKey(fatora.ModeTest), newKey(fatora.ModeLive)}
+	if err := s.Merchants.CreateMerchant(context.Background(), &m, keys); err != nil {
+		t.Fatalf("CreateMerchant(%s): %v", name, err)
+	}
+	scope := func(mode fatora.Mode) context.Context {
+		return fatora.WithScope(context.Background(), fatora.Scope{MerchantID: m.ID, Mode: mode})
+	}
+	return tenant{merchant: m, test: scope(fatora.ModeTest), live: scope(fatora.ModeLive)}
+}
+
+func newKey(mode fatora.Mode) *fatora.APIKey {
+	v := token.GenerateAPIKey(string(mode))
+	return &fatora.APIKey{ID: token.NewID(), Mode: mode, Prefix: token.DisplayPrefix(v), Hash: token.HashAPIKey(v)}
+}
+
+// mustCreate creates a client or fails the test.
+func mustCreate(t testing.TB, s Store, ctx context.Context, f fatora.ClientFields) fatora.Client {
+	t.Helper()
+	c, err := s.Clients.CreateClient(ctx, f)
+	if err != nil {
+		t.Fatalf("CreateClient(%+v): %v", f, err)
+	}
+	return c
+}
+
+// wantCode fails the test unless err carries code.
+func wantCode(t testing.TB, err error, code string) *fatora.Error {
+	t.Helper()
+	var e *fatora.Error
+	if !errors.As(err, &e) || e.Code != code {
+		t.Fatalf("error = %v, want code %s", err, code)
+	}
+	return e
+}
+
+func named(name string) fatora.ClientFields { return fatora.ClientFields{Name: name} }
+
+func str(s string) *string { return &s }
+
+func nameOf(i int) string { return fmt.Sprintf("Client %03d", i) }
