@@ -12,8 +12,10 @@ import (
 	"github.com/golang-jwt/jwt/v5"
 )
 
-func TestAuthorize(t *testing.T) {
-	e := newEnv(t)
+func TestAuthorize(t *testing.T) { eachStore(t, testAuthorize) }
+
+func testAuthorize(t *testing.T, st testStore) {
+	e := newEnv(t, st)
 	key := e.alpha.keys[fatora.ModeLive]
 	r := e.do(request{method: "GET", path: "/v1/Authorization/Authorize", header: http.Header{"api_key": {key}}})
 	if r.status != 200 || r.json["success"] != true {
@@ -54,8 +56,10 @@ func withKey(h http.Header, key string) http.Header {
 	return out
 }
 
-func TestBearerTokens(t *testing.T) {
-	e := newEnv(t)
+func TestBearerTokens(t *testing.T) { eachStore(t, testBearerTokens) }
+
+func testBearerTokens(t *testing.T, st testStore) {
+	e := newEnv(t, st)
 	good := e.alpha.tokens[fatora.ModeTest]
 	parts := strings.Split(good, ".")
 	claims := func() jwt.MapClaims {
@@ -119,8 +123,10 @@ func TestBearerTokens(t *testing.T) {
 	}
 }
 
-func TestAPIKeyHeaderOnClients(t *testing.T) {
-	e := newEnv(t)
+func TestAPIKeyHeaderOnClients(t *testing.T) { eachStore(t, testAPIKeyHeaderOnClients) }
+
+func testAPIKeyHeaderOnClients(t *testing.T, st testStore) {
+	e := newEnv(t, st)
 	key := http.Header{"api_key": {e.alpha.keys[fatora.ModeLive]}}
 	r := e.do(request{method: "POST", path: "/v1/clients", body: `{"name":"Direct key"}`, header: key})
 	if r.status != 201 {
@@ -138,6 +144,10 @@ func TestAPIKeyHeaderOnClients(t *testing.T) {
 // a revoked key, or of a disabled merchant, works at most CredentialTTL
 // longer, then gets 403.
 func TestRevocationTakesEffectWithinBound(t *testing.T) {
+	eachStore(t, testRevocationTakesEffectWithinBound)
+}
+
+func testRevocationTakesEffectWithinBound(t *testing.T, st testStore) {
 	cases := map[string]struct {
 		act  func(e *env)
 		code string
@@ -147,7 +157,7 @@ func TestRevocationTakesEffectWithinBound(t *testing.T) {
 	}
 	for name, tc := range cases {
 		t.Run(name, func(t *testing.T) {
-			e := newEnv(t)
+			e := newEnv(t, st)
 			bearer := request{method: "GET", path: "/v1/clients", as: e.alpha}
 			apiKey := request{method: "GET", path: "/v1/clients", header: http.Header{"api_key": {e.alpha.keys[fatora.ModeTest]}}}
 			for _, req := range []request{bearer, apiKey} {
@@ -172,8 +182,10 @@ func TestRevocationTakesEffectWithinBound(t *testing.T) {
 // TestLogsCarryNoSecrets checks the access log: one line per request with
 // the request id, merchant, method, route, status and latency, and never a
 // key, a token or a body.
-func TestLogsCarryNoSecrets(t *testing.T) {
-	e := newEnv(t)
+func TestLogsCarryNoSecrets(t *testing.T) { eachStore(t, testLogsCarryNoSecrets) }
+
+func testLogsCarryNoSecrets(t *testing.T, st testStore) {
+	e := newEnv(t, st)
 	secretBody := `{"name":"Very Private Person","notes":"card 4111111111111111"}`
 	e.do(request{method: "POST", path: "/v1/clients", body: secretBody, as: e.alpha, header: http.Header{"X-Request-Id": {"log-probe"}}})
 	e.do(request{method: "GET", path: "/v1/clients?keyword=Private", header: http.Header{"api_key": {e.alpha.keys[fatora.ModeLive]}}})

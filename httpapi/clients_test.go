@@ -8,8 +8,10 @@ import (
 	"github.com/fatora-oss/fatora"
 )
 
-func TestClientLifecycle(t *testing.T) {
-	e := newEnv(t)
+func TestClientLifecycle(t *testing.T) { eachStore(t, testClientLifecycle) }
+
+func testClientLifecycle(t *testing.T, st testStore) {
+	e := newEnv(t, st)
 	id := e.create(e.alpha, `{"name":"Client Name","phone":"Client Phone","email":"client@example.com","address":"Client Address","notes":"Additional notes"}`)
 	path := fmt.Sprintf("/v1/clients/%d", id)
 
@@ -55,8 +57,10 @@ func TestClientLifecycle(t *testing.T) {
 	}
 }
 
-func TestUpdateToDuplicateIs409(t *testing.T) {
-	e := newEnv(t)
+func TestUpdateToDuplicateIs409(t *testing.T) { eachStore(t, testUpdateToDuplicateIs409) }
+
+func testUpdateToDuplicateIs409(t *testing.T, st testStore) {
+	e := newEnv(t, st)
 	first := e.create(e.alpha, `{"name":"One","email":"one@example.com"}`)
 	second := e.create(e.alpha, `{"name":"Two","email":"two@example.com"}`)
 	r := e.do(request{method: "PATCH", path: fmt.Sprintf("/v1/clients/%d", second), body: `{"name":"One","email":"ONE@example.com"}`, as: e.alpha})
@@ -65,8 +69,10 @@ func TestUpdateToDuplicateIs409(t *testing.T) {
 	}
 }
 
-func TestList(t *testing.T) {
-	e := newEnv(t)
+func TestList(t *testing.T) { eachStore(t, testList) }
+
+func testList(t *testing.T, st testStore) {
+	e := newEnv(t, st)
 	for i := range 25 {
 		e.create(e.alpha, fmt.Sprintf(`{"name":"Client %02d","email":"c%02d@example.com","phone":"+974 5000 %04d"}`, i, i, i))
 	}
@@ -115,8 +121,10 @@ func TestList(t *testing.T) {
 	}
 }
 
-func TestPathsMatchLikeASPNET(t *testing.T) {
-	e := newEnv(t)
+func TestPathsMatchLikeASPNET(t *testing.T) { eachStore(t, testPathsMatchLikeASPNET) }
+
+func testPathsMatchLikeASPNET(t *testing.T, st testStore) {
+	e := newEnv(t, st)
 	id := e.create(e.alpha, `{"name":"Path"}`)
 	for _, path := range []string{"/v1/clients/%d", "/V1/Clients/%d", "/v1/clients/%d/", "/V1/CLIENTS/%d/"} {
 		if r := e.do(request{method: "GET", path: fmt.Sprintf(path, id), as: e.alpha}); r.status != 200 {
@@ -136,8 +144,10 @@ func TestPathsMatchLikeASPNET(t *testing.T) {
 	}
 }
 
-func TestRequestID(t *testing.T) {
-	e := newEnv(t)
+func TestRequestID(t *testing.T) { eachStore(t, testRequestID) }
+
+func testRequestID(t *testing.T, st testStore) {
+	e := newEnv(t, st)
 	r := e.do(request{method: "GET", path: "/healthz", header: http.Header{"X-Request-Id": {"abc-123_x.y:z"}}})
 	if got := r.header.Get("X-Request-Id"); got != "abc-123_x.y:z" {
 		t.Errorf("sane X-Request-Id not echoed: %q", got)

@@ -16,6 +16,8 @@ import (
 
 	"github.com/fatora-oss/fatora"
 	"github.com/fatora-oss/fatora/httpapi"
+	"github.com/fatora-oss/fatora/postgres"
+	"github.com/fatora-oss/fatora/postgres/pgtest"
 	"github.com/fatora-oss/fatora/sqlite"
 	"github.com/fatora-oss/fatora/token"
 )
@@ -71,20 +73,50 @@ type services struct {
 	ping    func(context.Context) error
 }
 
-func newEnv(t testing.TB, wrap ...func(*services)) *env {
+// testStore opens a fresh store of one kind for a test.
+type testStore struct {
+	name string
+	open func(t testing.TB, now fatora.Clock) (fatora.ClientService, fatora.MerchantService, func(context.Context) error)
+}
+
+// eachStore runs test on SQLite and, when FATORA_TEST_POSTGRES names a
+// server, on PostgreSQL: the same requests must get the same answers.
+func eachStore(t *testing.T, test func(t *testing.T, st testStore)) {
 	t.Helper()
+	stores := []testStore{{"sqlite", openSQLite}, {"postgres", openPostgres}}
+	for _, st := range stores {
+		t.Run(st.name, func(t *testing.T) { test(t, st) })
+	}
+}
+
+func openSQLite(t testing.TB, now fatora.Clock) (fatora.ClientService, fatora.MerchantService, func(context.Context) error) {
 	db, err := sqlite.Open(context.Background(), filepath.Join(t.TempDir(), "api.db"))
 	if err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { db.Close() })
-	svc := &services{clients: sqlite.NewClientService(db), ping: db.Ping}
+	db.Now = now
+	return sqlite.NewClientService(db), sqlite.NewMerchantService(db), db.Ping
+}
+
+func openPostgres(t testing.TB, now fatora.Clock) (fatora.ClientService, fatora.MerchantService, func(context.Context) error) {
+	db, err := postgres.Open(context.Background(), pgtest.DSN(t), postgres.Options{MaxConns: 8})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { db.Close() })
+	db.Now = now
+	return postgres.NewClientService(db), postgres.NewMerchantService(db), db.Ping
+}
+
+func newEnv(t testing.TB, st testStore, wrap ...func(*services)) *env {
+	t.Helper()
+	e := &env{t: t, logs: &syncBuffer{}, clock: &clock{now: time.Date(2026, 11, 27, 12, 0, 0, 0, time.UTC)}}
+	svc := &services{}
+	svc.clients, e.merchants, svc.ping = st.open(t, e.clock.Now)
 	for _, w := range wrap {
 		w(svc)
 	}
-	e := &env{t: t, merchants: sqlite.NewMerchantService(db), logs: &syncBuffer{},
-		clock: &clock{now: time.Date(2026, 11, 27, 12, 0, 0, 0, time.UTC)}}
-	db.Now = e.clock.Now
 	e.signer = &token.Signer{SecretID: "secret-1", Secret: token.NewSecret(), Issuer: "fatora",
 		Audience: "fatora-clients-api", TTL: 24 * time.Hour, Now: e.clock.Now}
 	e.server = &httpapi.Server{Clients: svc.clients, Merchants: e.merchants, Signer: e.signer, Ping: svc.ping,

@@ -19,11 +19,11 @@ type scenario struct {
 	check      func(t *testing.T, e *env, resp response)
 }
 
-func runScenarios(t *testing.T, scenarios []scenario) {
+func runScenarios(t *testing.T, st testStore, scenarios []scenario) {
 	t.Helper()
 	for _, sc := range scenarios {
 		t.Run(sc.name, func(t *testing.T) {
-			e := newEnv(t)
+			e := newEnv(t, st)
 			req := sc.req
 			if sc.build != nil {
 				req = sc.build(e)
@@ -98,11 +98,13 @@ func both(checks ...func(t *testing.T, e *env, resp response)) func(t *testing.T
 	}
 }
 
-func TestStrictJSON(t *testing.T) {
+func TestStrictJSON(t *testing.T) { eachStore(t, testStrictJSON) }
+
+func testStrictJSON(t *testing.T, st testStore) {
 	post := func(body string) func(e *env) request {
 		return func(e *env) request { return request{method: "POST", path: "/v1/clients", body: body, as: e.alpha} }
 	}
-	runScenarios(t, []scenario{
+	runScenarios(t, st, []scenario{
 		{name: "truncated", build: post(`{"name":`), wantStatus: 400, wantCode: "malformed_json", check: unchanged(0)},
 		{name: "empty body", build: func(e *env) request {
 			return request{method: "POST", path: "/v1/clients", header: http.Header{"Content-Type": {"application/json"}}, as: e.alpha}
@@ -138,11 +140,13 @@ func TestStrictJSON(t *testing.T) {
 	})
 }
 
-func TestValidation(t *testing.T) {
+func TestValidation(t *testing.T) { eachStore(t, testValidation) }
+
+func testValidation(t *testing.T, st testStore) {
 	post := func(body string) func(e *env) request {
 		return func(e *env) request { return request{method: "POST", path: "/v1/clients", body: body, as: e.alpha} }
 	}
-	runScenarios(t, []scenario{
+	runScenarios(t, st, []scenario{
 		{name: "missing name", build: post(`{"email":"a@example.com"}`), wantStatus: 400, wantCode: "invalid_field", check: both(fieldNamed("name"), unchanged(0))},
 		{name: "blank name", build: post(`{"name":" \t\n\u00a0\u200b"}`), wantStatus: 400, wantCode: "invalid_field", check: fieldNamed("name")},
 		{name: "name too long", build: post(`{"name":"` + strings.Repeat("😀", 201) + `"}`), wantStatus: 400, wantCode: "invalid_field", check: fieldNamed("name")},

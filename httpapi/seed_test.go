@@ -23,23 +23,29 @@ const (
 	seedCSharpBody = `{"Name":"Client Name","Phone":"Client Phone","Email":"client@example.com","Address":"Client Address","Note":"Additional notes"}`
 )
 
-func TestSeedCurlSample(t *testing.T) {
-	testSeedSample(t, seedCurlBody, http.Header{"Content-Type": {"application/json"}})
+func TestSeedCurlSample(t *testing.T) { eachStore(t, testSeedCurlSample) }
+
+func testSeedCurlSample(t *testing.T, st testStore) {
+	testSeedSample(t, st, seedCurlBody, http.Header{"Content-Type": {"application/json"}})
 }
 
-func TestSeedPHPSample(t *testing.T) {
-	testSeedSample(t, seedPHPBody, http.Header{"Content-Type": {"application/json"}, "Accept-Encoding": {"deflate, gzip, br"}})
+func TestSeedPHPSample(t *testing.T) { eachStore(t, testSeedPHPSample) }
+
+func testSeedPHPSample(t *testing.T, st testStore) {
+	testSeedSample(t, st, seedPHPBody, http.Header{"Content-Type": {"application/json"}, "Accept-Encoding": {"deflate, gzip, br"}})
 }
 
-func TestSeedCSharpSample(t *testing.T) {
-	testSeedSample(t, seedCSharpBody, http.Header{"Content-Type": {"application/json"}, "Connection": {"Keep-Alive"}})
+func TestSeedCSharpSample(t *testing.T) { eachStore(t, testSeedCSharpSample) }
+
+func testSeedCSharpSample(t *testing.T, st testStore) {
+	testSeedSample(t, st, seedCSharpBody, http.Header{"Content-Type": {"application/json"}, "Connection": {"Keep-Alive"}})
 }
 
 // testSeedSample sends a sample's body as the sample does and holds the
 // answer to the seed's response: 201, status SUCCESS, and a client with a
 // numeric id and the seed's members, plus the contract's extra members.
-func testSeedSample(t *testing.T, body string, header http.Header) {
-	e := newEnv(t)
+func testSeedSample(t *testing.T, st testStore, body string, header http.Header) {
+	e := newEnv(t, st)
 	resp := e.do(request{method: "POST", path: "/v1/clients", body: body, header: header, as: e.alpha})
 	if resp.status != http.StatusCreated {
 		t.Fatalf("status = %d, want 201; body %s", resp.status, resp.body)

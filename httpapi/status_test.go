@@ -12,8 +12,10 @@ import (
 	"github.com/fatora-oss/fatora"
 )
 
-func TestStatusCodes(t *testing.T) {
-	runScenarios(t, []scenario{
+func TestStatusCodes(t *testing.T) { eachStore(t, testStatusCodes) }
+
+func testStatusCodes(t *testing.T, st testStore) {
+	runScenarios(t, st, []scenario{
 		{name: "401 without credentials", req: request{method: "GET", path: "/v1/clients"}, wantStatus: 401, wantCode: "unauthorized",
 			check: wantChallenge(`Bearer realm="fatora"`)},
 		{name: "401 for a bad token", req: request{method: "GET", path: "/v1/clients", header: http.Header{"Authorization": {"Bearer abc.def.ghi"}}},
@@ -110,8 +112,10 @@ func (e *env) disable(m *merchant) {
 	}
 }
 
-func TestChunkedBodyTooLarge(t *testing.T) {
-	e := newEnv(t)
+func TestChunkedBodyTooLarge(t *testing.T) { eachStore(t, testChunkedBodyTooLarge) }
+
+func testChunkedBodyTooLarge(t *testing.T, st testStore) {
+	e := newEnv(t, st)
 	body := io.MultiReader(strings.NewReader(`{"name":"`), strings.NewReader(strings.Repeat("a", 10<<20)), strings.NewReader(`"}`))
 	r := httptest.NewRequest("POST", "/v1/clients", body)
 	r.ContentLength = -1
@@ -126,8 +130,10 @@ func TestChunkedBodyTooLarge(t *testing.T) {
 
 // TestOtherTenantIs404 shows that another merchant's client, and the other
 // mode's, answer exactly as an id that never existed, and stay unchanged.
-func TestOtherTenantIs404(t *testing.T) {
-	e := newEnv(t)
+func TestOtherTenantIs404(t *testing.T) { eachStore(t, testOtherTenantIs404) }
+
+func testOtherTenantIs404(t *testing.T, st testStore) {
+	e := newEnv(t, st)
 	id := e.create(e.alpha, `{"name":"Alpha's client","email":"a@example.com"}`)
 	reqID := http.Header{"X-Request-Id": {"same-id"}}
 	missing := e.do(request{method: "GET", path: "/v1/clients/987654321", header: reqID, as: e.beta})
@@ -164,8 +170,10 @@ func (failingClients) FindClients(ctxT, fatora.ClientFilter) (fatora.ClientPage,
 
 func (failingClients) FindClientByID(ctxT, int64) (fatora.Client, error) { panic("boom in handler") }
 
-func TestInternalErrorsAreGeneric(t *testing.T) {
-	e := newEnv(t, func(s *services) { s.clients = failingClients{s.clients} })
+func TestInternalErrorsAreGeneric(t *testing.T) { eachStore(t, testInternalErrorsAreGeneric) }
+
+func testInternalErrorsAreGeneric(t *testing.T, st testStore) {
+	e := newEnv(t, st, func(s *services) { s.clients = failingClients{s.clients} })
 	for _, path := range []string{"/v1/clients", "/v1/clients/1"} {
 		resp := e.do(request{method: "GET", path: path, as: e.alpha})
 		if resp.status != 500 || resp.code() != "internal" {
@@ -184,9 +192,11 @@ func TestInternalErrorsAreGeneric(t *testing.T) {
 	}
 }
 
-func TestReadiness(t *testing.T) {
+func TestReadiness(t *testing.T) { eachStore(t, testReadiness) }
+
+func testReadiness(t *testing.T, st testStore) {
 	down := errors.New("database is down")
-	e := newEnv(t, func(s *services) { s.ping = func(ctxT) error { return down } })
+	e := newEnv(t, st, func(s *services) { s.ping = func(ctxT) error { return down } })
 	if resp := e.do(request{method: "GET", path: "/healthz"}); resp.status != 200 || resp.json["status"] != "ok" {
 		t.Errorf("/healthz = %d %s", resp.status, resp.body)
 	}
@@ -194,7 +204,7 @@ func TestReadiness(t *testing.T) {
 	if resp.status != 503 || resp.code() != "unavailable" || resp.header.Get("Retry-After") == "" {
 		t.Errorf("/readyz with the database down = %d %s %v", resp.status, resp.body, resp.header)
 	}
-	up := newEnv(t)
+	up := newEnv(t, st)
 	if resp := up.do(request{method: "GET", path: "/readyz"}); resp.status != 200 {
 		t.Errorf("/readyz = %d %s", resp.status, resp.body)
 	}

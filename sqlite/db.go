@@ -25,8 +25,10 @@ type DB struct {
 	Now fatora.Clock
 }
 
-// pragmas are applied to every connection the pools open.
-var pragmas = []string{"journal_mode(WAL)", "synchronous(FULL)", "foreign_keys(1)", "busy_timeout(10000)"}
+// pragmas are applied, in order, to every connection the pools open. The
+// busy timeout comes first: switching a new file to WAL takes a lock that
+// another process opening it at the same moment must wait for.
+var pragmas = []string{"busy_timeout(10000)", "journal_mode(WAL)", "synchronous(FULL)", "foreign_keys(1)"}
 
 // Open opens (creating if need be) the database file at path, checks that
 // it is durable, and applies pending migrations.
@@ -63,7 +65,25 @@ func openPool(path string, conns int, extra url.Values) (*sql.DB, error) {
 	return pool, nil
 }
 
+// prepare checks durability and migrates. Another process opening the same
+// new file at the same moment can make SQLite answer "busy" at once, without
+// waiting (while it sets up the WAL), so prepare tries again for a while.
 func (db *DB) prepare(ctx context.Context) error {
+	var err error
+	for wait := 10 * time.Millisecond; wait < 5*time.Second; wait *= 2 {
+		if err = db.prepareOnce(ctx); !isBusy(err) {
+			return err
+		}
+		select {
+		case <-ctx.Done():
+			return err
+		case <-time.After(wait):
+		}
+	}
+	return err
+}
+
+func (db *DB) prepareOnce(ctx context.Context) error {
 	if err := assertDurable(ctx, db.write); err != nil {
 		return err
 	}

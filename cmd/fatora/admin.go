@@ -68,6 +68,9 @@ func initialKeys(apiKey, mode string) (map[fatora.Mode]string, error) {
 	if apiKey == "" && mode == "" {
 		return values, nil
 	}
+	if apiKey == "" {
+		return nil, fmt.Errorf("--mode is the mode of --api-key; give both or neither")
+	}
 	m, err := parseKeyFlags(apiKey, mode)
 	if err != nil {
 		return nil, err
@@ -136,7 +139,7 @@ func printJSON(w io.Writer, v any) error {
 
 // withStore opens the database, runs fn and closes the database.
 func withStore(ctx context.Context, dsn string, fn func(*store) error) error {
-	st, err := openStore(ctx, dsn)
+	st, err := openStore(ctx, dsn, poolOptions{maxConns: 2})
 	if err != nil {
 		return err
 	}

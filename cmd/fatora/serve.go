@@ -29,6 +29,7 @@ const shutdownGrace = 30 * time.Second
 type serverConfig struct {
 	addr     string
 	db       string
+	pool     poolOptions
 	tokenTTL time.Duration
 }
 
@@ -36,14 +37,20 @@ func serveCommand(ctx context.Context, args []string, stdout, stderr io.Writer) 
 	fs, db := newFlags("serve", stderr)
 	addr := fs.String("addr", envOr("FATORA_ADDR", ":8080"), "listen address (env FATORA_ADDR)")
 	ttl := fs.Duration("token-ttl", 24*time.Hour, "lifetime of bearer tokens from Authorize")
+	var pool poolOptions
+	fs.IntVar(&pool.maxConns, "db-max-conns", 0, "PostgreSQL: most connections in the pool (0: pgx's default, 4 or the number of CPUs)")
+	fs.DurationVar(&pool.statementTimeout, "db-statement-timeout", 5*time.Second, "PostgreSQL: the server cancels a statement running longer (0: no limit)")
 	if err := parseFlags(fs, args); err != nil {
 		return err
+	}
+	if pool.maxConns < 0 || pool.maxConns > 10000 || pool.statementTimeout < 0 {
+		return fmt.Errorf("--db-max-conns must be 0 to 10000 and --db-statement-timeout not negative")
 	}
 	if *ttl < time.Minute {
 		return fmt.Errorf("--token-ttl %v: must be at least 1m", *ttl)
 	}
 	log := slog.New(slog.NewJSONHandler(stderr, nil))
-	p, err := startServer(ctx, serverConfig{addr: *addr, db: *db, tokenTTL: *ttl}, log)
+	p, err := startServer(ctx, serverConfig{addr: *addr, db: *db, pool: pool, tokenTTL: *ttl}, log)
 	if err != nil {
 		return err
 	}
@@ -67,7 +74,7 @@ type server struct {
 // startServer opens the database (migrating it), loads the signing secret,
 // listens on cfg.addr and serves in the background.
 func startServer(ctx context.Context, cfg serverConfig, log *slog.Logger) (*server, error) {
-	st, err := openStore(ctx, cfg.db)
+	st, err := openStore(ctx, cfg.db, cfg.pool)
 	if err != nil {
 		return nil, err
 	}

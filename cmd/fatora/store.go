@@ -4,8 +4,10 @@ import (
 	"context"
 	"fmt"
 	"strings"
+	"time"
 
 	"github.com/fatora-oss/fatora"
+	"github.com/fatora-oss/fatora/postgres"
 	"github.com/fatora-oss/fatora/sqlite"
 )
 
@@ -17,15 +19,28 @@ type store struct {
 	close     func() error
 }
 
+// poolOptions tune a PostgreSQL connection pool; SQLite ignores them.
+type poolOptions struct {
+	maxConns         int
+	statementTimeout time.Duration
+}
+
 // openStore opens the database named by dsn: "sqlite:PATH" or a
 // postgres:// URL.
-func openStore(ctx context.Context, dsn string) (*store, error) {
+func openStore(ctx context.Context, dsn string, opts poolOptions) (*store, error) {
 	if path, ok := strings.CutPrefix(dsn, "sqlite:"); ok && path != "" {
 		db, err := sqlite.Open(ctx, path)
 		if err != nil {
 			return nil, err
 		}
 		return &store{clients: sqlite.NewClientService(db), merchants: sqlite.NewMerchantService(db), ping: db.Ping, close: db.Close}, nil
+	}
+	if strings.HasPrefix(dsn, "postgres://") || strings.HasPrefix(dsn, "postgresql://") {
+		db, err := postgres.Open(ctx, dsn, postgres.Options{MaxConns: int32(opts.maxConns), StatementTimeout: opts.statementTimeout})
+		if err != nil {
+			return nil, err
+		}
+		return &store{clients: postgres.NewClientService(db), merchants: postgres.NewMerchantService(db), ping: db.Ping, close: db.Close}, nil
 	}
 	return nil, fmt.Errorf("--db %q: want sqlite:PATH or postgres://...", redactDSN(dsn))
 }

@@ -1,0 +1,222 @@
+package postgres
+
+import (
+	"context"
+	"errors"
+	"strconv"
+	"strings"
+
+	"github.com/fatora-oss/fatora"
+	"github.com/jackc/pgx/v5"
+)
+
+// ClientService implements fatora.ClientService on the store.
+type ClientService struct {
+	db *DB
+}
+
+// NewClientService returns the client service of db.
+func NewClientService(db *DB) *ClientService { return &ClientService{db: db} }
+
+var _ fatora.ClientService = (*ClientService)(nil)
+
+const clientColumns = "id, name, phone, email, address, notes, created_at, updated_at"
+
+// CreateClient implements fatora.ClientService. A concurrent create of the
+// same data waits on the unique index until the other commits or rolls
+// back, so exactly one of them stores the client.
+func (s *ClientService) CreateClient(ctx context.Context, f fatora.ClientFields) (fatora.Client, error) {
+	scope, err := fatora.ScopeFrom(ctx)
+	if err != nil {
+		return fatora.Client{}, err
+	}
+	if f, err = f.Normalize(); err != nil {
+		return fatora.Client{}, err
+	}
+	c := fatora.Client{ClientFields: f, CreatedAt: s.db.now()}
+	c.UpdatedAt = c.CreatedAt
+	k := f.Keys()
+	err = s.db.pool.QueryRow(ctx, `INSERT INTO clients (merchant_id, mode, name, phone, email, address, notes,
+		email_folded, phone_digits, search_text, dedup, created_at, updated_at)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)
+		ON CONFLICT (merchant_id, mode, dedup) DO NOTHING RETURNING id`,
+		scope.MerchantID, string(scope.Mode), f.Name, f.Phone, f.Email, f.Address, f.Notes,
+		k.EmailFolded, k.PhoneDigits, k.SearchText, k.Dedup, c.CreatedAt, c.UpdatedAt,
+	).Scan(&c.ID)
+	if errors.Is(err, pgx.ErrNoRows) {
+		return fatora.Client{}, duplicateOf(ctx, s.db.pool, scope, k.Dedup)
+	}
+	return c, mapError(err)
+}
+
+// queryer is what a pool and a transaction have in common.
+type queryer interface {
+	QueryRow(ctx context.Context, sql string, args ...any) pgx.Row
+	Query(ctx context.Context, sql string, args ...any) (pgx.Rows, error)
+}
+
+// duplicateOf returns the duplicate_client error naming the client of scope
+// whose dedup key is dedup. It must run in a statement after the one that
+// met the conflict: under READ COMMITTED that statement's snapshot includes
+// the conflicting client, even one committed a moment ago.
+func duplicateOf(ctx context.Context, q queryer, scope fatora.Scope, dedup string) error {
+	var id int64
+	err := q.QueryRow(ctx, "SELECT id FROM clients WHERE merchant_id = $1 AND mode = $2 AND dedup = $3",
+		scope.MerchantID, string(scope.Mode), dedup).Scan(&id)
+	if errors.Is(err, pgx.ErrNoRows) {
+		// The conflicting client was deleted or changed in between.
+		return &fatora.Error{Code: fatora.CodeUnavailable, Cause: err,
+			Message: "A client with the same data changed at the same time; retry."}
+	}
+	if err != nil {
+		return mapError(err)
+	}
+	return fatora.DuplicateClient(id)
+}
+
+// FindClientByID implements fatora.ClientService.
+func (s *ClientService) FindClientByID(ctx context.Context, id int64) (fatora.Client, error) {
+	scope, err := fatora.ScopeFrom(ctx)
+	if err != nil {
+		return fatora.Client{}, err
+	}
+	return findClient(ctx, s.db.pool, scope, id, "")
+}
+
+// findClient reads one client of scope; lock is "" or a locking clause
+// such as "FOR UPDATE".
+func findClient(ctx context.Context, q queryer, scope fatora.Scope, id int64, lock string) (fatora.Client, error) {
+	row := q.QueryRow(ctx, "SELECT "+clientColumns+" FROM clients WHERE merchant_id = $1 AND mode = $2 AND id = $3 "+lock,
+		scope.MerchantID, string(scope.Mode), id)
+	c, err := scanClient(row)
+	if errors.Is(err, pgx.ErrNoRows) {
+		return c, fatora.ClientNotFound()
+	}
+	return c, mapError(err)
+}
+
+// FindClients implements fatora.ClientService. The count and the page are
+// read in one REPEATABLE READ transaction, so they agree.
+func (s *ClientService) FindClients(ctx context.Context, f fatora.ClientFilter) (fatora.ClientPage, error) {
+	scope, err := fatora.ScopeFrom(ctx)
+	if err != nil {
+		return fatora.ClientPage{}, err
+	}
+	if f, err = f.Normalize(); err != nil {
+		return fatora.ClientPage{}, err
+	}
+	var page fatora.ClientPage
+	err = s.db.inSnapshot(ctx, func(tx pgx.Tx) error {
+		where, args := filterClause(scope, f)
+		var total int
+		if err := tx.QueryRow(ctx, "SELECT count(*) FROM clients WHERE "+where, args...).Scan(&total); err != nil {
+			return mapError(err)
+		}
+		n := len(args)
+		clients, err := queryClients(ctx, tx, "SELECT "+clientColumns+" FROM clients WHERE "+where+
+			" ORDER BY id LIMIT $"+strconv.Itoa(n+1)+" OFFSET $"+strconv.Itoa(n+2), append(args, f.PageSize, f.Offset())...)
+		page = fatora.NewClientPage(f, clients, total)
+		return err
+	})
+	return page, err
+}
+
+// filterClause returns the WHERE condition of a normalised filter and its
+// arguments, numbered from $1. The keyword is an exact substring of
+// search_text (strpos, not LIKE, so % and _ are plain characters).
+func filterClause(scope fatora.Scope, f fatora.ClientFilter) (string, []any) {
+	var args []any
+	arg := func(v any) string {
+		args = append(args, v)
+		return "$" + strconv.Itoa(len(args))
+	}
+	conds := []string{"merchant_id = " + arg(scope.MerchantID), "mode = " + arg(string(scope.Mode))}
+	if f.Email != "" {
+		conds = append(conds, "email_folded = "+arg(f.Email))
+	}
+	if f.Keyword != "" {
+		conds = append(conds, "strpos(search_text, "+arg(f.Keyword)+") > 0")
+	}
+	return strings.Join(conds, " AND "), args
+}
+
+func queryClients(ctx context.Context, q queryer, query string, args ...any) ([]fatora.Client, error) {
+	rows, err := q.Query(ctx, query, args...)
+	if err != nil {
+		return nil, mapError(err)
+	}
+	clients, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (fatora.Client, error) { return scanClient(r) })
+	return clients, mapError(err)
+}
+
+// UpdateClient implements fatora.ClientService. The row is locked while
+// the update is worked out, so concurrent updates of different fields do
+// not undo each other.
+func (s *ClientService) UpdateClient(ctx context.Context, id int64, u fatora.ClientUpdate) (fatora.Client, error) {
+	scope, err := fatora.ScopeFrom(ctx)
+	if err != nil {
+		return fatora.Client{}, err
+	}
+	var c fatora.Client
+	err = s.db.inTx(ctx, func(tx pgx.Tx) error {
+		if c, err = findClient(ctx, tx, scope, id, "FOR UPDATE"); err != nil {
+			return err
+		}
+		if c.ClientFields, err = u.Apply(c.ClientFields).Normalize(); err != nil {
+			return err
+		}
+		c.UpdatedAt = s.db.now()
+		return updateRow(ctx, tx, scope, c)
+	})
+	return c, err
+}
+
+// updateRow writes c inside a savepoint: a unique violation aborts only the
+// savepoint, and the transaction can still look up the other client.
+func updateRow(ctx context.Context, tx pgx.Tx, scope fatora.Scope, c fatora.Client) error {
+	k := c.Keys()
+	sp, err := tx.Begin(ctx)
+	if err != nil {
+		return mapError(err)
+	}
+	defer sp.Rollback(ctx)
+	_, err = sp.Exec(ctx, `UPDATE clients SET name = $1, phone = $2, email = $3, address = $4, notes = $5,
+		email_folded = $6, phone_digits = $7, search_text = $8, dedup = $9, updated_at = $10
+		WHERE merchant_id = $11 AND mode = $12 AND id = $13`,
+		c.Name, c.Phone, c.Email, c.Address, c.Notes, k.EmailFolded, k.PhoneDigits, k.SearchText, k.Dedup,
+		c.UpdatedAt, scope.MerchantID, string(scope.Mode), c.ID)
+	if isUnique(err) {
+		if err := sp.Rollback(ctx); err != nil {
+			return mapError(err)
+		}
+		return duplicateOf(ctx, tx, scope, k.Dedup)
+	}
+	if err != nil {
+		return mapError(err)
+	}
+	return mapError(sp.Commit(ctx))
+}
+
+// DeleteClient implements fatora.ClientService.
+func (s *ClientService) DeleteClient(ctx context.Context, id int64) error {
+	scope, err := fatora.ScopeFrom(ctx)
+	if err != nil {
+		return err
+	}
+	tag, err := s.db.pool.Exec(ctx, "DELETE FROM clients WHERE merchant_id = $1 AND mode = $2 AND id = $3",
+		scope.MerchantID, string(scope.Mode), id)
+	if err != nil {
+		return mapError(err)
+	}
+	if tag.RowsAffected() == 0 {
+		return fatora.ClientNotFound()
+	}
+	return nil
+}
+
+func scanClient(r pgx.Row) (fatora.Client, error) {
+	var c fatora.Client
+	err := r.Scan(&c.ID, &c.Name, &c.Phone, &c.Email, &c.Address, &c.Notes, &c.CreatedAt, &c.UpdatedAt)
+	c.CreatedAt, c.UpdatedAt = c.CreatedAt.UTC(), c.UpdatedAt.UTC()
+	return c, err
+}

@@ -1,0 +1,145 @@
+// Package postgres is the server store: merchants, API keys and clients in a
+// PostgreSQL database, through a pgx connection pool. Every connection runs
+// with synchronous_commit=on, so a commit that returned is in the flushed
+// WAL; Open refuses a server or DSN that would weaken that. The schema is
+// laid out to be distributed by merchant (see migrations/0001_init.sql).
+package postgres
+
+import (
+	"context"
+	"fmt"
+	"strconv"
+	"time"
+
+	"github.com/fatora-oss/fatora"
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgxpool"
+)
+
+// DB is an open store. It is safe for concurrent use.
+type DB struct {
+	pool *pgxpool.Pool
+	// Now is the store's clock; tests replace it.
+	Now fatora.Clock
+}
+
+// Options tune the connection pool.
+type Options struct {
+	// MaxConns caps the pool's connections; 0 keeps pgx's default.
+	MaxConns int32
+	// StatementTimeout makes the server cancel a statement that runs longer
+	// (the statement_timeout parameter of every connection); 0 sets none,
+	// leaving the DSN's or the server's setting (normally no limit).
+	// Migrations run without it.
+	StatementTimeout time.Duration
+}
+
+// Open connects to the database named by dsn (a postgres:// URL or
+// keyword=value string), checks that commits are durable and the database
+// holds UTF-8, and applies pending migrations.
+func Open(ctx context.Context, dsn string, opts Options) (*DB, error) {
+	cfg, err := poolConfig(dsn, opts)
+	if err != nil {
+		return nil, err
+	}
+	pool, err := pgxpool.NewWithConfig(ctx, cfg)
+	if err != nil {
+		return nil, fmt.Errorf("postgres: open pool: %w", err)
+	}
+	db := &DB{pool: pool, Now: time.Now}
+	if err := db.prepare(ctx); err != nil {
+		pool.Close()
+		return nil, err
+	}
+	return db, nil
+}
+
+// poolConfig parses dsn and sets the runtime parameters every connection
+// needs. A synchronous_commit given in dsn is kept, so that assertDurable
+// can refuse it.
+func poolConfig(dsn string, opts Options) (*pgxpool.Config, error) {
+	cfg, err := pgxpool.ParseConfig(dsn)
+	if err != nil {
+		return nil, fmt.Errorf("postgres: parse DSN: %w", err)
+	}
+	if opts.MaxConns > 0 {
+		cfg.MaxConns = opts.MaxConns
+	}
+	params := cfg.ConnConfig.RuntimeParams
+	if _, ok := params["synchronous_commit"]; !ok {
+		params["synchronous_commit"] = "on"
+	}
+	if opts.StatementTimeout > 0 {
+		ms := max(1, opts.StatementTimeout.Milliseconds())
+		params["statement_timeout"] = strconv.FormatInt(ms, 10) + "ms"
+	}
+	return cfg, nil
+}
+
+func (db *DB) prepare(ctx context.Context) error {
+	if err := assertDurable(ctx, db.pool); err != nil {
+		return err
+	}
+	return migrate(ctx, db.pool)
+}
+
+// assertDurable refuses a connection on which a commit could return before
+// its WAL is flushed, or whose database cannot hold every Unicode text.
+func assertDurable(ctx context.Context, pool *pgxpool.Pool) error {
+	var sync, encoding string
+	err := pool.QueryRow(ctx, "SELECT current_setting('synchronous_commit'), current_setting('server_encoding')").
+		Scan(&sync, &encoding)
+	if err != nil {
+		return fmt.Errorf("postgres: read settings: %w", err)
+	}
+	if !durableCommit(sync) {
+		return fmt.Errorf("postgres: synchronous_commit=%s, want on: a commit could be lost after it returned", sync)
+	}
+	if encoding != "UTF8" {
+		return fmt.Errorf("postgres: server_encoding=%s, want UTF8", encoding)
+	}
+	return nil
+}
+
+// durableCommit reports whether a commit under the synchronous_commit
+// setting s returns only after its WAL is flushed to disk: "on", or
+// "remote_apply", which also waits for synchronous standbys to apply it.
+func durableCommit(s string) bool { return s == "on" || s == "remote_apply" }
+
+// Ping checks that the database answers.
+func (db *DB) Ping(ctx context.Context) error {
+	return mapError(db.pool.Ping(ctx))
+}
+
+// Close closes the pool, waiting for connections in use to be returned. It
+// returns an error only to match the other stores; it is always nil.
+func (db *DB) Close() error {
+	db.pool.Close()
+	return nil
+}
+
+// now returns the store's time, at the precision it keeps.
+func (db *DB) now() time.Time { return db.Now().UTC().Truncate(time.Microsecond) }
+
+// inTx runs fn in a read-write READ COMMITTED transaction and commits it.
+func (db *DB) inTx(ctx context.Context, fn func(pgx.Tx) error) error {
+	return db.runTx(ctx, pgx.TxOptions{}, fn)
+}
+
+// inSnapshot runs fn in a read-only REPEATABLE READ transaction: every
+// statement of fn sees the same snapshot.
+func (db *DB) inSnapshot(ctx context.Context, fn func(pgx.Tx) error) error {
+	return db.runTx(ctx, pgx.TxOptions{IsoLevel: pgx.RepeatableRead, AccessMode: pgx.ReadOnly}, fn)
+}
+
+func (db *DB) runTx(ctx context.Context, opts pgx.TxOptions, fn func(pgx.Tx) error) error {
+	tx, err := db.pool.BeginTx(ctx, opts)
+	if err != nil {
+		return mapError(err)
+	}
+	defer tx.Rollback(ctx)
+	if err := fn(tx); err != nil {
+		return err
+	}
+	return mapError(tx.Commit(ctx))
+}

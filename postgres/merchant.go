@@ -1,0 +1,207 @@
+package postgres
+
+import (
+	"context"
+	"errors"
+	"strconv"
+	"time"
+
+	"github.com/fatora-oss/fatora"
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgconn"
+)
+
+// MerchantService implements fatora.MerchantService on the store.
+type MerchantService struct {
+	db *DB
+}
+
+// NewMerchantService returns the merchant service of db.
+func NewMerchantService(db *DB) *MerchantService { return &MerchantService{db: db} }
+
+var _ fatora.MerchantService = (*MerchantService)(nil)
+
+// merchantNumberBase offsets merchant numbers from row ids, so the first
+// merchant is 10001.
+const merchantNumberBase = 10000
+
+// CreateMerchant implements fatora.MerchantService. The id is drawn from
+// the identity's sequence first, so the row is written once with its number.
+func (s *MerchantService) CreateMerchant(ctx context.Context, m *fatora.Merchant, keys []*fatora.APIKey) error {
+	if err := m.Validate(); err != nil {
+		return err
+	}
+	if !storable(m.Name, m.Email) {
+		return unstorable("A merchant's name and e-mail")
+	}
+	m.CreatedAt = s.db.now()
+	return s.db.inTx(ctx, func(tx pgx.Tx) error {
+		err := tx.QueryRow(ctx, "SELECT nextval(pg_get_serial_sequence('merchants', 'id'))").Scan(&m.ID)
+		if err != nil {
+			return mapError(err)
+		}
+		m.Number = strconv.FormatInt(merchantNumberBase+m.ID, 10)
+		_, err = tx.Exec(ctx, `INSERT INTO merchants (id, number, name, email, email_folded, created_at)
+			OVERRIDING SYSTEM VALUE VALUES ($1, $2, $3, $4, $5, $6)`,
+			m.ID, m.Number, m.Name, m.Email, fatora.FoldEmail(m.Email), m.CreatedAt)
+		if isUnique(err) {
+			return fatora.Errorf(fatora.CodeConflict, "A merchant with the e-mail %s already exists.", m.Email)
+		}
+		if err != nil {
+			return mapError(err)
+		}
+		for _, k := range keys {
+			k.MerchantID = m.ID
+			if err := insertKey(ctx, tx, k, m.CreatedAt); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+}
+
+// execer is what a pool and a transaction have in common for statements.
+type execer interface {
+	Exec(ctx context.Context, sql string, args ...any) (pgconn.CommandTag, error)
+}
+
+func insertKey(ctx context.Context, db execer, k *fatora.APIKey, now time.Time) error {
+	if !storable(k.ID, k.Prefix) {
+		return unstorable("An API key's id and prefix")
+	}
+	k.CreatedAt = now
+	_, err := db.Exec(ctx, `INSERT INTO api_keys (merchant_id, id, mode, prefix, hash, created_at)
+		VALUES ($1, $2, $3, $4, $5, $6)`, k.MerchantID, k.ID, string(k.Mode), k.Prefix, k.Hash, now)
+	if isUnique(err) {
+		return fatora.Errorf(fatora.CodeConflict, "This API key is already registered.")
+	}
+	return mapError(err)
+}
+
+const merchantColumns = "m.id, m.number, m.name, m.email, m.disabled, m.created_at"
+
+// FindMerchantByNumber implements fatora.MerchantService.
+func (s *MerchantService) FindMerchantByNumber(ctx context.Context, number string) (fatora.Merchant, error) {
+	var m fatora.Merchant
+	if !storable(number) {
+		return m, merchantNotFound(number)
+	}
+	err := s.db.pool.QueryRow(ctx, "SELECT "+merchantColumns+" FROM merchants m WHERE m.number = $1", number).
+		Scan(&m.ID, &m.Number, &m.Name, &m.Email, &m.Disabled, &m.CreatedAt)
+	m.CreatedAt = m.CreatedAt.UTC()
+	if errors.Is(err, pgx.ErrNoRows) {
+		return m, merchantNotFound(number)
+	}
+	return m, mapError(err)
+}
+
+func merchantNotFound(number string) error {
+	return fatora.Errorf(fatora.CodeNotFound, "No merchant has the number %s.", number)
+}
+
+// SetMerchantDisabled implements fatora.MerchantService.
+func (s *MerchantService) SetMerchantDisabled(ctx context.Context, merchantID int64, disabled bool) error {
+	tag, err := s.db.pool.Exec(ctx, "UPDATE merchants SET disabled = $1 WHERE id = $2", disabled, merchantID)
+	return mustAffect(tag, err, "No such merchant.")
+}
+
+// CreateAPIKey implements fatora.MerchantService.
+func (s *MerchantService) CreateAPIKey(ctx context.Context, k *fatora.APIKey) error {
+	return insertKey(ctx, s.db.pool, k, s.db.now())
+}
+
+// RevokeAPIKey implements fatora.MerchantService.
+func (s *MerchantService) RevokeAPIKey(ctx context.Context, merchantID int64, keyID string) error {
+	const notFound = "The merchant has no API key with this id."
+	if !storable(keyID) {
+		return fatora.Errorf(fatora.CodeNotFound, "%s", notFound)
+	}
+	tag, err := s.db.pool.Exec(ctx, `UPDATE api_keys SET revoked_at = coalesce(revoked_at, $1)
+		WHERE merchant_id = $2 AND id = $3`, s.db.now(), merchantID, keyID)
+	return mustAffect(tag, err, notFound)
+}
+
+// mustAffect maps the result of a statement that must change one row.
+func mustAffect(tag pgconn.CommandTag, err error, notFound string) error {
+	if err != nil {
+		return mapError(err)
+	}
+	if tag.RowsAffected() == 0 {
+		return fatora.Errorf(fatora.CodeNotFound, "%s", notFound)
+	}
+	return nil
+}
+
+const keyColumns = "k.id, k.merchant_id, k.mode, k.prefix, k.hash, k.created_at, k.revoked_at"
+
+// FindAPIKeys implements fatora.MerchantService. It returns nil when the
+// merchant has no keys.
+func (s *MerchantService) FindAPIKeys(ctx context.Context, merchantID int64) ([]fatora.APIKey, error) {
+	rows, err := s.db.pool.Query(ctx, "SELECT "+keyColumns+" FROM api_keys k WHERE k.merchant_id = $1 ORDER BY k.created_at, k.id", merchantID)
+	if err != nil {
+		return nil, mapError(err)
+	}
+	keys, err := pgx.AppendRows([]fatora.APIKey(nil), rows, func(r pgx.CollectableRow) (fatora.APIKey, error) { return scanKey(r) })
+	return keys, mapError(err)
+}
+
+// scanKey scans the key columns, then the columns of more.
+func scanKey(r pgx.Row, more ...any) (fatora.APIKey, error) {
+	var k fatora.APIKey
+	var mode string
+	var revoked *time.Time
+	err := r.Scan(append([]any{&k.ID, &k.MerchantID, &mode, &k.Prefix, &k.Hash, &k.CreatedAt, &revoked}, more...)...)
+	k.Mode, k.CreatedAt = fatora.Mode(mode), k.CreatedAt.UTC()
+	if revoked != nil {
+		k.RevokedAt = revoked.UTC()
+	}
+	return k, err
+}
+
+// FindCredentialByHash implements fatora.MerchantService.
+func (s *MerchantService) FindCredentialByHash(ctx context.Context, hash []byte) (fatora.Credential, error) {
+	return s.findCredential(ctx, "k.hash = $1", hash)
+}
+
+// FindCredentialByKeyID implements fatora.MerchantService.
+func (s *MerchantService) FindCredentialByKeyID(ctx context.Context, keyID string) (fatora.Credential, error) {
+	if !storable(keyID) {
+		return fatora.Credential{}, fatora.Errorf(fatora.CodeNotFound, "No such API key.")
+	}
+	return s.findCredential(ctx, "k.id = $1", keyID)
+}
+
+func (s *MerchantService) findCredential(ctx context.Context, cond string, arg any) (fatora.Credential, error) {
+	var c fatora.Credential
+	row := s.db.pool.QueryRow(ctx, "SELECT "+keyColumns+", "+merchantColumns+
+		" FROM api_keys k JOIN merchants m ON m.id = k.merchant_id WHERE "+cond, arg)
+	k, err := scanKey(row, &c.Merchant.ID, &c.Merchant.Number, &c.Merchant.Name, &c.Merchant.Email,
+		&c.Merchant.Disabled, &c.Merchant.CreatedAt)
+	c.Key, c.Merchant.CreatedAt = k, c.Merchant.CreatedAt.UTC()
+	if errors.Is(err, pgx.ErrNoRows) {
+		return c, fatora.Errorf(fatora.CodeNotFound, "No such API key.")
+	}
+	return c, mapError(err)
+}
+
+// SigningSecret implements fatora.MerchantService. The first caller stores
+// its secret; every later caller, on any server, reads that one. The read
+// is a second statement, so under READ COMMITTED it sees a secret another
+// server committed while the insert waited on it.
+func (s *MerchantService) SigningSecret(ctx context.Context, newSecret func() (fatora.SigningSecret, error)) (fatora.SigningSecret, error) {
+	fresh, err := newSecret()
+	if err != nil {
+		return fatora.SigningSecret{}, err
+	}
+	if !storable(fresh.ID) {
+		return fatora.SigningSecret{}, unstorable("A signing secret's id")
+	}
+	_, err = s.db.pool.Exec(ctx, `INSERT INTO signing_secrets (slot, id, secret, created_at) VALUES (1, $1, $2, $3)
+		ON CONFLICT (slot) DO NOTHING`, fresh.ID, fresh.Secret, s.db.now())
+	if err != nil {
+		return fatora.SigningSecret{}, mapError(err)
+	}
+	var out fatora.SigningSecret
+	err = s.db.pool.QueryRow(ctx, "SELECT id, secret FROM signing_secrets WHERE slot = 1").Scan(&out.ID, &out.Secret)
+	return out, mapError(err)
+}

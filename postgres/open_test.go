@@ -1,0 +1,153 @@
+package postgres
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"github.com/fatora-oss/fatora/postgres/pgtest"
+	"io"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/fatora-oss/fatora"
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgconn"
+)
+
+// TestConcurrentOpen starts several stores on one empty schema at once:
+// the advisory lock must let every Open succeed and apply each migration
+// exactly once.
+func TestConcurrentOpen(t *testing.T) {
+	dsn := pgtest.DSN(t)
+	const n = 8
+	var wg sync.WaitGroup
+	errs := make([]error, n)
+	for i := range n {
+		wg.Go(func() {
+			db, err := Open(t.Context(), dsn, Options{})
+			if err == nil {
+				db.Close()
+			}
+			errs[i] = err
+		})
+	}
+	wg.Wait()
+	for i, err := range errs {
+		if err != nil {
+			t.Errorf("Open %d: %v", i, err)
+		}
+	}
+	ms, err := loadMigrations()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var rows, versions int
+	queryOne(t, dsn, "SELECT count(*), count(DISTINCT version) FROM schema_migrations", &rows, &versions)
+	if rows != len(ms) || versions != len(ms) {
+		t.Errorf("schema_migrations has %d rows for %d versions, want %d of each", rows, versions, len(ms))
+	}
+}
+
+// TestRefusesAsyncCommit checks that Open will not run where a commit could
+// return before its WAL is flushed.
+func TestRefusesAsyncCommit(t *testing.T) {
+	dsn := pgtest.DSN(t)
+	for _, setting := range []string{"off", "local"} {
+		db, err := Open(t.Context(), pgtest.WithParam(dsn, "synchronous_commit", setting), Options{})
+		if err == nil {
+			db.Close()
+			t.Errorf("Open with synchronous_commit=%s succeeded, want an error", setting)
+		} else if !strings.Contains(err.Error(), "synchronous_commit") {
+			t.Errorf("Open with synchronous_commit=%s: %v, want an error naming synchronous_commit", setting, err)
+		}
+	}
+}
+
+// TestOptions checks the runtime parameters and pool size Open sets, and
+// that a statement the server cancels for running too long is unavailable.
+func TestOptions(t *testing.T) {
+	db, err := Open(t.Context(), pgtest.DSN(t), Options{MaxConns: 2, StatementTimeout: 200 * time.Millisecond})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	if got := db.pool.Config().MaxConns; got != 2 {
+		t.Errorf("MaxConns = %d, want 2", got)
+	}
+	var sync, timeout string
+	err = db.pool.QueryRow(t.Context(), "SELECT current_setting('synchronous_commit'), current_setting('statement_timeout')").
+		Scan(&sync, &timeout)
+	if err != nil || sync != "on" || timeout != "200ms" {
+		t.Errorf("synchronous_commit=%q statement_timeout=%q (%v), want on and 200ms", sync, timeout, err)
+	}
+	_, err = db.pool.Exec(t.Context(), "SELECT pg_sleep(2)")
+	if code := fatora.ErrorCode(mapError(err)); code != fatora.CodeUnavailable {
+		t.Errorf("statement timeout maps to %s (%v), want unavailable", code, err)
+	}
+}
+
+func TestMapError(t *testing.T) {
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	_, refused := pgx.Connect(ctx, "postgres://nobody@127.0.0.1:1/none?sslmode=disable&connect_timeout=5")
+	tests := []struct {
+		err  error
+		want string
+	}{
+		{pgx.ErrNoRows, fatora.CodeNotFound},
+		{fmt.Errorf("scan: %w", pgx.ErrNoRows), fatora.CodeNotFound},
+		{context.DeadlineExceeded, fatora.CodeUnavailable},
+		{refused, fatora.CodeUnavailable},
+		{io.ErrUnexpectedEOF, fatora.CodeUnavailable},
+		{&pgconn.PgError{Code: "08006"}, fatora.CodeUnavailable},
+		{&pgconn.PgError{Code: "53300"}, fatora.CodeUnavailable},
+		{&pgconn.PgError{Code: "57P01"}, fatora.CodeUnavailable},
+		{&pgconn.PgError{Code: "57P03"}, fatora.CodeUnavailable},
+		{&pgconn.PgError{Code: "57014"}, fatora.CodeUnavailable},
+		{&pgconn.PgError{Code: "40001"}, fatora.CodeUnavailable},
+		{&pgconn.PgError{Code: "40P01"}, fatora.CodeUnavailable},
+		{&pgconn.PgError{Code: "23505"}, fatora.CodeInternal},
+		{&pgconn.PgError{Code: "42P01"}, fatora.CodeInternal},
+		{errors.New("boom"), fatora.CodeInternal},
+	}
+	for _, tt := range tests {
+		got := mapError(tt.err)
+		if code := fatora.ErrorCode(got); code != tt.want {
+			t.Errorf("mapError(%v) = %v, want code %s", tt.err, got, tt.want)
+		}
+		if !errors.Is(got, tt.err) && tt.want != fatora.CodeNotFound {
+			t.Errorf("mapError(%v) = %v, which does not wrap the cause", tt.err, got)
+		}
+	}
+	if mapError(nil) != nil {
+		t.Error("mapError(nil) != nil")
+	}
+}
+
+func TestWithParam(t *testing.T) {
+	tests := []struct{ dsn, want string }{
+		{"postgres://u@h:5432/db?sslmode=disable", "postgres://u@h:5432/db?search_path=s&sslmode=disable"},
+		{"postgresql://u@h/db", "postgresql://u@h/db?search_path=s"},
+		{"host=h user=u dbname=db", "host=h user=u dbname=db search_path=s"},
+	}
+	for _, tt := range tests {
+		if got := pgtest.WithParam(tt.dsn, "search_path", "s"); got != tt.want {
+			t.Errorf("pgtest.WithParam(%q) = %q, want %q", tt.dsn, got, tt.want)
+		}
+	}
+}
+
+// queryOne scans the one row of query, run on its own connection to dsn.
+func queryOne(t testing.TB, dsn, query string, dest ...any) {
+	t.Helper()
+	conn, err := pgx.Connect(t.Context(), dsn)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close(context.Background())
+	if err := conn.QueryRow(t.Context(), query).Scan(dest...); err != nil {
+		t.Fatalf("%s: %v", query, err)
+	}
+}
