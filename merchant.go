@@ -94,11 +94,17 @@ type MerchantService interface {
 	SigningSecret(ctx context.Context, newSecret func() (SigningSecret, error)) (SigningSecret, error)
 }
 
-// Validate checks a new merchant's name and e-mail address.
+// Validate checks a new merchant's name and e-mail address, and puts the
+// name in NFC.
 func (m *Merchant) Validate() error {
-	if IsBlank(m.Name) || len([]rune(m.Name)) > MaxNameRunes {
-		return Errorf(CodeInvalidField, "A merchant needs a name of 1 to %d characters.", MaxNameRunes)
+	name, msg := normalizeText(m.Name, fieldRule{"name", MaxNameRunes, false})
+	if msg == "" && IsBlank(name) {
+		msg = "is required and must not be blank"
 	}
+	if msg != "" {
+		return Errorf(CodeInvalidField, "The merchant name %s.", msg)
+	}
+	m.Name = name
 	if !ValidEmail(m.Email) {
 		return Errorf(CodeInvalidField, "%q is not a valid e-mail address.", m.Email)
 	}

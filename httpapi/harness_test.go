@@ -71,6 +71,7 @@ func (b *syncBuffer) String() string { b.mu.Lock(); defer b.mu.Unlock(); return 
 type services struct {
 	clients fatora.ClientService
 	ping    func(context.Context) error
+	timeout time.Duration
 }
 
 // testStore opens a fresh store of one kind for a test.
@@ -120,7 +121,7 @@ func newEnv(t testing.TB, st testStore, wrap ...func(*services)) *env {
 	e.signer = &token.Signer{SecretID: "secret-1", Secret: token.NewSecret(), Issuer: "fatora",
 		Audience: "fatora-clients-api", TTL: 24 * time.Hour, Now: e.clock.Now}
 	e.server = &httpapi.Server{Clients: svc.clients, Merchants: e.merchants, Signer: e.signer, Ping: svc.ping,
-		Now: e.clock.Now, Logger: slog.New(slog.NewJSONHandler(e.logs, nil))}
+		Now: e.clock.Now, Logger: slog.New(slog.NewJSONHandler(e.logs, nil)), RequestTimeout: svc.timeout}
 	e.handler = e.server.Handler()
 	e.alpha, e.beta = e.newMerchant("alpha"), e.newMerchant("beta")
 	return e

@@ -14,9 +14,10 @@ import (
 	"github.com/fatora-oss/fatora/token"
 )
 
-// RequestTimeout bounds the work of one request; past it the database call
-// is abandoned and the caller gets 503.
-const RequestTimeout = 10 * time.Second
+// DefaultRequestTimeout bounds the work of one request unless the Server
+// sets another: past it the database call is abandoned and the caller gets
+// 503.
+const DefaultRequestTimeout = 10 * time.Second
 
 // Server holds what the handlers need. Set the fields, then call Handler.
 type Server struct {
@@ -28,6 +29,8 @@ type Server struct {
 	Ping func(context.Context) error
 	// Now is the clock of the credential cache.
 	Now fatora.Clock
+	// RequestTimeout bounds each request (DefaultRequestTimeout if zero).
+	RequestTimeout time.Duration
 
 	creds    *credentialCache
 	draining atomic.Bool
@@ -42,6 +45,9 @@ func (s *Server) Handler() http.Handler {
 	if s.Logger == nil {
 		s.Logger = slog.Default()
 	}
+	if s.RequestTimeout <= 0 {
+		s.RequestTimeout = DefaultRequestTimeout
+	}
 	s.creds = newCredentialCache(s.Now)
 	s.router = newRouter()
 	s.router.handle("/v1/authorization/authorize", map[string]handlerFunc{
@@ -50,7 +56,7 @@ func (s *Server) Handler() http.Handler {
 	s.registerClients(s.router)
 	s.router.handle("/healthz", map[string]handlerFunc{http.MethodGet: s.healthz})
 	s.router.handle("/readyz", map[string]handlerFunc{http.MethodGet: s.readyz})
-	return withRequestLog(s.Logger, withRecovery(withCanonicalPath(withDeadline(RequestTimeout, s.router.mux))))
+	return withRequestLog(s.Logger, withRecovery(withCanonicalPath(withDeadline(s.RequestTimeout, s.router.mux))))
 }
 
 // Routes lists every registered path with its methods, for tests that hold

@@ -23,6 +23,10 @@ type DB struct {
 	Now fatora.Clock
 }
 
+// DefaultConnectTimeout bounds a connection attempt when the DSN sets no
+// connect_timeout.
+const DefaultConnectTimeout = 5 * time.Second
+
 // Options tune the connection pool.
 type Options struct {
 	// MaxConns caps the pool's connections; 0 keeps pgx's default.
@@ -64,6 +68,11 @@ func poolConfig(dsn string, opts Options) (*pgxpool.Config, error) {
 	}
 	if opts.MaxConns > 0 {
 		cfg.MaxConns = opts.MaxConns
+	}
+	if cfg.ConnConfig.ConnectTimeout == 0 {
+		// Without a bound, a connection attempt to an unreachable host
+		// holds its pool slot for minutes after the host is back.
+		cfg.ConnConfig.ConnectTimeout = DefaultConnectTimeout
 	}
 	params := cfg.ConnConfig.RuntimeParams
 	if _, ok := params["synchronous_commit"]; !ok {

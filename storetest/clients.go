@@ -2,6 +2,7 @@ package storetest
 
 import (
 	"context"
+	"fmt"
 	"strings"
 	"sync"
 	"testing"
@@ -199,5 +200,35 @@ func testDelete(t *testing.T, open func(testing.TB) Store) {
 	next := mustCreate(t, s, a.test, named("Next"))
 	if next.ID <= c.ID {
 		t.Errorf("new client got id %d after deleted id %d: ids must never be reused", next.ID, c.ID)
+	}
+}
+
+// testConcurrentUpdates changes different fields of one client at the same
+// time: every change takes effect, none is made on a stale copy.
+func testConcurrentUpdates(t *testing.T, open func(testing.TB) Store) {
+	s := open(t)
+	a := newTenant(t, s, "alpha")
+	c := mustCreate(t, s, a.test, named("Racer"))
+	const n = 30
+	var wg sync.WaitGroup
+	for _, field := range []func(v *string) fatora.ClientUpdate{
+		func(v *string) fatora.ClientUpdate { return fatora.ClientUpdate{Phone: v} },
+		func(v *string) fatora.ClientUpdate { return fatora.ClientUpdate{Notes: v} },
+		func(v *string) fatora.ClientUpdate { return fatora.ClientUpdate{Address: v} },
+	} {
+		wg.Go(func() {
+			for i := range n {
+				v := fmt.Sprint(i)
+				if _, err := s.Clients.UpdateClient(a.test, c.ID, field(&v)); err != nil {
+					t.Error(err)
+				}
+			}
+		})
+	}
+	wg.Wait()
+	got, err := s.Clients.FindClientByID(a.test, c.ID)
+	last := fmt.Sprint(n - 1)
+	if err != nil || got.Phone != last || got.Notes != last || got.Address != last {
+		t.Errorf("after concurrent updates: %+v, %v; want phone, notes and address %s", got.ClientFields, err, last)
 	}
 }

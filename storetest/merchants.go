@@ -25,8 +25,10 @@ func testMerchants(t *testing.T, open func(testing.TB) Store) {
 
 	dup := fatora.Merchant{Name: "Alpha again", Email: "ALPHA@example.com"}
 	wantCode(t, s.Merchants.CreateMerchant(ctx, &dup, nil), fatora.CodeConflict)
-	bad := fatora.Merchant{Name: " ", Email: "x@example.com"}
-	wantCode(t, s.Merchants.CreateMerchant(ctx, &bad, nil), fatora.CodeInvalidField)
+	for _, bad := range []fatora.Merchant{{Name: " ", Email: "x@example.com"}, {Name: "a\x00b", Email: "x@example.com"},
+		{Name: "\xff", Email: "x@example.com"}, {Name: "ok", Email: "x@example.com\x00"}, {Name: "ok", Email: "nope"}} {
+		wantCode(t, s.Merchants.CreateMerchant(ctx, &bad, nil), fatora.CodeInvalidField)
+	}
 
 	if err := s.Merchants.SetMerchantDisabled(ctx, a.merchant.ID, true); err != nil {
 		t.Fatal(err)

@@ -269,8 +269,11 @@ func TestMerchantCreateModeWithoutKey(t *testing.T) {
 	t.Parallel()
 	dsn, _ := testDB(t)
 	out, _, err := runFatora(t, "merchant", "create", "--name", "Shop", "--email", "shop@example.com", "--mode", "live", "--db", dsn, "--json")
-	if err != nil {
-		return // refusing is right
+	if err != nil { // refusing is right, if nothing is left behind
+		if got := countMerchants(t, dsn); got != 0 {
+			t.Errorf("the refused merchant create left %d merchants", got)
+		}
+		return
 	}
 	var m merchantJSON
 	decodeJSON(t, []byte(out), &m)

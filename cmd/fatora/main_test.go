@@ -185,7 +185,7 @@ func TestTwoServersOneDatabase(t *testing.T) {
 // A race is involved, so it is run on several new databases.
 func TestServersStartTogether(t *testing.T) {
 	t.Parallel()
-	const rounds, together = 60, 4
+	const rounds, together = 40, 4
 	for round := range rounds {
 		dsn, _ := testDB(t)
 		servers := make([]*testServer, together)

@@ -8,6 +8,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"sync"
 	"time"
 
 	"github.com/fatora-oss/fatora"
@@ -69,6 +70,9 @@ type server struct {
 	ln    net.Listener
 	log   *slog.Logger
 	done  chan error
+
+	stopOnce sync.Once
+	stopErr  error
 }
 
 // startServer opens the database (migrating it), loads the signing secret,
@@ -106,14 +110,20 @@ func startServer(ctx context.Context, cfg serverConfig, log *slog.Logger) (*serv
 func (s *server) addr() string { return s.ln.Addr().String() }
 
 // shutdown stops accepting connections, lets in-flight requests finish
-// (until ctx ends), then closes the database.
+// (until ctx ends, then cuts them off), and only then closes the database.
+// Later calls return the first call's result.
 func (s *server) shutdown(ctx context.Context) error {
-	s.api.Drain()
-	err := s.http.Shutdown(ctx)
-	if serveErr := <-s.done; !errors.Is(serveErr, http.ErrServerClosed) {
-		err = errors.Join(err, serveErr)
-	}
-	err = errors.Join(err, s.store.close())
-	s.log.Info("stopped", "error", fmt.Sprint(err))
-	return err
+	s.stopOnce.Do(func() {
+		s.api.Drain()
+		err := s.http.Shutdown(ctx)
+		if err != nil {
+			err = errors.Join(err, s.http.Close())
+		}
+		if serveErr := <-s.done; !errors.Is(serveErr, http.ErrServerClosed) {
+			err = errors.Join(err, serveErr)
+		}
+		s.stopErr = errors.Join(err, s.store.close())
+		s.log.Info("stopped", "error", fmt.Sprint(s.stopErr))
+	})
+	return s.stopErr
 }

@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"fmt"
+	"net/url"
 	"strings"
 	"time"
 
@@ -45,10 +46,15 @@ func openStore(ctx context.Context, dsn string, opts poolOptions) (*store, error
 	return nil, fmt.Errorf("--db %q: want sqlite:PATH or postgres://...", redactDSN(dsn))
 }
 
-// redactDSN hides a password a database URL may carry.
+// redactDSN returns a database name fit for logs and messages: a URL with
+// its password hidden; anything else (a keyword=value DSN may hold a
+// password anywhere) only by its kind.
 func redactDSN(dsn string) string {
-	if i := strings.Index(dsn, "@"); i > 0 && strings.Contains(dsn[:i], "://") {
-		return dsn[:strings.Index(dsn, "://")+3] + "…" + dsn[i:]
+	if strings.HasPrefix(dsn, "sqlite:") {
+		return dsn
 	}
-	return dsn
+	if u, err := url.Parse(dsn); err == nil && u.Scheme != "" && u.Host != "" {
+		return u.Redacted()
+	}
+	return "(a database name that is not sqlite:PATH or a postgres:// URL)"
 }
