@@ -3,11 +3,13 @@ package httpapi_test
 import (
 	"encoding/base64"
 	"net/http"
+	"net/http/httptest"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/fatora-oss/fatora"
+	"github.com/fatora-oss/fatora/httpapi"
 	"github.com/fatora-oss/fatora/token"
 	"github.com/golang-jwt/jwt/v5"
 )
@@ -210,5 +212,36 @@ func testLogsCarryNoSecrets(t *testing.T, st testStore) {
 	}
 	if n := strings.Count(logs, `"msg":"request"`); n != 7 {
 		t.Errorf("%d request lines for 7 requests (4 authorizations and 3 calls)", n)
+	}
+}
+
+// TestTwoServersShareRevocation runs two API servers, each with its own
+// credential cache, on one database: a token either issues works on both,
+// and once its key is revoked both refuse it within CredentialTTL.
+func TestTwoServersShareRevocation(t *testing.T) { eachStore(t, testTwoServersShareRevocation) }
+
+func testTwoServersShareRevocation(t *testing.T, st testStore) {
+	e := newEnv(t, st)
+	other := &httpapi.Server{Clients: e.server.Clients, Merchants: e.merchants, Signer: e.signer, Ping: e.server.Ping,
+		Now: e.clock.Now, Logger: e.server.Logger}
+	servers := map[string]http.Handler{"first": e.handler, "second": other.Handler()}
+	call := func(h http.Handler) int {
+		r := httptest.NewRequest("GET", "/v1/clients", nil)
+		r.Header.Set("Authorization", "Bearer "+e.alpha.tokens[fatora.ModeTest])
+		rec := httptest.NewRecorder()
+		h.ServeHTTP(rec, r)
+		return rec.Code
+	}
+	for name, h := range servers {
+		if got := call(h); got != 200 {
+			t.Fatalf("%s server: %d, want 200", name, got)
+		}
+	}
+	e.revoke(e.alpha, fatora.ModeTest)
+	e.clock.Advance(httpapi.CredentialTTL)
+	for name, h := range servers {
+		if got := call(h); got != 403 {
+			t.Errorf("%s server %v after the revocation: %d, want 403", name, httpapi.CredentialTTL, got)
+		}
 	}
 }
