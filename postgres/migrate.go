@@ -4,11 +4,8 @@ import (
 	"context"
 	"embed"
 	"fmt"
-	"io/fs"
-	"sort"
-	"strconv"
-	"strings"
 
+	"github.com/fatora-oss/fatora/migration"
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgxpool"
 )
@@ -23,13 +20,6 @@ var migrationFiles embed.FS
 // other.
 const migrationLock int32 = 0x6661746f // "fato"
 
-// migration is one numbered SQL file.
-type migration struct {
-	version int
-	name    string
-	sql     string
-}
-
 // migrate applies, in order, every migration not yet recorded, each in its
 // own transaction.
 func migrate(ctx context.Context, pool *pgxpool.Pool) error {
@@ -39,7 +29,7 @@ func migrate(ctx context.Context, pool *pgxpool.Pool) error {
 	}
 	for _, m := range ms {
 		if err := pgx.BeginFunc(ctx, pool, func(tx pgx.Tx) error { return apply(ctx, tx, m) }); err != nil {
-			return fmt.Errorf("postgres: migration %s: %w", m.name, err)
+			return fmt.Errorf("postgres: migration %s: %w", m.Name, err)
 		}
 	}
 	return nil
@@ -51,7 +41,7 @@ func migrate(ctx context.Context, pool *pgxpool.Pool) error {
 // a READ COMMITTED transaction reads a new snapshot). The configured
 // statement timeout does not apply: waiting for another server's migration
 // or building an index may take longer; ctx bounds the wait.
-func apply(ctx context.Context, tx pgx.Tx, m migration) error {
+func apply(ctx context.Context, tx pgx.Tx, m migration.Migration) error {
 	if _, err := tx.Exec(ctx, "SET LOCAL statement_timeout = 0"); err != nil {
 		return err
 	}
@@ -65,37 +55,18 @@ func apply(ctx context.Context, tx pgx.Tx, m migration) error {
 		return err
 	}
 	var done bool
-	err = tx.QueryRow(ctx, "SELECT EXISTS (SELECT 1 FROM schema_migrations WHERE version = $1)", m.version).Scan(&done)
+	err = tx.QueryRow(ctx, "SELECT EXISTS (SELECT 1 FROM schema_migrations WHERE version = $1)", m.Version).Scan(&done)
 	if err != nil || done {
 		return err
 	}
-	if _, err := tx.Exec(ctx, m.sql); err != nil {
+	if _, err := tx.Exec(ctx, m.SQL); err != nil {
 		return err
 	}
-	_, err = tx.Exec(ctx, "INSERT INTO schema_migrations (version, name) VALUES ($1, $2)", m.version, m.name)
+	_, err = tx.Exec(ctx, "INSERT INTO schema_migrations (version, name) VALUES ($1, $2)", m.Version, m.Name)
 	return err
 }
 
-// loadMigrations reads the embedded files, named NNNN_description.sql, in
-// version order.
-func loadMigrations() ([]migration, error) {
-	names, err := fs.Glob(migrationFiles, "migrations/*.sql")
-	if err != nil {
-		return nil, err
-	}
-	ms := make([]migration, 0, len(names))
-	for _, name := range names {
-		base := strings.TrimPrefix(name, "migrations/")
-		v, err := strconv.Atoi(strings.SplitN(base, "_", 2)[0])
-		if err != nil {
-			return nil, fmt.Errorf("postgres: migration %s: name must start with a number", base)
-		}
-		body, err := migrationFiles.ReadFile(name)
-		if err != nil {
-			return nil, err
-		}
-		ms = append(ms, migration{version: v, name: base, sql: string(body)})
-	}
-	sort.Slice(ms, func(i, j int) bool { return ms[i].version < ms[j].version })
-	return ms, nil
+// loadMigrations reads the embedded migration files in version order.
+func loadMigrations() ([]migration.Migration, error) {
+	return migration.Load(migrationFiles, "migrations")
 }
