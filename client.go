@@ -87,6 +87,14 @@ func NewClientPage(f ClientFilter, clients []Client, total int) ClientPage {
 // ctx (see WithScope) and sees only that merchant's clients in that mode;
 // without a scope it returns CodeUnauthorized. A client of another merchant
 // or mode does not exist for it: CodeNotFound.
+//
+// When ctx carries an Idempotency (see WithIdempotency), CreateClient,
+// UpdateClient and DeleteClient make their change at most once per key: a
+// repeated key with the same request returns *Replay, with another request
+// idempotency_key_reused, and while the first is still running (where the
+// store can tell) idempotency_in_progress. Refusals (invalid_field,
+// not_found, duplicate_client...) are not kept, so a corrected retry with
+// the same key goes ahead.
 type ClientService interface {
 	// CreateClient validates and stores a new client. Errors: invalid_field,
 	// duplicate_client (with ExistingClientID), unavailable.

@@ -1,6 +1,7 @@
 package httpapi
 
 import (
+	"context"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -34,13 +35,21 @@ func (s *Server) createClient(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	c, err := s.Clients.CreateClient(r.Context(), u.Apply(fatora.ClientFields{}))
-	if err != nil {
-		return err
+	return s.change(w, r, canonicalUpdate(u), renderClient(http.StatusCreated), func(ctx context.Context) (fatora.Client, error) {
+		return s.Clients.CreateClient(ctx, u.Apply(fatora.ClientFields{}))
+	})
+}
+
+// renderClient makes the answer to a change that returns the client.
+func renderClient(status int) func(fatora.Client) fatora.StoredResponse {
+	return func(c fatora.Client) fatora.StoredResponse {
+		resp := fatora.StoredResponse{Status: status}
+		if status == http.StatusCreated {
+			resp.Location = "/v1/clients/" + strconv.FormatInt(c.ID, 10)
+		}
+		resp.Body, _ = encodeJSON(clientResponse{Status: "SUCCESS", Client: toClientJSON(c)})
+		return resp
 	}
-	w.Header().Set("Location", "/v1/clients/"+strconv.FormatInt(c.ID, 10))
-	writeJSON(w, http.StatusCreated, clientResponse{Status: "SUCCESS", Client: toClientJSON(c)})
-	return nil
 }
 
 // getClient handles GET /v1/clients/{id}.
@@ -86,12 +95,9 @@ func (s *Server) updateClient(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	c, err := s.Clients.UpdateClient(r.Context(), id, u)
-	if err != nil {
-		return err
-	}
-	writeJSON(w, http.StatusOK, clientResponse{Status: "SUCCESS", Client: toClientJSON(c)})
-	return nil
+	return s.change(w, r, canonicalUpdate(u), renderClient(http.StatusOK), func(ctx context.Context) (fatora.Client, error) {
+		return s.Clients.UpdateClient(ctx, id, u)
+	})
 }
 
 // deleteClient handles DELETE /v1/clients/{id}.
@@ -100,11 +106,10 @@ func (s *Server) deleteClient(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	if err := s.Clients.DeleteClient(r.Context(), id); err != nil {
-		return err
-	}
-	w.WriteHeader(http.StatusNoContent)
-	return nil
+	noContent := func(fatora.Client) fatora.StoredResponse { return fatora.StoredResponse{Status: http.StatusNoContent} }
+	return s.change(w, r, nil, noContent, func(ctx context.Context) (fatora.Client, error) {
+		return fatora.Client{}, s.Clients.DeleteClient(ctx, id)
+	})
 }
 
 // clientID reads the {id} of the path. An id that is not a positive whole

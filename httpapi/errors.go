@@ -10,24 +10,27 @@ import (
 // statusOf is the one table from error code to HTTP status. A code missing
 // here is answered as a 500.
 var statusOf = map[string]int{
-	fatora.CodeMalformedJSON:        http.StatusBadRequest,
-	fatora.CodeInvalidField:         http.StatusBadRequest,
-	fatora.CodeUnknownField:         http.StatusBadRequest,
-	fatora.CodeDuplicateField:       http.StatusBadRequest,
-	fatora.CodeInvalidQuery:         http.StatusBadRequest,
-	fatora.CodeUnauthorized:         http.StatusUnauthorized,
-	fatora.CodeInvalidToken:         http.StatusUnauthorized,
-	fatora.CodeInvalidAPIKey:        http.StatusUnauthorized,
-	fatora.CodeKeyRevoked:           http.StatusForbidden,
-	fatora.CodeMerchantDisabled:     http.StatusForbidden,
-	fatora.CodeNotFound:             http.StatusNotFound,
-	fatora.CodeMethodNotAllowed:     http.StatusMethodNotAllowed,
-	fatora.CodeNotAcceptable:        http.StatusNotAcceptable,
-	fatora.CodeDuplicateClient:      http.StatusConflict,
-	fatora.CodeConflict:             http.StatusConflict,
-	fatora.CodePayloadTooLarge:      http.StatusRequestEntityTooLarge,
-	fatora.CodeUnsupportedMediaType: http.StatusUnsupportedMediaType,
-	fatora.CodeUnavailable:          http.StatusServiceUnavailable,
+	fatora.CodeMalformedJSON:         http.StatusBadRequest,
+	fatora.CodeInvalidField:          http.StatusBadRequest,
+	fatora.CodeUnknownField:          http.StatusBadRequest,
+	fatora.CodeDuplicateField:        http.StatusBadRequest,
+	fatora.CodeInvalidQuery:          http.StatusBadRequest,
+	fatora.CodeUnauthorized:          http.StatusUnauthorized,
+	fatora.CodeInvalidToken:          http.StatusUnauthorized,
+	fatora.CodeInvalidAPIKey:         http.StatusUnauthorized,
+	fatora.CodeKeyRevoked:            http.StatusForbidden,
+	fatora.CodeMerchantDisabled:      http.StatusForbidden,
+	fatora.CodeNotFound:              http.StatusNotFound,
+	fatora.CodeMethodNotAllowed:      http.StatusMethodNotAllowed,
+	fatora.CodeNotAcceptable:         http.StatusNotAcceptable,
+	fatora.CodeDuplicateClient:       http.StatusConflict,
+	fatora.CodeConflict:              http.StatusConflict,
+	fatora.CodePayloadTooLarge:       http.StatusRequestEntityTooLarge,
+	fatora.CodeUnsupportedMediaType:  http.StatusUnsupportedMediaType,
+	fatora.CodeUnavailable:           http.StatusServiceUnavailable,
+	fatora.CodeIdempotencyKeyInvalid: http.StatusBadRequest,
+	fatora.CodeIdempotencyKeyReused:  http.StatusUnprocessableEntity,
+	fatora.CodeIdempotencyInProgress: http.StatusConflict,
 }
 
 // errorBody is the contract's error shape:
@@ -45,7 +48,8 @@ type errorDetail struct {
 	RequestID        string              `json:"request_id"`
 }
 
-// retryAfterSeconds is what a 503 tells the caller to wait.
+// retryAfterSeconds is what a 503, or a 409 for an idempotency key still
+// in use, tells the caller to wait.
 const retryAfterSeconds = "1"
 
 // writeError answers err in the error shape. An error that is not a
@@ -64,7 +68,7 @@ func writeError(w http.ResponseWriter, r *http.Request, err error) {
 		infoOf(r).log.ErrorContext(r.Context(), "request failed", "request_id", requestIDOf(r), "code", e.Code, "error", err.Error())
 	}
 	setAuthChallenge(w, e.Code)
-	if status == http.StatusServiceUnavailable {
+	if status == http.StatusServiceUnavailable || e.Code == fatora.CodeIdempotencyInProgress {
 		w.Header().Set("Retry-After", retryAfterSeconds)
 	}
 	writeJSON(w, status, errorBody{Status: "ERROR", Error: errorDetail{

@@ -31,10 +31,14 @@ type Server struct {
 	Now fatora.Clock
 	// RequestTimeout bounds each request (DefaultRequestTimeout if zero).
 	RequestTimeout time.Duration
+	// IdempotencyTTL is how long an Idempotency-Key is remembered
+	// (fatora.DefaultIdempotencyTTL if zero).
+	IdempotencyTTL time.Duration
 
 	creds    *credentialCache
 	draining atomic.Bool
 	router   *router
+	inflight inflight
 }
 
 // Handler returns the HTTP handler of the API.
@@ -47,6 +51,9 @@ func (s *Server) Handler() http.Handler {
 	}
 	if s.RequestTimeout <= 0 {
 		s.RequestTimeout = DefaultRequestTimeout
+	}
+	if s.IdempotencyTTL <= 0 {
+		s.IdempotencyTTL = fatora.DefaultIdempotencyTTL
 	}
 	s.creds = newCredentialCache(s.Now)
 	s.router = newRouter()

@@ -22,9 +22,7 @@ var _ fatora.ClientService = (*ClientService)(nil)
 
 const clientColumns = "id, name, phone, email, address, notes, created_at, updated_at"
 
-// CreateClient implements fatora.ClientService. A concurrent create of the
-// same data waits on the unique index until the other commits or rolls
-// back, so exactly one of them stores the client.
+// CreateClient implements fatora.ClientService.
 func (s *ClientService) CreateClient(ctx context.Context, f fatora.ClientFields) (fatora.Client, error) {
 	scope, err := fatora.ScopeFrom(ctx)
 	if err != nil {
@@ -35,8 +33,26 @@ func (s *ClientService) CreateClient(ctx context.Context, f fatora.ClientFields)
 	}
 	c := fatora.Client{ClientFields: f, CreatedAt: s.db.now()}
 	c.UpdatedAt = c.CreatedAt
-	k := f.Keys()
-	err = s.db.pool.QueryRow(ctx, `INSERT INTO clients (merchant_id, mode, name, phone, email, address, notes,
+	idem := fatora.IdempotencyFrom(ctx)
+	err = s.db.inTx(ctx, func(tx pgx.Tx) error {
+		if err := claimKey(ctx, tx, scope, idem, c.CreatedAt); err != nil {
+			return err
+		}
+		if err := insertClient(ctx, tx, scope, &c); err != nil {
+			return err
+		}
+		return keepResponse(ctx, tx, scope, idem, c, c.CreatedAt)
+	})
+	return c, err
+}
+
+// insertClient stores a new client, filling its id, or returns the
+// duplicate_client error naming the client it would duplicate. A concurrent
+// insert of the same data waits on the unique index until the other
+// transaction ends, so exactly one of them stores the client.
+func insertClient(ctx context.Context, tx pgx.Tx, scope fatora.Scope, c *fatora.Client) error {
+	f, k := c.ClientFields, c.Keys()
+	err := tx.QueryRow(ctx, `INSERT INTO clients (merchant_id, mode, name, phone, email, address, notes,
 		email_folded, phone_digits, search_text, dedup, created_at, updated_at)
 		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)
 		ON CONFLICT (merchant_id, mode, dedup) DO NOTHING RETURNING id`,
@@ -44,9 +60,9 @@ func (s *ClientService) CreateClient(ctx context.Context, f fatora.ClientFields)
 		k.EmailFolded, k.PhoneDigits, k.SearchText, k.Dedup, c.CreatedAt, c.UpdatedAt,
 	).Scan(&c.ID)
 	if errors.Is(err, pgx.ErrNoRows) {
-		return fatora.Client{}, duplicateOf(ctx, s.db.pool, scope, k.Dedup)
+		return duplicateOf(ctx, tx, scope, k.Dedup)
 	}
-	return c, mapError(err)
+	return mapError(err)
 }
 
 // queryer is what a pool and a transaction have in common.
@@ -158,15 +174,22 @@ func (s *ClientService) UpdateClient(ctx context.Context, id int64, u fatora.Cli
 		return fatora.Client{}, err
 	}
 	var c fatora.Client
+	idem, now := fatora.IdempotencyFrom(ctx), s.db.now()
 	err = s.db.inTx(ctx, func(tx pgx.Tx) error {
+		if err := claimKey(ctx, tx, scope, idem, now); err != nil {
+			return err
+		}
 		if c, err = findClient(ctx, tx, scope, id, "FOR UPDATE"); err != nil {
 			return err
 		}
 		if c.ClientFields, err = u.Apply(c.ClientFields).Normalize(); err != nil {
 			return err
 		}
-		c.UpdatedAt = s.db.now()
-		return updateRow(ctx, tx, scope, c)
+		c.UpdatedAt = now
+		if err := updateRow(ctx, tx, scope, c); err != nil {
+			return err
+		}
+		return keepResponse(ctx, tx, scope, idem, c, now)
 	})
 	return c, err
 }
@@ -203,15 +226,21 @@ func (s *ClientService) DeleteClient(ctx context.Context, id int64) error {
 	if err != nil {
 		return err
 	}
-	tag, err := s.db.pool.Exec(ctx, "DELETE FROM clients WHERE merchant_id = $1 AND mode = $2 AND id = $3",
-		scope.MerchantID, string(scope.Mode), id)
-	if err != nil {
-		return mapError(err)
-	}
-	if tag.RowsAffected() == 0 {
-		return fatora.ClientNotFound()
-	}
-	return nil
+	idem, now := fatora.IdempotencyFrom(ctx), s.db.now()
+	return s.db.inTx(ctx, func(tx pgx.Tx) error {
+		if err := claimKey(ctx, tx, scope, idem, now); err != nil {
+			return err
+		}
+		tag, err := tx.Exec(ctx, "DELETE FROM clients WHERE merchant_id = $1 AND mode = $2 AND id = $3",
+			scope.MerchantID, string(scope.Mode), id)
+		if err != nil {
+			return mapError(err)
+		}
+		if tag.RowsAffected() == 0 {
+			return fatora.ClientNotFound()
+		}
+		return keepResponse(ctx, tx, scope, idem, fatora.Client{ID: id}, now)
+	})
 }
 
 func scanClient(r pgx.Row) (fatora.Client, error) {

@@ -2,6 +2,7 @@ package postgres_test
 
 import (
 	"context"
+	"github.com/fatora-oss/fatora"
 	"testing"
 	"time"
 
@@ -19,6 +20,8 @@ func TestConformance(t *testing.T) {
 			t.Fatal(err)
 		}
 		t.Cleanup(func() { db.Close() })
-		return storetest.Store{Clients: postgres.NewClientService(db), Merchants: postgres.NewMerchantService(db)}
+		clients := postgres.NewClientService(db)
+		return storetest.Store{Clients: clients, Merchants: postgres.NewMerchantService(db), Purger: clients,
+			SetNow: func(now fatora.Clock) { db.Now = now }}
 	})
 }

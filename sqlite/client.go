@@ -32,21 +32,34 @@ func (s *ClientService) CreateClient(ctx context.Context, f fatora.ClientFields)
 	}
 	c := fatora.Client{ClientFields: f, CreatedAt: s.db.now()}
 	c.UpdatedAt = c.CreatedAt
+	idem := fatora.IdempotencyFrom(ctx)
 	err = s.db.inTx(ctx, func(tx *sql.Tx) error {
-		k := f.Keys()
-		err := tx.QueryRowContext(ctx, `INSERT INTO clients (merchant_id, mode, name, phone, email, address, notes,
+		if err := claimKey(ctx, tx, scope, idem, c.CreatedAt); err != nil {
+			return err
+		}
+		if err := insertClient(ctx, tx, scope, &c); err != nil {
+			return err
+		}
+		return keepResponse(ctx, tx, scope, idem, c, c.CreatedAt)
+	})
+	return c, err
+}
+
+// insertClient stores a new client, filling its id, or returns the
+// duplicate_client error naming the client it would duplicate.
+func insertClient(ctx context.Context, tx *sql.Tx, scope fatora.Scope, c *fatora.Client) error {
+	f, k := c.ClientFields, c.Keys()
+	err := tx.QueryRowContext(ctx, `INSERT INTO clients (merchant_id, mode, name, phone, email, address, notes,
 			email_folded, phone_digits, search_text, dedup, created_at, updated_at)
 			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
 			ON CONFLICT (merchant_id, mode, dedup) DO NOTHING RETURNING id`,
-			scope.MerchantID, scope.Mode, f.Name, f.Phone, f.Email, f.Address, f.Notes,
-			k.EmailFolded, k.PhoneDigits, k.SearchText, k.Dedup, c.CreatedAt.UnixMicro(), c.UpdatedAt.UnixMicro(),
-		).Scan(&c.ID)
-		if err == sql.ErrNoRows {
-			return duplicateOf(ctx, tx, scope, k.Dedup)
-		}
-		return mapError(err)
-	})
-	return c, err
+		scope.MerchantID, scope.Mode, f.Name, f.Phone, f.Email, f.Address, f.Notes,
+		k.EmailFolded, k.PhoneDigits, k.SearchText, k.Dedup, c.CreatedAt.UnixMicro(), c.UpdatedAt.UnixMicro(),
+	).Scan(&c.ID)
+	if err == sql.ErrNoRows {
+		return duplicateOf(ctx, tx, scope, k.Dedup)
+	}
+	return mapError(err)
 }
 
 // duplicateOf returns the duplicate_client error naming the client of scope
@@ -150,15 +163,22 @@ func (s *ClientService) UpdateClient(ctx context.Context, id int64, u fatora.Cli
 		return fatora.Client{}, err
 	}
 	var c fatora.Client
+	idem, now := fatora.IdempotencyFrom(ctx), s.db.now()
 	err = s.db.inTx(ctx, func(tx *sql.Tx) error {
+		if err := claimKey(ctx, tx, scope, idem, now); err != nil {
+			return err
+		}
 		if c, err = findClient(ctx, tx, scope, id); err != nil {
 			return err
 		}
 		if c.ClientFields, err = u.Apply(c.ClientFields).Normalize(); err != nil {
 			return err
 		}
-		c.UpdatedAt = s.db.now()
-		return updateRow(ctx, tx, scope, c)
+		c.UpdatedAt = now
+		if err := updateRow(ctx, tx, scope, c); err != nil {
+			return err
+		}
+		return keepResponse(ctx, tx, scope, idem, c, now)
 	})
 	return c, err
 }
@@ -182,7 +202,11 @@ func (s *ClientService) DeleteClient(ctx context.Context, id int64) error {
 	if err != nil {
 		return err
 	}
+	idem, now := fatora.IdempotencyFrom(ctx), s.db.now()
 	return s.db.inTx(ctx, func(tx *sql.Tx) error {
+		if err := claimKey(ctx, tx, scope, idem, now); err != nil {
+			return err
+		}
 		res, err := tx.ExecContext(ctx, "DELETE FROM clients WHERE merchant_id = ? AND mode = ? AND id = ?",
 			scope.MerchantID, scope.Mode, id)
 		if err != nil {
@@ -191,7 +215,7 @@ func (s *ClientService) DeleteClient(ctx context.Context, id int64) error {
 		if n, err := res.RowsAffected(); err != nil || n == 0 {
 			return errorsOr(mapError(err), fatora.ClientNotFound())
 		}
-		return nil
+		return keepResponse(ctx, tx, scope, idem, fatora.Client{ID: id}, now)
 	})
 }
 

@@ -2,6 +2,7 @@ package sqlite_test
 
 import (
 	"context"
+	"github.com/fatora-oss/fatora"
 	"path/filepath"
 	"testing"
 
@@ -23,6 +24,8 @@ func openTemp(t testing.TB) *sqlite.DB {
 func TestConformance(t *testing.T) {
 	storetest.Run(t, func(t testing.TB) storetest.Store {
 		db := openTemp(t)
-		return storetest.Store{Clients: sqlite.NewClientService(db), Merchants: sqlite.NewMerchantService(db)}
+		clients := sqlite.NewClientService(db)
+		return storetest.Store{Clients: clients, Merchants: sqlite.NewMerchantService(db), Purger: clients,
+			SetNow: func(now fatora.Clock) { db.Now = now }}
 	})
 }

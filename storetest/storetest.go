@@ -17,6 +17,9 @@ import (
 type Store struct {
 	Clients   fatora.ClientService
 	Merchants fatora.MerchantService
+	Purger    fatora.IdempotencyPurger
+	// SetNow replaces the store's clock.
+	SetNow func(fatora.Clock)
 }
 
 // Run runs the whole suite; open must return a fresh empty store each call.
@@ -34,6 +37,10 @@ func Run(t *testing.T, open func(t testing.TB) Store) {
 	t.Run("Delete", func(t *testing.T) { testDelete(t, open) })
 	t.Run("List", func(t *testing.T) { testList(t, open) })
 	t.Run("Search", func(t *testing.T) { testSearch(t, open) })
+	t.Run("IdempotentCreate", func(t *testing.T) { testIdempotentCreate(t, open) })
+	t.Run("IdempotentUpdateDelete", func(t *testing.T) { testIdempotentUpdateDelete(t, open) })
+	t.Run("IdempotencyExpiry", func(t *testing.T) { testIdempotencyExpiry(t, open) })
+	t.Run("ConcurrentIdempotentCreates", func(t *testing.T) { testConcurrentIdempotentCreates(t, open) })
 }
 
 // tenant is a merchant of the store under test with a scope per mode.

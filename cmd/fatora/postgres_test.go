@@ -130,3 +130,37 @@ func listNames(t testing.TB, s *testServer, auth string) map[string]bool {
 		}
 	}
 }
+
+// TestOneKeyAcrossTwoServers sends 50 identical creates with one
+// Idempotency-Key at once, spread over two servers on one PostgreSQL
+// database: one client is made, and every answer is its 201 or a 409
+// idempotency_in_progress.
+func TestOneKeyAcrossTwoServers(t *testing.T) {
+	dsn := pgtest.DSN(t)
+	a, b := startTestServer(t, dsn), startTestServer(t, dsn)
+	key := createMerchant(t, dsn, "shop@example.com").key(t, "test").APIKey
+	auth := "Bearer " + a.authorize(t, key)
+	const n = 50
+	answers := make([]response, n)
+	var wg sync.WaitGroup
+	for i := range n {
+		wg.Go(func() {
+			answers[i] = []*testServer{a, b}[i%2].do(t, http.MethodPost, "/v1/clients", seedCurlBody,
+				"Authorization", auth, "Content-Type", "application/json", "Idempotency-Key", "one-key")
+		})
+	}
+	wg.Wait()
+	var created string
+	for _, r := range answers {
+		switch {
+		case r.status == http.StatusCreated && (created == "" || string(r.body) == created):
+			created = string(r.body)
+		case r.status == http.StatusConflict && r.header.Get("Retry-After") != "":
+		default:
+			t.Errorf("answer %d %s; want the one client's 201 or 409 in progress", r.status, r.body)
+		}
+	}
+	if names := listNames(t, b, auth); created == "" || len(names) != 1 {
+		t.Fatalf("50 creates with one key over two servers made %d clients, want 1", len(names))
+	}
+}

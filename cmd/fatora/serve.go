@@ -28,16 +28,18 @@ const shutdownGrace = 30 * time.Second
 
 // serverConfig is what `fatora serve` is configured with.
 type serverConfig struct {
-	addr     string
-	db       string
-	pool     poolOptions
-	tokenTTL time.Duration
+	addr           string
+	db             string
+	pool           poolOptions
+	tokenTTL       time.Duration
+	idempotencyTTL time.Duration
 }
 
 func serveCommand(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fs, db := newFlags("serve", stderr)
 	addr := fs.String("addr", envOr("FATORA_ADDR", ":8080"), "listen address (env FATORA_ADDR)")
 	ttl := fs.Duration("token-ttl", 24*time.Hour, "lifetime of bearer tokens from Authorize")
+	idemTTL := fs.Duration("idempotency-ttl", fatora.DefaultIdempotencyTTL, "how long an Idempotency-Key is remembered")
 	var pool poolOptions
 	fs.IntVar(&pool.maxConns, "db-max-conns", 0, "PostgreSQL: most connections in the pool (0: pgx's default, 4 or the number of CPUs)")
 	fs.DurationVar(&pool.statementTimeout, "db-statement-timeout", 5*time.Second, "PostgreSQL: the server cancels a statement running longer (0: no limit)")
@@ -47,11 +49,11 @@ func serveCommand(ctx context.Context, args []string, stdout, stderr io.Writer) 
 	if pool.maxConns < 0 || pool.maxConns > 10000 || pool.statementTimeout < 0 {
 		return fmt.Errorf("--db-max-conns must be 0 to 10000 and --db-statement-timeout not negative")
 	}
-	if *ttl < time.Minute {
-		return fmt.Errorf("--token-ttl %v: must be at least 1m", *ttl)
+	if *ttl < time.Minute || *idemTTL < time.Minute {
+		return fmt.Errorf("--token-ttl and --idempotency-ttl must be at least 1m")
 	}
 	log := slog.New(slog.NewJSONHandler(stderr, nil))
-	p, err := startServer(ctx, serverConfig{addr: *addr, db: *db, pool: pool, tokenTTL: *ttl}, log)
+	p, err := startServer(ctx, serverConfig{addr: *addr, db: *db, pool: pool, tokenTTL: *ttl, idempotencyTTL: *idemTTL}, log)
 	if err != nil {
 		return err
 	}
@@ -71,13 +73,17 @@ type server struct {
 	log   *slog.Logger
 	done  chan error
 
-	stopOnce sync.Once
-	stopErr  error
+	stopPurging context.CancelFunc
+	stopOnce    sync.Once
+	stopErr     error
 }
 
 // startServer opens the database (migrating it), loads the signing secret,
 // listens on cfg.addr and serves in the background.
 func startServer(ctx context.Context, cfg serverConfig, log *slog.Logger) (*server, error) {
+	if cfg.idempotencyTTL <= 0 {
+		cfg.idempotencyTTL = fatora.DefaultIdempotencyTTL
+	}
 	st, err := openStore(ctx, cfg.db, cfg.pool)
 	if err != nil {
 		return nil, err
@@ -95,13 +101,15 @@ func startServer(ctx context.Context, cfg serverConfig, log *slog.Logger) (*serv
 		return nil, err
 	}
 	api := &httpapi.Server{
-		Clients: st.clients, Merchants: st.merchants, Ping: st.ping, Logger: log,
+		Clients: st.clients, Merchants: st.merchants, Ping: st.ping, Logger: log, IdempotencyTTL: cfg.idempotencyTTL,
 		Signer: &token.Signer{SecretID: secret.ID, Secret: secret.Secret, Issuer: tokenIssuer,
 			Audience: tokenAudience, TTL: cfg.tokenTTL, Now: time.Now},
 	}
-	s := &server{store: st, api: api, ln: ln, log: log, done: make(chan error, 1)}
+	purgeCtx, stopPurging := context.WithCancel(context.Background())
+	s := &server{store: st, api: api, ln: ln, log: log, done: make(chan error, 1), stopPurging: stopPurging}
 	s.http = httpapi.NewHTTPServer(cfg.addr, api.Handler(), log)
 	go func() { s.done <- s.http.Serve(ln) }()
+	go purgeIdempotencyKeys(purgeCtx, st.purger, cfg.idempotencyTTL, log)
 	log.Info("listening", "addr", ln.Addr().String(), "db", redactDSN(cfg.db))
 	return s, nil
 }
@@ -114,6 +122,7 @@ func (s *server) addr() string { return s.ln.Addr().String() }
 // Later calls return the first call's result.
 func (s *server) shutdown(ctx context.Context) error {
 	s.stopOnce.Do(func() {
+		s.stopPurging()
 		s.api.Drain()
 		err := s.http.Shutdown(ctx)
 		if err != nil {
@@ -126,4 +135,27 @@ func (s *server) shutdown(ctx context.Context) error {
 		s.log.Info("stopped", "error", fmt.Sprint(s.stopErr))
 	})
 	return s.stopErr
+}
+
+// idempotencyPurgeEvery is how often a server deletes expired keys.
+const idempotencyPurgeEvery = 10 * time.Minute
+
+// purgeIdempotencyKeys deletes keys older than ttl now and then every
+// idempotencyPurgeEvery, until ctx ends. Several servers may purge at once.
+func purgeIdempotencyKeys(ctx context.Context, p fatora.IdempotencyPurger, ttl time.Duration, log *slog.Logger) {
+	tick := time.NewTicker(idempotencyPurgeEvery)
+	defer tick.Stop()
+	for {
+		n, err := p.PurgeIdempotencyKeys(ctx, time.Now().Add(-ttl))
+		if err != nil && ctx.Err() == nil {
+			log.Warn("purging idempotency keys", "error", err.Error())
+		} else if n > 0 {
+			log.Info("purged idempotency keys", "count", n)
+		}
+		select {
+		case <-ctx.Done():
+			return
+		case <-tick.C:
+		}
+	}
 }

@@ -16,6 +16,7 @@ import (
 type store struct {
 	clients   fatora.ClientService
 	merchants fatora.MerchantService
+	purger    fatora.IdempotencyPurger
 	ping      func(context.Context) error
 	close     func() error
 }
@@ -34,14 +35,16 @@ func openStore(ctx context.Context, dsn string, opts poolOptions) (*store, error
 		if err != nil {
 			return nil, err
 		}
-		return &store{clients: sqlite.NewClientService(db), merchants: sqlite.NewMerchantService(db), ping: db.Ping, close: db.Close}, nil
+		clients := sqlite.NewClientService(db)
+		return &store{clients: clients, merchants: sqlite.NewMerchantService(db), purger: clients, ping: db.Ping, close: db.Close}, nil
 	}
 	if strings.HasPrefix(dsn, "postgres://") || strings.HasPrefix(dsn, "postgresql://") {
 		db, err := postgres.Open(ctx, dsn, postgres.Options{MaxConns: int32(opts.maxConns), StatementTimeout: opts.statementTimeout})
 		if err != nil {
 			return nil, err
 		}
-		return &store{clients: postgres.NewClientService(db), merchants: postgres.NewMerchantService(db), ping: db.Ping, close: db.Close}, nil
+		clients := postgres.NewClientService(db)
+		return &store{clients: clients, merchants: postgres.NewMerchantService(db), purger: clients, ping: db.Ping, close: db.Close}, nil
 	}
 	return nil, fmt.Errorf("--db %q: want sqlite:PATH or postgres://...", redactDSN(dsn))
 }
