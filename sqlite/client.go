@@ -33,7 +33,7 @@ func (s *ClientService) CreateClient(ctx context.Context, f fatora.ClientFields)
 	c := fatora.Client{ClientFields: f, CreatedAt: s.db.now()}
 	c.UpdatedAt = c.CreatedAt
 	idem := fatora.IdempotencyFrom(ctx)
-	err = s.db.inTx(ctx, func(tx *sql.Tx) error {
+	err = s.db.inTx(ctx, func(tx runner) error {
 		if err := claimKey(ctx, tx, scope, idem, c.CreatedAt); err != nil {
 			return err
 		}
@@ -47,7 +47,7 @@ func (s *ClientService) CreateClient(ctx context.Context, f fatora.ClientFields)
 
 // insertClient stores a new client, filling its id, or returns the
 // duplicate_client error naming the client it would duplicate.
-func insertClient(ctx context.Context, tx *sql.Tx, scope fatora.Scope, c *fatora.Client) error {
+func insertClient(ctx context.Context, tx runner, scope fatora.Scope, c *fatora.Client) error {
 	f, k := c.ClientFields, c.Keys()
 	err := tx.QueryRowContext(ctx, `INSERT INTO clients (merchant_id, mode, name, phone, email, address, notes,
 			email_folded, phone_digits, search_text, dedup, created_at, updated_at)
@@ -64,7 +64,7 @@ func insertClient(ctx context.Context, tx *sql.Tx, scope fatora.Scope, c *fatora
 
 // duplicateOf returns the duplicate_client error naming the client of scope
 // whose dedup key is dedup.
-func duplicateOf(ctx context.Context, tx *sql.Tx, scope fatora.Scope, dedup string) error {
+func duplicateOf(ctx context.Context, tx runner, scope fatora.Scope, dedup string) error {
 	var id int64
 	err := tx.QueryRowContext(ctx, "SELECT id FROM clients WHERE merchant_id = ? AND mode = ? AND dedup = ?",
 		scope.MerchantID, scope.Mode, dedup).Scan(&id)
@@ -80,16 +80,10 @@ func (s *ClientService) FindClientByID(ctx context.Context, id int64) (fatora.Cl
 	if err != nil {
 		return fatora.Client{}, err
 	}
-	return findClient(ctx, s.db.read, scope, id)
+	return findClient(ctx, s.db.reader(), scope, id)
 }
 
-// queryer is what a pool and a transaction have in common.
-type queryer interface {
-	QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row
-	QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error)
-}
-
-func findClient(ctx context.Context, q queryer, scope fatora.Scope, id int64) (fatora.Client, error) {
+func findClient(ctx context.Context, q runner, scope fatora.Scope, id int64) (fatora.Client, error) {
 	row := q.QueryRowContext(ctx, "SELECT "+clientColumns+" FROM clients WHERE merchant_id = ? AND mode = ? AND id = ?",
 		scope.MerchantID, scope.Mode, id)
 	c, err := scanClient(row)
@@ -109,11 +103,12 @@ func (s *ClientService) FindClients(ctx context.Context, f fatora.ClientFilter) 
 	if f, err = f.Normalize(); err != nil {
 		return fatora.ClientPage{}, err
 	}
-	tx, err := s.db.read.BeginTx(ctx, &sql.TxOptions{ReadOnly: true})
+	rtx, err := s.db.read.BeginTx(ctx, &sql.TxOptions{ReadOnly: true})
 	if err != nil {
 		return fatora.ClientPage{}, mapError(err)
 	}
-	defer tx.Rollback()
+	defer rtx.Rollback()
+	tx := runner(rtx)
 	where, args := filterClause(scope, f)
 	var total int
 	if err := tx.QueryRowContext(ctx, "SELECT count(*) FROM clients WHERE "+where, args...).Scan(&total); err != nil {
@@ -139,7 +134,7 @@ func filterClause(scope fatora.Scope, f fatora.ClientFilter) (string, []any) {
 	return strings.Join(conds, " AND "), args
 }
 
-func queryClients(ctx context.Context, q queryer, query string, args ...any) ([]fatora.Client, error) {
+func queryClients(ctx context.Context, q runner, query string, args ...any) ([]fatora.Client, error) {
 	rows, err := q.QueryContext(ctx, query, args...)
 	if err != nil {
 		return nil, mapError(err)
@@ -164,7 +159,7 @@ func (s *ClientService) UpdateClient(ctx context.Context, id int64, u fatora.Cli
 	}
 	var c fatora.Client
 	idem, now := fatora.IdempotencyFrom(ctx), s.db.now()
-	err = s.db.inTx(ctx, func(tx *sql.Tx) error {
+	err = s.db.inTx(ctx, func(tx runner) error {
 		if err := claimKey(ctx, tx, scope, idem, now); err != nil {
 			return err
 		}
@@ -183,7 +178,7 @@ func (s *ClientService) UpdateClient(ctx context.Context, id int64, u fatora.Cli
 	return c, err
 }
 
-func updateRow(ctx context.Context, tx *sql.Tx, scope fatora.Scope, c fatora.Client) error {
+func updateRow(ctx context.Context, tx runner, scope fatora.Scope, c fatora.Client) error {
 	k := c.Keys()
 	_, err := tx.ExecContext(ctx, `UPDATE clients SET name = ?, phone = ?, email = ?, address = ?, notes = ?,
 		email_folded = ?, phone_digits = ?, search_text = ?, dedup = ?, updated_at = ?
@@ -203,7 +198,7 @@ func (s *ClientService) DeleteClient(ctx context.Context, id int64) error {
 		return err
 	}
 	idem, now := fatora.IdempotencyFrom(ctx), s.db.now()
-	return s.db.inTx(ctx, func(tx *sql.Tx) error {
+	return s.db.inTx(ctx, func(tx runner) error {
 		if err := claimKey(ctx, tx, scope, idem, now); err != nil {
 			return err
 		}

@@ -19,8 +19,10 @@ import (
 
 // DB is an open store. It is safe for concurrent use.
 type DB struct {
-	write *sql.DB
-	read  *sql.DB
+	write  *sql.DB
+	read   *sql.DB
+	reads  *cachedRunner
+	writer *writer
 	// Now is the store's clock; tests replace it.
 	Now fatora.Clock
 }
@@ -44,9 +46,12 @@ func Open(ctx context.Context, path string) (*DB, error) {
 	}
 	db := &DB{write: write, read: read, Now: time.Now}
 	if err := db.prepare(ctx); err != nil {
-		db.Close()
+		write.Close()
+		read.Close()
 		return nil, err
 	}
+	db.reads = newCachedRunner(read)
+	db.writer = newWriter(write)
 	return db, nil
 }
 
@@ -113,23 +118,34 @@ func (db *DB) Ping(ctx context.Context) error {
 	return mapError(db.read.PingContext(ctx))
 }
 
-// Close closes both pools.
+// Close lets queued writes commit, then closes both pools.
 func (db *DB) Close() error {
+	db.writer.close()
+	db.reads.close()
 	return errors.Join(db.write.Close(), db.read.Close())
 }
 
 // now returns the store's time, at the precision it keeps.
 func (db *DB) now() time.Time { return db.Now().UTC().Truncate(time.Microsecond) }
 
-// inTx runs fn in a write transaction (BEGIN IMMEDIATE) and commits it.
-func (db *DB) inTx(ctx context.Context, fn func(*sql.Tx) error) error {
-	tx, err := db.write.BeginTx(ctx, nil)
-	if err != nil {
-		return mapError(err)
-	}
-	defer tx.Rollback()
-	if err := fn(tx); err != nil {
-		return err
-	}
-	return mapError(tx.Commit())
+// reader runs statements on the read pool.
+func (db *DB) reader() runner { return db.reads }
+
+// inTx runs fn in a write transaction (BEGIN IMMEDIATE), possibly with
+// other writes in savepoints of the same transaction (see writer), and
+// returns nil only once the transaction has committed.
+func (db *DB) inTx(ctx context.Context, fn func(runner) error) error {
+	return db.writer.do(ctx, fn)
+}
+
+// WriteStats counts the write transactions committed (or tried) and the
+// writes they carried: their ratio is the average group-commit batch.
+type WriteStats struct {
+	Batches int64
+	Writes  int64
+}
+
+// WriteStats returns the writer's counts since Open.
+func (db *DB) WriteStats() WriteStats {
+	return WriteStats{Batches: db.writer.batches.Load(), Writes: db.writer.writes.Load()}
 }

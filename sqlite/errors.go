@@ -22,6 +22,8 @@ func mapError(err error) error {
 		return nil
 	case errors.Is(err, sql.ErrNoRows):
 		return fatora.Errorf(fatora.CodeNotFound, "Not found.")
+	case errors.Is(err, context.Canceled):
+		return &fatora.Error{Code: fatora.CodeUnavailable, Message: "The request was cancelled.", Cause: err}
 	case errors.Is(err, context.DeadlineExceeded):
 		return &fatora.Error{Code: fatora.CodeUnavailable, Message: "The database did not answer in time; retry later.", Cause: err}
 	case errors.As(err, &se) && transient(se.Code()):

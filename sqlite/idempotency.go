@@ -12,7 +12,7 @@ import (
 // transaction (which holds the database's write lock, so no other change
 // with the key can run meanwhile). It returns nil to go ahead, *Replay when
 // the change was made, and idempotency_key_reused for another request.
-func claimKey(ctx context.Context, tx *sql.Tx, scope fatora.Scope, idem *fatora.Idempotency, now time.Time) error {
+func claimKey(ctx context.Context, tx runner, scope fatora.Scope, idem *fatora.Idempotency, now time.Time) error {
 	if idem == nil {
 		return nil
 	}
@@ -39,7 +39,7 @@ func claimKey(ctx context.Context, tx *sql.Tx, scope fatora.Scope, idem *fatora.
 
 // keepResponse stores the answer to the change just made with the key, in
 // the change's transaction.
-func keepResponse(ctx context.Context, tx *sql.Tx, scope fatora.Scope, idem *fatora.Idempotency, c fatora.Client, now time.Time) error {
+func keepResponse(ctx context.Context, tx runner, scope fatora.Scope, idem *fatora.Idempotency, c fatora.Client, now time.Time) error {
 	if idem == nil {
 		return nil
 	}
@@ -62,7 +62,7 @@ func (s *ClientService) PurgeIdempotencyKeys(ctx context.Context, cutoff time.Ti
 	var total int64
 	for {
 		var n int64
-		err := s.db.inTx(ctx, func(tx *sql.Tx) error {
+		err := s.db.inTx(ctx, func(tx runner) error {
 			res, err := tx.ExecContext(ctx, `DELETE FROM idempotency_keys WHERE (merchant_id, mode, key) IN
 				(SELECT merchant_id, mode, key FROM idempotency_keys WHERE created_at < ? LIMIT ?)`, cutoff.UnixMicro(), purgeBatch)
 			if err != nil {

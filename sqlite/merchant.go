@@ -29,7 +29,7 @@ func (s *MerchantService) CreateMerchant(ctx context.Context, m *fatora.Merchant
 		return err
 	}
 	m.CreatedAt = s.db.now()
-	return s.db.inTx(ctx, func(tx *sql.Tx) error {
+	return s.db.inTx(ctx, func(tx runner) error {
 		err := tx.QueryRowContext(ctx, `INSERT INTO merchants (number, name, email, email_folded, created_at)
 			VALUES ('pending:' || hex(randomblob(16)), ?, ?, ?, ?) RETURNING id`,
 			m.Name, m.Email, fatora.FoldEmail(m.Email), m.CreatedAt.UnixMicro()).Scan(&m.ID)
@@ -53,7 +53,7 @@ func (s *MerchantService) CreateMerchant(ctx context.Context, m *fatora.Merchant
 	})
 }
 
-func insertKey(ctx context.Context, tx *sql.Tx, k *fatora.APIKey, now time.Time) error {
+func insertKey(ctx context.Context, tx runner, k *fatora.APIKey, now time.Time) error {
 	k.CreatedAt = now
 	_, err := tx.ExecContext(ctx, `INSERT INTO api_keys (merchant_id, id, mode, prefix, hash, created_at)
 		VALUES (?, ?, ?, ?, ?, ?)`, k.MerchantID, k.ID, k.Mode, k.Prefix, k.Hash, now.UnixMicro())
@@ -69,7 +69,7 @@ const merchantColumns = "m.id, m.number, m.name, m.email, m.disabled, m.created_
 func (s *MerchantService) FindMerchantByNumber(ctx context.Context, number string) (fatora.Merchant, error) {
 	var m fatora.Merchant
 	var created int64
-	err := s.db.read.QueryRowContext(ctx, "SELECT "+merchantColumns+" FROM merchants m WHERE m.number = ?", number).
+	err := s.db.reader().QueryRowContext(ctx, "SELECT "+merchantColumns+" FROM merchants m WHERE m.number = ?", number).
 		Scan(&m.ID, &m.Number, &m.Name, &m.Email, &m.Disabled, &created)
 	m.CreatedAt = time.UnixMicro(created).UTC()
 	if err == sql.ErrNoRows {
@@ -80,7 +80,7 @@ func (s *MerchantService) FindMerchantByNumber(ctx context.Context, number strin
 
 // SetMerchantDisabled implements fatora.MerchantService.
 func (s *MerchantService) SetMerchantDisabled(ctx context.Context, merchantID int64, disabled bool) error {
-	return s.db.inTx(ctx, func(tx *sql.Tx) error {
+	return s.db.inTx(ctx, func(tx runner) error {
 		res, err := tx.ExecContext(ctx, "UPDATE merchants SET disabled = ? WHERE id = ?", disabled, merchantID)
 		return mustAffect(res, err, "No such merchant.")
 	})
@@ -88,12 +88,12 @@ func (s *MerchantService) SetMerchantDisabled(ctx context.Context, merchantID in
 
 // CreateAPIKey implements fatora.MerchantService.
 func (s *MerchantService) CreateAPIKey(ctx context.Context, k *fatora.APIKey) error {
-	return s.db.inTx(ctx, func(tx *sql.Tx) error { return insertKey(ctx, tx, k, s.db.now()) })
+	return s.db.inTx(ctx, func(tx runner) error { return insertKey(ctx, tx, k, s.db.now()) })
 }
 
 // RevokeAPIKey implements fatora.MerchantService.
 func (s *MerchantService) RevokeAPIKey(ctx context.Context, merchantID int64, keyID string) error {
-	return s.db.inTx(ctx, func(tx *sql.Tx) error {
+	return s.db.inTx(ctx, func(tx runner) error {
 		res, err := tx.ExecContext(ctx, `UPDATE api_keys SET revoked_at = coalesce(revoked_at, ?)
 			WHERE merchant_id = ? AND id = ?`, s.db.now().UnixMicro(), merchantID, keyID)
 		return mustAffect(res, err, "The merchant has no API key with this id.")
@@ -115,7 +115,7 @@ const keyColumns = "k.id, k.merchant_id, k.mode, k.prefix, k.hash, k.created_at,
 
 // FindAPIKeys implements fatora.MerchantService.
 func (s *MerchantService) FindAPIKeys(ctx context.Context, merchantID int64) ([]fatora.APIKey, error) {
-	rows, err := s.db.read.QueryContext(ctx, "SELECT "+keyColumns+" FROM api_keys k WHERE k.merchant_id = ? ORDER BY k.created_at, k.id", merchantID)
+	rows, err := s.db.reader().QueryContext(ctx, "SELECT "+keyColumns+" FROM api_keys k WHERE k.merchant_id = ? ORDER BY k.created_at, k.id", merchantID)
 	if err != nil {
 		return nil, mapError(err)
 	}
@@ -156,7 +156,7 @@ func (s *MerchantService) FindCredentialByKeyID(ctx context.Context, keyID strin
 func (s *MerchantService) findCredential(ctx context.Context, cond string, arg any) (fatora.Credential, error) {
 	var c fatora.Credential
 	var created int64
-	row := s.db.read.QueryRowContext(ctx, "SELECT "+keyColumns+", "+merchantColumns+
+	row := s.db.reader().QueryRowContext(ctx, "SELECT "+keyColumns+", "+merchantColumns+
 		" FROM api_keys k JOIN merchants m ON m.id = k.merchant_id WHERE "+cond, arg)
 	k, err := scanKey(row, &c.Merchant.ID, &c.Merchant.Number, &c.Merchant.Name, &c.Merchant.Email, &c.Merchant.Disabled, &created)
 	c.Key, c.Merchant.CreatedAt = k, time.UnixMicro(created).UTC()
@@ -174,7 +174,7 @@ func (s *MerchantService) SigningSecret(ctx context.Context, newSecret func() (f
 		return fatora.SigningSecret{}, err
 	}
 	var out fatora.SigningSecret
-	err = s.db.inTx(ctx, func(tx *sql.Tx) error {
+	err = s.db.inTx(ctx, func(tx runner) error {
 		if _, err := tx.ExecContext(ctx, `INSERT INTO signing_secrets (slot, id, secret, created_at) VALUES (1, ?, ?, ?)
 			ON CONFLICT (slot) DO NOTHING`, fresh.ID, fresh.Secret, s.db.now().UnixMicro()); err != nil {
 			return mapError(err)

@@ -232,3 +232,46 @@ func testConcurrentUpdates(t *testing.T, open func(testing.TB) Store) {
 		t.Errorf("after concurrent updates: %+v, %v; want phone, notes and address %s", got.ClientFields, err, last)
 	}
 }
+
+// testBatchIsolation sends many creates at once, some of them duplicates:
+// stores that commit concurrent writes together must fail only the bad
+// ones, never their batch mates.
+func testBatchIsolation(t *testing.T, open func(testing.TB) Store) {
+	s := open(t)
+	a := newTenant(t, s, "alpha")
+	orig := mustCreate(t, s, a.test, fatora.ClientFields{Name: "Original", Email: "orig@example.com"})
+	const n = 200
+	errs := make([]error, n)
+	ids := make([]int64, n)
+	var wg sync.WaitGroup
+	for i := range n {
+		f := fatora.ClientFields{Name: nameOf(i)}
+		if i%4 == 0 {
+			f = fatora.ClientFields{Name: "Original", Email: "ORIG@example.com"}
+		}
+		wg.Go(func() {
+			var c fatora.Client
+			c, errs[i] = s.Clients.CreateClient(a.test, f)
+			ids[i] = c.ID
+		})
+	}
+	wg.Wait()
+	for i, err := range errs {
+		if i%4 == 0 {
+			if e := wantCode(t, err, fatora.CodeDuplicateClient); e.ExistingClientID != orig.ID {
+				t.Errorf("duplicate %d names client %d, want %d", i, e.ExistingClientID, orig.ID)
+			}
+			continue
+		}
+		if err != nil {
+			t.Errorf("create %d failed beside a duplicate: %v", i, err)
+			continue
+		}
+		if got, err := s.Clients.FindClientByID(a.test, ids[i]); err != nil || got.Name != nameOf(i) {
+			t.Errorf("client %d not readable: %+v, %v", i, got, err)
+		}
+	}
+	if page, _ := s.Clients.FindClients(a.test, fatora.ClientFilter{}); page.TotalCount != 1+n-n/4 {
+		t.Errorf("%d clients stored, want %d", page.TotalCount, 1+n-n/4)
+	}
+}

@@ -34,6 +34,7 @@ func Run(t *testing.T, open func(t testing.TB) Store) {
 	t.Run("ConcurrentDuplicates", func(t *testing.T) { testConcurrentDuplicates(t, open) })
 	t.Run("Update", func(t *testing.T) { testUpdate(t, open) })
 	t.Run("ConcurrentUpdates", func(t *testing.T) { testConcurrentUpdates(t, open) })
+	t.Run("BatchIsolation", func(t *testing.T) { testBatchIsolation(t, open) })
 	t.Run("Delete", func(t *testing.T) { testDelete(t, open) })
 	t.Run("List", func(t *testing.T) { testList(t, open) })
 	t.Run("Search", func(t *testing.T) { testSearch(t, open) })
