@@ -65,6 +65,9 @@ type ClientFilter struct {
 	Email    string
 	Page     int
 	PageSize int
+	// After, when not zero, asks for the clients after that id instead of a
+	// numbered page (cursor pagination: no rows are skipped to get there).
+	After int64
 }
 
 // ClientPage is one page of a client list, in ascending id order.
@@ -74,13 +77,21 @@ type ClientPage struct {
 	PageSize   int
 	TotalCount int
 	TotalPages int
+	// More reports that clients follow this page; the next page starts
+	// after the id of its last client.
+	More bool
 }
 
 // NewClientPage fills the page arithmetic for clients found with f out of
-// total matches.
+// total matches. Stores read one client past the page size to tell whether
+// more follow; NewClientPage drops it.
 func NewClientPage(f ClientFilter, clients []Client, total int) ClientPage {
+	more := len(clients) > f.PageSize
+	if more {
+		clients = clients[:f.PageSize]
+	}
 	pages := (total + f.PageSize - 1) / f.PageSize
-	return ClientPage{Clients: clients, Page: f.Page, PageSize: f.PageSize, TotalCount: total, TotalPages: pages}
+	return ClientPage{Clients: clients, Page: f.Page, PageSize: f.PageSize, TotalCount: total, TotalPages: pages, More: more}
 }
 
 // ClientService stores clients. Every method acts for the Scope carried by

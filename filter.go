@@ -20,6 +20,9 @@ func (f ClientFilter) Normalize() (ClientFilter, error) {
 	if f.PageSize < 1 || f.PageSize > MaxPageSize {
 		return f, Errorf(CodeInvalidQuery, "page_size must be a whole number from 1 to %d.", MaxPageSize)
 	}
+	if f.After < 0 || (f.After > 0 && f.Page != 1) {
+		return f, Errorf(CodeInvalidQuery, "Give a cursor or a page number, not both.")
+	}
 	for _, p := range []struct{ name, value string }{{"keyword", f.Keyword}, {"email", f.Email}} {
 		if err := checkQueryText(p.name, p.value); err != nil {
 			return f, err
@@ -30,8 +33,13 @@ func (f ClientFilter) Normalize() (ClientFilter, error) {
 	return f, nil
 }
 
-// Offset is the number of matches before the page.
-func (f ClientFilter) Offset() int { return (f.Page - 1) * f.PageSize }
+// Offset is the number of matches before the page (none with a cursor).
+func (f ClientFilter) Offset() int {
+	if f.After > 0 {
+		return 0
+	}
+	return (f.Page - 1) * f.PageSize
+}
 
 func checkQueryText(name, v string) error {
 	if !utf8.ValidString(v) {

@@ -44,6 +44,9 @@ type clientListResponse struct {
 	PageSize   int          `json:"page_size"`
 	TotalCount int          `json:"total_count"`
 	TotalPages int          `json:"total_pages"`
+	// NextCursor fetches the clients after this page (see the cursor
+	// parameter); "" when this page is the last.
+	NextCursor string `json:"next_cursor"`
 }
 
 func toClientList(p fatora.ClientPage) clientListResponse {
@@ -51,6 +54,9 @@ func toClientList(p fatora.ClientPage) clientListResponse {
 		Page: p.Page, PageSize: p.PageSize, TotalCount: p.TotalCount, TotalPages: p.TotalPages}
 	for i, c := range p.Clients {
 		out.Clients[i] = toClientJSON(c)
+	}
+	if p.More && len(p.Clients) > 0 {
+		out.NextCursor = encodeCursor(p.Clients[len(p.Clients)-1].ID)
 	}
 	return out
 }

@@ -2,6 +2,7 @@ package httpapi
 
 import (
 	"context"
+	"encoding/base64"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -159,8 +160,10 @@ func setFilterParam(f *fatora.ClientFilter, key, name, v string) error {
 		f.Page, err = wholeNumber(name, v)
 	case "page_size":
 		f.PageSize, err = wholeNumber(name, v)
+	case "cursor":
+		f.After, err = decodeCursor(v)
 	default:
-		err = fatora.Errorf(fatora.CodeInvalidQuery, "%q is not a parameter of this list; use keyword, email, page and page_size.", name)
+		err = fatora.Errorf(fatora.CodeInvalidQuery, "%q is not a parameter of this list; use keyword, email, page, page_size and cursor.", name)
 	}
 	return err
 }
@@ -175,4 +178,26 @@ func wholeNumber(name, v string) (int, error) {
 		return 0, fatora.Errorf(fatora.CodeInvalidQuery, "%s must be a whole number of at least 1.", name)
 	}
 	return n, nil
+}
+
+// A cursor is opaque to callers: the id the next page starts after, in a
+// form that invites no arithmetic.
+const cursorPrefix = "after:"
+
+func encodeCursor(id int64) string {
+	return base64.RawURLEncoding.EncodeToString([]byte(cursorPrefix + strconv.FormatInt(id, 10)))
+}
+
+// decodeCursor reads a cursor; "" means none.
+func decodeCursor(v string) (int64, error) {
+	if v == "" {
+		return 0, nil
+	}
+	raw, err := base64.RawURLEncoding.DecodeString(v)
+	digits, ok := strings.CutPrefix(string(raw), cursorPrefix)
+	id, perr := strconv.ParseInt(digits, 10, 64)
+	if err != nil || !ok || perr != nil || id < 1 {
+		return 0, fatora.Errorf(fatora.CodeInvalidQuery, "cursor is not one this API gave out; use next_cursor from a list.")
+	}
+	return id, nil
 }

@@ -163,3 +163,36 @@ func testRequestID(t *testing.T, st testStore) {
 		}
 	}
 }
+
+func TestListWithCursor(t *testing.T) { eachStore(t, testListWithCursor) }
+
+func testListWithCursor(t *testing.T, st testStore) {
+	e := newEnv(t, st)
+	for i := range 7 {
+		e.create(e.alpha, fmt.Sprintf(`{"name":"Cursor %d"}`, i))
+	}
+	var names []string
+	path := "/v1/clients?page_size=3"
+	for range 5 {
+		r := e.do(request{method: "GET", path: path, as: e.alpha})
+		if r.status != 200 || r.json["total_count"] != float64(7) {
+			t.Fatalf("GET %s = %d %s", path, r.status, r.body)
+		}
+		for _, c := range r.json["clients"].([]any) {
+			names = append(names, c.(map[string]any)["name"].(string))
+		}
+		next, _ := r.json["next_cursor"].(string)
+		if next == "" {
+			break
+		}
+		path = "/v1/clients?page_size=3&cursor=" + next
+	}
+	if fmt.Sprint(names) != "[Cursor 0 Cursor 1 Cursor 2 Cursor 3 Cursor 4 Cursor 5 Cursor 6]" {
+		t.Errorf("following next_cursor gave %v", names)
+	}
+	for _, bad := range []string{"?cursor=abc", "?cursor=" + "YWZ0ZXI6LTE", "?cursor=MTIz", "?page=2&cursor=YWZ0ZXI6MQ"} {
+		if r := e.do(request{method: "GET", path: "/v1/clients" + bad, as: e.alpha}); r.status != 400 || r.code() != "invalid_query" {
+			t.Errorf("GET /v1/clients%s = %d %s, want 400 invalid_query", bad, r.status, r.body)
+		}
+	}
+}

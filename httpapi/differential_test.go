@@ -63,6 +63,7 @@ var (
 	idMember   = regexp.MustCompile(`"(id|existing_client_id)":(\d+)`)
 	timeMember = regexp.MustCompile(`"(created_at|updated_at)":"[^"]+"`)
 	reqID      = regexp.MustCompile(`"request_id":"[^"]+"`)
+	cursor     = regexp.MustCompile(`"next_cursor":"[^"]+"`)
 )
 
 // runScript sends the script as alpha and returns each answer as
@@ -87,6 +88,7 @@ func runScript(t *testing.T, e *env) []string {
 			return `"` + parts[1] + `":"` + ordinal[parts[2]] + `"`
 		})
 		body = reqID.ReplaceAllString(timeMember.ReplaceAllString(body, `"$1":"T"`), `"request_id":"R"`)
+		body = cursor.ReplaceAllString(body, `"next_cursor":"C"`)
 		out = append(out, fmt.Sprintf("%s %s -> %d %s", req.method, template, resp.status, body))
 	}
 	return out

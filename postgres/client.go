@@ -34,7 +34,7 @@ func (s *ClientService) CreateClient(ctx context.Context, f fatora.ClientFields)
 	c := fatora.Client{ClientFields: f, CreatedAt: s.db.now()}
 	c.UpdatedAt = c.CreatedAt
 	idem := fatora.IdempotencyFrom(ctx)
-	err = s.db.inTx(ctx, func(tx pgx.Tx) error {
+	err = s.db.inBatch(ctx, func(tx pgx.Tx) error {
 		if err := claimKey(ctx, tx, scope, idem, c.CreatedAt); err != nil {
 			return err
 		}
@@ -123,23 +123,43 @@ func (s *ClientService) FindClients(ctx context.Context, f fatora.ClientFilter) 
 	}
 	var page fatora.ClientPage
 	err = s.db.inSnapshot(ctx, func(tx pgx.Tx) error {
+		total, err := countClients(ctx, tx, scope, f)
+		if err != nil {
+			return err
+		}
 		where, args := filterClause(scope, f)
-		var total int
-		if err := tx.QueryRow(ctx, "SELECT count(*) FROM clients WHERE "+where, args...).Scan(&total); err != nil {
-			return mapError(err)
+		if f.After > 0 {
+			args = append(args, f.After)
+			where += " AND id > $" + strconv.Itoa(len(args))
 		}
 		n := len(args)
 		clients, err := queryClients(ctx, tx, "SELECT "+clientColumns+" FROM clients WHERE "+where+
-			" ORDER BY id LIMIT $"+strconv.Itoa(n+1)+" OFFSET $"+strconv.Itoa(n+2), append(args, f.PageSize, f.Offset())...)
+			" ORDER BY id LIMIT $"+strconv.Itoa(n+1)+" OFFSET $"+strconv.Itoa(n+2), append(args, f.PageSize+1, f.Offset())...)
 		page = fatora.NewClientPage(f, clients, total)
 		return err
 	})
 	return page, err
 }
 
+// countClients counts the matches of a normalised filter: from the kept
+// tally when there is no filter, else by counting.
+func countClients(ctx context.Context, tx pgx.Tx, scope fatora.Scope, f fatora.ClientFilter) (int, error) {
+	var total int
+	var err error
+	if f.Keyword == "" && f.Email == "" {
+		err = tx.QueryRow(ctx, "SELECT coalesce(sum(n), 0) FROM client_counts WHERE merchant_id = $1 AND mode = $2",
+			scope.MerchantID, string(scope.Mode)).Scan(&total)
+	} else {
+		where, args := filterClause(scope, f)
+		err = tx.QueryRow(ctx, "SELECT count(*) FROM clients WHERE "+where, args...).Scan(&total)
+	}
+	return total, mapError(err)
+}
+
 // filterClause returns the WHERE condition of a normalised filter and its
 // arguments, numbered from $1. The keyword is an exact substring of
-// search_text (strpos, not LIKE, so % and _ are plain characters).
+// search_text: LIKE with %, _ and \ escaped, which the trigram index
+// serves.
 func filterClause(scope fatora.Scope, f fatora.ClientFilter) (string, []any) {
 	var args []any
 	arg := func(v any) string {
@@ -151,10 +171,13 @@ func filterClause(scope fatora.Scope, f fatora.ClientFilter) (string, []any) {
 		conds = append(conds, "email_folded = "+arg(f.Email))
 	}
 	if f.Keyword != "" {
-		conds = append(conds, "strpos(search_text, "+arg(f.Keyword)+") > 0")
+		conds = append(conds, "search_text LIKE "+arg("%"+likeEscaper.Replace(f.Keyword)+"%")+` ESCAPE '\'`)
 	}
 	return strings.Join(conds, " AND "), args
 }
+
+// likeEscaper makes a keyword match itself literally in a LIKE pattern.
+var likeEscaper = strings.NewReplacer(`\`, `\\`, "%", `\%`, "_", `\_`)
 
 func queryClients(ctx context.Context, q queryer, query string, args ...any) ([]fatora.Client, error) {
 	rows, err := q.Query(ctx, query, args...)
@@ -175,7 +198,7 @@ func (s *ClientService) UpdateClient(ctx context.Context, id int64, u fatora.Cli
 	}
 	var c fatora.Client
 	idem, now := fatora.IdempotencyFrom(ctx), s.db.now()
-	err = s.db.inTx(ctx, func(tx pgx.Tx) error {
+	err = s.db.inBatch(ctx, func(tx pgx.Tx) error {
 		if err := claimKey(ctx, tx, scope, idem, now); err != nil {
 			return err
 		}
@@ -227,7 +250,7 @@ func (s *ClientService) DeleteClient(ctx context.Context, id int64) error {
 		return err
 	}
 	idem, now := fatora.IdempotencyFrom(ctx), s.db.now()
-	return s.db.inTx(ctx, func(tx pgx.Tx) error {
+	return s.db.inBatch(ctx, func(tx pgx.Tx) error {
 		if err := claimKey(ctx, tx, scope, idem, now); err != nil {
 			return err
 		}

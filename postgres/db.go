@@ -18,7 +18,8 @@ import (
 
 // DB is an open store. It is safe for concurrent use.
 type DB struct {
-	pool *pgxpool.Pool
+	pool  *pgxpool.Pool
+	batch *batcher
 	// Now is the store's clock; tests replace it.
 	Now fatora.Clock
 }
@@ -55,6 +56,7 @@ func Open(ctx context.Context, dsn string, opts Options) (*DB, error) {
 		pool.Close()
 		return nil, err
 	}
+	db.batch = newBatcher(db)
 	return db, nil
 }
 
@@ -123,6 +125,7 @@ func (db *DB) Ping(ctx context.Context) error {
 // Close closes the pool, waiting for connections in use to be returned. It
 // returns an error only to match the other stores; it is always nil.
 func (db *DB) Close() error {
+	db.batch.close()
 	db.pool.Close()
 	return nil
 }
@@ -133,6 +136,25 @@ func (db *DB) now() time.Time { return db.Now().UTC().Truncate(time.Microsecond)
 // inTx runs fn in a read-write READ COMMITTED transaction and commits it.
 func (db *DB) inTx(ctx context.Context, fn func(pgx.Tx) error) error {
 	return db.runTx(ctx, pgx.TxOptions{}, fn)
+}
+
+// inBatch runs fn in a transaction possibly shared with other writes (see
+// batcher) and returns nil only once that transaction has committed. fn
+// must leave the transaction usable when it refuses a write.
+func (db *DB) inBatch(ctx context.Context, fn func(pgx.Tx) error) error {
+	return db.batch.do(ctx, fn)
+}
+
+// WriteStats counts the write transactions of the batch writers and the
+// writes they carried: their ratio is the average group-commit batch.
+type WriteStats struct {
+	Batches int64
+	Writes  int64
+}
+
+// WriteStats returns the batch writers' counts since Open.
+func (db *DB) WriteStats() WriteStats {
+	return WriteStats{Batches: db.batch.batches.Load(), Writes: db.batch.writes.Load()}
 }
 
 // inSnapshot runs fn in a read-only REPEATABLE READ transaction: every

@@ -1,6 +1,7 @@
 package storetest
 
 import (
+	"fmt"
 	"strings"
 	"testing"
 
@@ -76,6 +77,8 @@ func testSearch(t *testing.T, open func(testing.TB) Store) {
 		{fatora.ClientFilter{Keyword: "école"}, []string{"school"}},
 		{fatora.ClientFilter{Keyword: "ÉCOLE FR"}, []string{"school"}},
 		{fatora.ClientFilter{Keyword: "office@"}, []string{"school"}},
+		{fatora.ClientFilter{Keyword: "ÉC"}, []string{"school"}},
+		{fatora.ClientFilter{Keyword: "ol"}, []string{"school"}},
 		{fatora.ClientFilter{Keyword: "النور"}, []string{"arabic"}},
 		{fatora.ClientFilter{Keyword: "5512"}, []string{"arabic"}},
 		{fatora.ClientFilter{Keyword: "٥١٢ ٣"}, []string{"arabic"}},
@@ -109,5 +112,46 @@ func testSearch(t *testing.T, open func(testing.TB) Store) {
 				t.Errorf("FindClients(%+v) misses %s", tt.filter, key)
 			}
 		}
+	}
+}
+
+func testCursor(t *testing.T, open func(testing.TB) Store) {
+	s := open(t)
+	a := newTenant(t, s, "alpha")
+	var want []int64
+	for i := range 23 {
+		want = append(want, mustCreate(t, s, a.test, named(nameOf(i))).ID)
+	}
+	if err := s.Clients.DeleteClient(a.test, want[5]); err != nil {
+		t.Fatal(err)
+	}
+	want = append(want[:5], want[6:]...)
+	var got []int64
+	f := fatora.ClientFilter{PageSize: 5}
+	for pages := 0; ; pages++ {
+		page, err := s.Clients.FindClients(a.test, f)
+		if err != nil || pages > 10 {
+			t.Fatalf("page %d: %v", pages, err)
+		}
+		if page.TotalCount != len(want) {
+			t.Errorf("total_count = %d, want %d", page.TotalCount, len(want))
+		}
+		for _, c := range page.Clients {
+			got = append(got, c.ID)
+		}
+		if !page.More {
+			break
+		}
+		f.After = page.Clients[len(page.Clients)-1].ID
+	}
+	if fmt.Sprint(got) != fmt.Sprint(want) {
+		t.Errorf("walking with a cursor gave %v, want %v", got, want)
+	}
+	_, err := s.Clients.FindClients(a.test, fatora.ClientFilter{Page: 2, After: want[0]})
+	wantCode(t, err, fatora.CodeInvalidQuery)
+	// want[9] is "Client 010": after it come 011 to 019, of the ten that match.
+	page, err := s.Clients.FindClients(a.test, fatora.ClientFilter{Keyword: "client 01", After: want[9], PageSize: 5})
+	if err != nil || len(page.Clients) != 5 || page.TotalCount != 10 || !page.More || page.Clients[0].Name != "Client 011" {
+		t.Errorf("cursor with a keyword: %d clients, total %d, more %v (%v); want 5 from Client 011, 10, true", len(page.Clients), page.TotalCount, page.More, err)
 	}
 }

@@ -65,6 +65,7 @@ func TestServeWalkthrough(t *testing.T) {
 		PageSize   int               `json:"page_size"`
 		TotalCount int               `json:"total_count"`
 		TotalPages int               `json:"total_pages"`
+		NextCursor string            `json:"next_cursor"`
 	}
 	decodeJSON(t, list.body, &page)
 	if page.Status != "SUCCESS" || page.TotalCount != 1 || len(page.Clients) != 1 || page.Page != 1 || page.PageSize != 20 || page.TotalPages != 1 {

@@ -1,0 +1,162 @@
+package postgres
+
+import (
+	"context"
+	"sync"
+	"sync/atomic"
+
+	"github.com/fatora-oss/fatora"
+	"github.com/jackc/pgx/v5"
+)
+
+// Group commit: concurrent client writes are committed together.
+const (
+	// maxBatch bounds how many writes share one transaction.
+	maxBatch = 128
+	// batchWriters is how many batches may be in flight at once, each on its
+	// own connection, so PostgreSQL works on several while one commits.
+	batchWriters = 4
+)
+
+// batchOp is one write waiting for a batch writer.
+type batchOp struct {
+	ctx  context.Context
+	fn   func(pgx.Tx) error
+	done chan error
+}
+
+// batcher commits concurrent writes together: a writer takes every write
+// waiting when it is free and runs them one after another in one
+// transaction, then commits once. The writes are built so that a refusal
+// (a duplicate, a missing client, a reused key) leaves the transaction
+// usable and writes nothing; if a write breaks the transaction anyway, the
+// batch is rolled back and each write is run again on its own, so it fails
+// alone. Nobody is told of success before the commit. A writer never waits
+// for more writes to arrive, so a lone write commits at once.
+type batcher struct {
+	db  *DB
+	ops chan *batchOp
+
+	mu     sync.RWMutex
+	closed bool
+	wg     sync.WaitGroup
+
+	batches atomic.Int64
+	writes  atomic.Int64
+}
+
+func newBatcher(db *DB) *batcher {
+	b := &batcher{db: db, ops: make(chan *batchOp, maxBatch*batchWriters)}
+	for range batchWriters {
+		b.wg.Go(b.loop)
+	}
+	return b
+}
+
+var errClosing = &fatora.Error{Code: fatora.CodeUnavailable, Message: "The database is closing; retry later."}
+
+// do runs fn in a batch and returns once its transaction has committed
+// (nil) or failed. It waits for the outcome even when ctx ends, because by
+// then the write may already be part of a committing batch.
+func (b *batcher) do(ctx context.Context, fn func(pgx.Tx) error) error {
+	op := &batchOp{ctx: ctx, fn: fn, done: make(chan error, 1)}
+	b.mu.RLock()
+	if b.closed {
+		b.mu.RUnlock()
+		return errClosing
+	}
+	select {
+	case b.ops <- op:
+	case <-ctx.Done():
+		b.mu.RUnlock()
+		return mapError(ctx.Err())
+	}
+	b.mu.RUnlock()
+	return <-op.done
+}
+
+// close lets the writes already queued commit, then stops the writers.
+func (b *batcher) close() {
+	b.mu.Lock()
+	if !b.closed {
+		b.closed = true
+		close(b.ops)
+	}
+	b.mu.Unlock()
+	b.wg.Wait()
+}
+
+func (b *batcher) loop() {
+	for first := range b.ops {
+		batch := []*batchOp{first}
+		for len(batch) < maxBatch && b.take(&batch) {
+		}
+		b.batches.Add(1)
+		b.writes.Add(int64(len(batch)))
+		results := b.run(batch)
+		for i, op := range batch {
+			op.done <- results[i]
+		}
+	}
+}
+
+// take adds a waiting write to batch, if there is one.
+func (b *batcher) take(batch *[]*batchOp) bool {
+	select {
+	case op, ok := <-b.ops:
+		if ok {
+			*batch = append(*batch, op)
+		}
+		return ok
+	default:
+		return false
+	}
+}
+
+// run runs a batch and returns each write's outcome.
+func (b *batcher) run(batch []*batchOp) []error {
+	results := make([]error, len(batch))
+	broken, err := b.runTogether(batch, results)
+	if broken && len(batch) > 1 {
+		for i, op := range batch {
+			results[i] = b.runAlone(op)
+		}
+		return results
+	}
+	for i := range results {
+		if results[i] == nil && err != nil {
+			results[i] = err
+		}
+	}
+	return results
+}
+
+// runTogether runs the batch in one transaction. broken reports that a
+// write left the transaction unusable, so nothing was committed.
+func (b *batcher) runTogether(batch []*batchOp, results []error) (broken bool, err error) {
+	ctx := context.Background()
+	tx, err := b.db.pool.Begin(ctx)
+	if err != nil {
+		return false, mapError(err)
+	}
+	defer tx.Rollback(ctx)
+	for i, op := range batch {
+		results[i] = runOp(op, tx)
+		if results[i] != nil && tx.Conn().PgConn().TxStatus() != 'T' {
+			return true, results[i]
+		}
+	}
+	return false, mapError(tx.Commit(ctx))
+}
+
+// runAlone runs one write in a transaction of its own.
+func (b *batcher) runAlone(op *batchOp) error {
+	return b.db.runTx(op.ctx, pgx.TxOptions{}, func(tx pgx.Tx) error { return runOp(op, tx) })
+}
+
+func runOp(op *batchOp, tx pgx.Tx) error {
+	if err := op.ctx.Err(); err != nil {
+		return mapError(err)
+	}
+	return op.fn(tx)
+}

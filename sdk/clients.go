@@ -1,0 +1,160 @@
+package sdk
+
+import (
+	"context"
+	"encoding/json"
+	"net/http"
+	"net/url"
+	"strconv"
+	"time"
+)
+
+// ClientsService manages the merchant's clients: /v1/clients. Get it from
+// Client.Clients.
+type ClientsService struct {
+	c *Client
+}
+
+// ClientRecord is one of the merchant's clients (customers), as the API
+// returns it. An optional field that is not set reads as "".
+type ClientRecord struct {
+	ID        int64
+	Name      string
+	Phone     string
+	Email     string
+	Address   string
+	Notes     string
+	CreatedAt time.Time
+	UpdatedAt time.Time
+}
+
+// ClientCreateParams are the fields of a new client. Name is required; a
+// nil optional field is not sent.
+type ClientCreateParams struct {
+	Name    string
+	Phone   *string
+	Email   *string
+	Address *string
+	Notes   *string
+	// IdempotencyKey, when set, is sent instead of a generated one, so
+	// that a call repeated later (after a crash, say) creates nothing twice.
+	IdempotencyKey string
+}
+
+// ClientUpdateParams are the fields to change. A nil field is left as it
+// is; a field set to String("") is cleared (Name cannot be cleared).
+type ClientUpdateParams struct {
+	Name    *string
+	Phone   *string
+	Email   *string
+	Address *string
+	Notes   *string
+	// IdempotencyKey, when set, is sent instead of a generated one.
+	IdempotencyKey string
+}
+
+// ClientDeleteParams are the options of a delete.
+type ClientDeleteParams struct {
+	// IdempotencyKey, when set, is sent instead of a generated one.
+	IdempotencyKey string
+}
+
+// ClientListParams select a page of clients. Zero values are left to the
+// server: every client, page 1, 20 a page (at most 100).
+type ClientListParams struct {
+	// Keyword matches a case-insensitive part of the name, e-mail or phone.
+	Keyword string
+	// Email matches the whole address, case-insensitively.
+	Email    string
+	Page     int
+	PageSize int
+}
+
+// ClientList is one page of clients, in ascending id order.
+type ClientList struct {
+	Clients    []ClientRecord
+	Page       int
+	PageSize   int
+	TotalCount int
+	TotalPages int
+}
+
+// Create adds a client: POST /v1/clients. Errors: invalid_field (with
+// Fields), duplicate_client (with ExistingClientID).
+func (s *ClientsService) Create(ctx context.Context, p ClientCreateParams) (*ClientRecord, error) {
+	body := clientBody{Name: &p.Name, Phone: p.Phone, Email: p.Email, Address: p.Address, Notes: p.Notes}
+	return s.send(ctx, http.MethodPost, "/v1/clients", body, p.IdempotencyKey)
+}
+
+// Get returns one client: GET /v1/clients/{id}. Errors: not_found.
+func (s *ClientsService) Get(ctx context.Context, id int64) (*ClientRecord, error) {
+	var out clientEnvelope
+	if err := s.c.call(ctx, &request{method: http.MethodGet, path: clientPath(id)}, &out); err != nil {
+		return nil, err
+	}
+	rec := out.Client.record()
+	return &rec, nil
+}
+
+// Update changes the fields set in p and returns the client: PUT
+// /v1/clients/{id}. Errors: not_found, invalid_field, duplicate_client.
+func (s *ClientsService) Update(ctx context.Context, id int64, p ClientUpdateParams) (*ClientRecord, error) {
+	body := clientBody{Name: p.Name, Phone: p.Phone, Email: p.Email, Address: p.Address, Notes: p.Notes}
+	return s.send(ctx, http.MethodPut, clientPath(id), body, p.IdempotencyKey)
+}
+
+// Delete removes a client for good: DELETE /v1/clients/{id}. Errors:
+// not_found.
+func (s *ClientsService) Delete(ctx context.Context, id int64, p ClientDeleteParams) error {
+	return s.c.call(ctx, &request{method: http.MethodDelete, path: clientPath(id), idempotencyKey: p.IdempotencyKey}, nil)
+}
+
+// List returns one page of clients: GET /v1/clients. Errors:
+// invalid_query.
+func (s *ClientsService) List(ctx context.Context, p ClientListParams) (*ClientList, error) {
+	var out clientListEnvelope
+	if err := s.c.call(ctx, &request{method: http.MethodGet, path: "/v1/clients", query: p.query()}, &out); err != nil {
+		return nil, err
+	}
+	list := &ClientList{Clients: make([]ClientRecord, len(out.Clients)),
+		Page: out.Page, PageSize: out.PageSize, TotalCount: out.TotalCount, TotalPages: out.TotalPages}
+	for i, c := range out.Clients {
+		list.Clients[i] = c.record()
+	}
+	return list, nil
+}
+
+// send makes a create or an update and returns the client in the answer.
+func (s *ClientsService) send(ctx context.Context, method, path string, body clientBody, key string) (*ClientRecord, error) {
+	raw, err := json.Marshal(body)
+	if err != nil {
+		return nil, err
+	}
+	var out clientEnvelope
+	r := &request{method: method, path: path, body: raw, idempotencyKey: key}
+	if err := s.c.call(ctx, r, &out); err != nil {
+		return nil, err
+	}
+	rec := out.Client.record()
+	return &rec, nil
+}
+
+func clientPath(id int64) string { return "/v1/clients/" + strconv.FormatInt(id, 10) }
+
+// query encodes the parameters that are set.
+func (p ClientListParams) query() url.Values {
+	q := url.Values{}
+	if p.Keyword != "" {
+		q.Set("keyword", p.Keyword)
+	}
+	if p.Email != "" {
+		q.Set("email", p.Email)
+	}
+	if p.Page > 0 {
+		q.Set("page", strconv.Itoa(p.Page))
+	}
+	if p.PageSize > 0 {
+		q.Set("page_size", strconv.Itoa(p.PageSize))
+	}
+	return q
+}

@@ -1,0 +1,53 @@
+package sdk
+
+import (
+	"context"
+	"iter"
+)
+
+// allPageSize is the page size All asks for unless told otherwise: the
+// server's largest.
+const allPageSize = 100
+
+// All returns every client matching p, following the pages from p.Page (1
+// if zero) with p.PageSize (100 if zero) a page. It stops after a short
+// page or the last page (by total_pages). An error is yielded once, and ends the sequence.
+// Pages are read as the loop needs them; breaking out reads no more.
+//
+// Pages are numbered: a client deleted while the loop runs can shift a
+// later one onto a page already read, which is then missed.
+func (s *ClientsService) All(ctx context.Context, p ClientListParams) iter.Seq2[ClientRecord, error] {
+	if p.Page <= 0 {
+		p.Page = 1
+	}
+	if p.PageSize <= 0 {
+		p.PageSize = allPageSize
+	}
+	return func(yield func(ClientRecord, error) bool) {
+		for q := p; ; q.Page++ {
+			page, err := s.List(ctx, q)
+			if err != nil {
+				yield(ClientRecord{}, err)
+				return
+			}
+			for _, c := range page.Clients {
+				if !yield(c, nil) {
+					return
+				}
+			}
+			if lastPage(q, page) {
+				return
+			}
+		}
+	}
+}
+
+// lastPage reports whether page, read with q, is the last: shorter than its
+// page size (the server's, if it says), or numbered total_pages or more.
+func lastPage(q ClientListParams, page *ClientList) bool {
+	size := page.PageSize
+	if size <= 0 {
+		size = q.PageSize
+	}
+	return len(page.Clients) < size || (page.TotalPages > 0 && q.Page >= page.TotalPages)
+}

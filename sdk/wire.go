@@ -1,0 +1,50 @@
+package sdk
+
+import "time"
+
+// clientBody is the JSON of a create or update: a nil member is not sent,
+// a pointer to "" is sent as "" (which clears the field in an update).
+type clientBody struct {
+	Name    *string `json:"name,omitempty"`
+	Phone   *string `json:"phone,omitempty"`
+	Email   *string `json:"email,omitempty"`
+	Address *string `json:"address,omitempty"`
+	Notes   *string `json:"notes,omitempty"`
+}
+
+// clientJSON is a client in an answer. Fatora's pages disagree on note and
+// notes; the server sends both.
+type clientJSON struct {
+	ID        int64     `json:"id"`
+	Name      string    `json:"name"`
+	Phone     string    `json:"phone"`
+	Email     string    `json:"email"`
+	Address   string    `json:"address"`
+	Note      string    `json:"note"`
+	Notes     string    `json:"notes"`
+	CreatedAt time.Time `json:"created_at"`
+	UpdatedAt time.Time `json:"updated_at"`
+}
+
+func (c clientJSON) record() ClientRecord {
+	notes := c.Notes
+	if notes == "" {
+		notes = c.Note
+	}
+	return ClientRecord{ID: c.ID, Name: c.Name, Phone: c.Phone, Email: c.Email, Address: c.Address,
+		Notes: notes, CreatedAt: c.CreatedAt, UpdatedAt: c.UpdatedAt}
+}
+
+// clientEnvelope is {"status":"SUCCESS","client":{...}}.
+type clientEnvelope struct {
+	Client clientJSON `json:"client"`
+}
+
+// clientListEnvelope is {"status":"SUCCESS","clients":[...],"page":...}.
+type clientListEnvelope struct {
+	Clients    []clientJSON `json:"clients"`
+	Page       int          `json:"page"`
+	PageSize   int          `json:"page_size"`
+	TotalCount int          `json:"total_count"`
+	TotalPages int          `json:"total_pages"`
+}
