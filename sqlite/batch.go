@@ -3,7 +3,6 @@ package sqlite
 import (
 	"context"
 	"database/sql"
-	"errors"
 	"sync"
 	"sync/atomic"
 
@@ -21,11 +20,18 @@ type writeOp struct {
 }
 
 // writer commits concurrent writes together (group commit): it takes every
-// write waiting when it is free, runs each in its own savepoint of one
-// transaction, and commits once, so one fsync covers them all. A write that
-// fails rolls back to its savepoint and fails alone; a failed commit fails
-// every write of the batch. Nobody is told of success before the commit.
-// It never waits for more writes to arrive, so a lone write commits at once.
+// write waiting when it is free, runs them one after another in one
+// transaction and commits once, so one fsync covers them all. Nobody is
+// told of success before the commit. It never waits for more writes to
+// arrive, so a lone write commits at once.
+//
+// A write that is refused (a duplicate, a missing client, a reused key...)
+// normally changes nothing, and the batch goes on. If a refused write did
+// change rows, or a write broke the transaction, the batch is rolled back
+// and each of its writes is run again in a transaction of its own, so one
+// bad write never fails its batch mates. (Savepoints would isolate writes
+// too, but each one makes the full-text index flush, which costs more than
+// the whole write.)
 //
 // The writer keeps the pool's one write connection and runs BEGIN
 // IMMEDIATE and COMMIT itself, so that its statements stay prepared on that
@@ -122,26 +128,56 @@ func (w *writer) commit(batch []*writeOp) {
 	}
 }
 
-// runBatch runs the batch's writes in one transaction. A single write needs
-// no savepoint: if it fails, the transaction is rolled back.
+// runBatch runs the batch's writes in one transaction, or, if one of them
+// spoils it, each in a transaction of its own.
 func (w *writer) runBatch(batch []*writeOp, results []error) error {
-	if err := w.begin(); err != nil {
+	spoiled, err := w.runTogether(batch, results)
+	if !spoiled || len(batch) == 1 {
 		return err
 	}
-	if len(batch) == 1 {
-		if results[0] = runOp(batch[0], w.run); results[0] != nil {
-			return w.rollback()
+	for i, op := range batch {
+		if _, err := w.runTogether([]*writeOp{op}, results[i:i+1]); err != nil {
+			results[i] = err
 		}
-		return w.end()
+	}
+	return nil
+}
+
+// runTogether runs writes in one transaction and commits it unless one of
+// them spoiled it: failed after changing rows, or failed in a way that may
+// have broken the transaction. A single write that fails is rolled back.
+func (w *writer) runTogether(batch []*writeOp, results []error) (spoiled bool, err error) {
+	if err := w.begin(); err != nil {
+		return false, err
 	}
 	for i, op := range batch {
-		var err error
-		if results[i], err = runInSavepoint(op, w.run); err != nil {
-			w.rollback()
-			return err
+		before := w.changes()
+		if results[i] = runOp(op, w.run); results[i] == nil {
+			continue
+		}
+		if len(batch) == 1 || !refusal(results[i]) || w.changes() != before {
+			return len(batch) > 1, w.rollback()
 		}
 	}
-	return w.end()
+	return false, w.end()
+}
+
+// changes returns how many rows the connection has changed since it opened
+// (-1 if it cannot tell, which counts as a change).
+func (w *writer) changes() int64 {
+	var n int64 = -1
+	w.run.QueryRowContext(context.Background(), "SELECT total_changes()").Scan(&n)
+	return n
+}
+
+// refusal reports whether err is a write's own refusal (a 4xx-class code)
+// rather than a failure of the database.
+func refusal(err error) bool {
+	switch fatora.ErrorCode(err) {
+	case fatora.CodeInternal, fatora.CodeUnavailable:
+		return false
+	}
+	return true
 }
 
 // begin opens the transaction, first taking the write connection if the
@@ -162,13 +198,28 @@ func (w *writer) begin() error {
 	return nil
 }
 
-// end commits; if the commit fails, it rolls back and reports the failure.
+// end brings the search index up to date and commits; if that fails, it
+// rolls back and reports the failure.
 func (w *writer) end() error {
-	if _, err := w.run.ExecContext(context.Background(), "COMMIT"); err != nil {
-		w.rollback()
-		return mapError(err)
+	for _, stmt := range endOfTransaction {
+		if _, err := w.run.ExecContext(context.Background(), stmt); err != nil {
+			w.rollback()
+			return mapError(err)
+		}
 	}
 	return nil
+}
+
+// endOfTransaction is what the writer runs to commit: the search index
+// catches up with the clients changed in the transaction (see migration
+// 0004), then COMMIT.
+var endOfTransaction = []string{
+	`INSERT INTO clients_search (clients_search, rowid, search_text)
+		SELECT 'delete', id, old_text FROM clients_search_pending WHERE old_text IS NOT NULL`,
+	`INSERT INTO clients_search (rowid, search_text)
+		SELECT c.id, c.search_text FROM clients_search_pending p JOIN clients c ON c.id = p.id`,
+	`DELETE FROM clients_search_pending`,
+	`COMMIT`,
 }
 
 // rollback ends the transaction without keeping anything. SQLite may have
@@ -191,23 +242,4 @@ func runOp(op *writeOp, tx runner) error {
 		return mapError(err)
 	}
 	return op.fn(tx)
-}
-
-// runInSavepoint runs one write of a batch. Its own failure is returned
-// first; the second error is set when the transaction itself broke (SQLite
-// rolls a transaction back on some errors), which fails the whole batch.
-func runInSavepoint(op *writeOp, tx runner) (opErr, txErr error) {
-	ctx := context.Background()
-	if _, err := tx.ExecContext(ctx, "SAVEPOINT op"); err != nil {
-		return nil, mapError(err)
-	}
-	if opErr = runOp(op, tx); opErr != nil {
-		if _, err := tx.ExecContext(ctx, "ROLLBACK TO op"); err != nil {
-			return opErr, errors.Join(mapError(err), opErr)
-		}
-	}
-	if _, err := tx.ExecContext(ctx, "RELEASE op"); err != nil {
-		return opErr, mapError(err)
-	}
-	return opErr, nil
 }
