@@ -125,7 +125,7 @@ func (s *Server) credentialByToken(r *http.Request, header string) (fatora.Crede
 	if !ok || !strings.EqualFold(scheme, "Bearer") || raw == "" || strings.ContainsAny(raw, " \t") {
 		return fatora.Credential{}, fatora.Errorf(fatora.CodeInvalidToken, "The Authorization header must be \"Bearer <token>\".")
 	}
-	claims, err := s.Signer.Verify(raw)
+	claims, err := s.verifier.Verify(raw)
 	if err != nil {
 		return fatora.Credential{}, errInvalidToken
 	}

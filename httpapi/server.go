@@ -36,6 +36,7 @@ type Server struct {
 	IdempotencyTTL time.Duration
 
 	creds    *credentialCache
+	verifier *token.CachingVerifier
 	draining atomic.Bool
 	router   *router
 	inflight inflight
@@ -56,6 +57,7 @@ func (s *Server) Handler() http.Handler {
 		s.IdempotencyTTL = fatora.DefaultIdempotencyTTL
 	}
 	s.creds = newCredentialCache(s.Now)
+	s.verifier = &token.CachingVerifier{Signer: s.Signer}
 	s.router = newRouter()
 	s.router.handle("/v1/authorization/authorize", map[string]handlerFunc{
 		http.MethodGet: s.authorize, http.MethodPost: s.authorize,

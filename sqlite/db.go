@@ -39,7 +39,7 @@ func Open(ctx context.Context, path string) (*DB, error) {
 	if err != nil {
 		return nil, err
 	}
-	read, err := openPool(path, max(4, 2*runtime.NumCPU()), url.Values{"_pragma": {"query_only(1)"}})
+	read, err := openPool(path, max(8, 4*runtime.NumCPU()), url.Values{"_pragma": {"query_only(1)"}})
 	if err != nil {
 		write.Close()
 		return nil, err

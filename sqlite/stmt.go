@@ -24,25 +24,27 @@ type preparer interface {
 // cannot be prepared is run as text, which reports the error.
 type cachedRunner struct {
 	src   preparer
-	mu    sync.Mutex
-	stmts map[string]*sql.Stmt
+	stmts sync.Map // SQL text -> *sql.Stmt
 }
 
 func newCachedRunner(src preparer) *cachedRunner {
-	return &cachedRunner{src: src, stmts: make(map[string]*sql.Stmt)}
+	return &cachedRunner{src: src}
 }
 
+// stmt returns the statement of query, preparing it on first use. Two
+// goroutines may prepare it at once; the first one stored wins.
 func (c *cachedRunner) stmt(ctx context.Context, query string) *sql.Stmt {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	if s, ok := c.stmts[query]; ok {
-		return s
+	if s, ok := c.stmts.Load(query); ok {
+		return s.(*sql.Stmt)
 	}
 	s, err := c.src.PrepareContext(ctx, query)
 	if err != nil {
 		return nil
 	}
-	c.stmts[query] = s
+	if prev, loaded := c.stmts.LoadOrStore(query, s); loaded {
+		s.Close()
+		return prev.(*sql.Stmt)
+	}
 	return s
 }
 
@@ -72,10 +74,9 @@ func (c *cachedRunner) ExecContext(ctx context.Context, query string, args ...an
 
 // close closes the prepared statements.
 func (c *cachedRunner) close() {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	for q, s := range c.stmts {
-		s.Close()
-		delete(c.stmts, q)
-	}
+	c.stmts.Range(func(q, s any) bool {
+		s.(*sql.Stmt).Close()
+		c.stmts.Delete(q)
+		return true
+	})
 }

@@ -126,3 +126,29 @@ func decodePart(t *testing.T, raw string, i int) string {
 	}
 	return string(b)
 }
+
+func TestCachingVerifier(t *testing.T) {
+	now := epoch
+	s := testSigner(now)
+	s.Now = func() time.Time { return now }
+	v := &CachingVerifier{Signer: s}
+	raw, _, _ := s.Issue(testClaims)
+	for range 2 {
+		if c, err := v.Verify(raw); err != nil || c.KeyID != "key-guid" {
+			t.Fatalf("Verify = %+v, %v", c, err)
+		}
+	}
+	if _, err := v.Verify(raw[:len(raw)-2] + "xx"); !errors.Is(err, ErrInvalid) {
+		t.Errorf("a tampered token passed: %v", err)
+	}
+	now = now.Add(time.Hour + Leeway)
+	if _, err := v.Verify(raw); !errors.Is(err, ErrInvalid) {
+		t.Errorf("a remembered token passed after its expiry: %v", err)
+	}
+	early := testSigner(epoch.Add(10 * time.Minute))
+	future, _, _ := early.Issue(testClaims)
+	now = epoch
+	if _, err := v.Verify(future); !errors.Is(err, ErrInvalid) {
+		t.Errorf("a token whose nbf is 10 minutes ahead passed: %v", err)
+	}
+}
