@@ -55,20 +55,29 @@ func (s *statusRecorder) Write(b []byte) (int, error) {
 	return n, err
 }
 
+// RequestObserver is told of every answered request: the route pattern the
+// router matched ("unmatched" for none), the method, the status and the
+// time taken.
+type RequestObserver func(route, method string, status int, took time.Duration)
+
 // withRequestLog gives every request an id (a sane incoming X-Request-Id is
 // kept), echoes it, and logs one line when the request is answered: never a
 // header value, a query string or a body, so keys and tokens stay out.
-func withRequestLog(log *slog.Logger, next http.Handler) http.Handler {
+func withRequestLog(log *slog.Logger, observe RequestObserver, next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		start := time.Now()
 		info := &requestInfo{log: log, id: requestID(r.Header.Get("X-Request-Id")), route: "unmatched"}
 		w.Header().Set("X-Request-Id", info.id)
 		rec := &statusRecorder{ResponseWriter: w}
 		next.ServeHTTP(rec, r.WithContext(context.WithValue(r.Context(), infoKey{}, info)))
+		took := time.Since(start)
+		if observe != nil {
+			observe(info.route, r.Method, rec.status, took)
+		}
 		log.LogAttrs(r.Context(), slog.LevelInfo, "request",
 			slog.String("request_id", info.id), slog.String("merchant", info.merchant), slog.String("mode", info.mode),
 			slog.String("method", r.Method), slog.String("route", info.route), slog.Int("status", rec.status),
-			slog.Int("bytes", rec.bytes), slog.Float64("latency_ms", float64(time.Since(start).Microseconds())/1000))
+			slog.Int("bytes", rec.bytes), slog.Float64("latency_ms", float64(took.Microseconds())/1000))
 	})
 }
 

@@ -34,6 +34,10 @@ type Server struct {
 	// IdempotencyTTL is how long an Idempotency-Key is remembered
 	// (fatora.DefaultIdempotencyTTL if zero).
 	IdempotencyTTL time.Duration
+	// Observe, if set, is told of every answered request (for metrics).
+	Observe RequestObserver
+	// Metrics, if set, is served at GET /metrics.
+	Metrics http.Handler
 
 	creds    *credentialCache
 	verifier *token.CachingVerifier
@@ -65,7 +69,10 @@ func (s *Server) Handler() http.Handler {
 	s.registerClients(s.router)
 	s.router.handle("/healthz", map[string]handlerFunc{http.MethodGet: s.healthz})
 	s.router.handle("/readyz", map[string]handlerFunc{http.MethodGet: s.readyz})
-	return withRequestLog(s.Logger, withRecovery(withCanonicalPath(withDeadline(s.RequestTimeout, s.router.mux))))
+	if s.Metrics != nil {
+		s.router.handle("/metrics", map[string]handlerFunc{http.MethodGet: s.metrics})
+	}
+	return withRequestLog(s.Logger, s.Observe, withRecovery(withCanonicalPath(withDeadline(s.RequestTimeout, s.router.mux))))
 }
 
 // Routes lists every registered path with its methods, for tests that hold
@@ -91,6 +98,12 @@ type statusResponse struct {
 // healthz handles GET /healthz: the process is alive.
 func (s *Server) healthz(w http.ResponseWriter, r *http.Request) error {
 	writeJSON(w, http.StatusOK, statusResponse{Status: "ok"})
+	return nil
+}
+
+// metrics handles GET /metrics: the Prometheus exposition.
+func (s *Server) metrics(w http.ResponseWriter, r *http.Request) error {
+	s.Metrics.ServeHTTP(w, r)
 	return nil
 }
 

@@ -157,6 +157,15 @@ func (db *DB) WriteStats() WriteStats {
 	return WriteStats{Batches: db.batch.batches.Load(), Writes: db.batch.writes.Load()}
 }
 
+// Stats returns the pool's figures and the batch writers' counts.
+func (db *DB) Stats() fatora.StoreStats {
+	s := db.pool.Stat()
+	w := db.WriteStats()
+	return fatora.StoreStats{MaxConns: int(s.MaxConns()), OpenConns: int(s.TotalConns()), InUse: int(s.AcquiredConns()),
+		Idle: int(s.IdleConns()), WaitCount: s.EmptyAcquireCount(), WaitDuration: s.EmptyAcquireWaitTime(),
+		Batches: w.Batches, Writes: w.Writes}
+}
+
 // inSnapshot runs fn in a read-only REPEATABLE READ transaction: every
 // statement of fn sees the same snapshot.
 func (db *DB) inSnapshot(ctx context.Context, fn func(pgx.Tx) error) error {

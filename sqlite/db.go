@@ -149,3 +149,11 @@ type WriteStats struct {
 func (db *DB) WriteStats() WriteStats {
 	return WriteStats{Batches: db.writer.batches.Load(), Writes: db.writer.writes.Load()}
 }
+
+// Stats returns the read pool's figures and the writer's counts.
+func (db *DB) Stats() fatora.StoreStats {
+	s := db.read.Stats()
+	w := db.WriteStats()
+	return fatora.StoreStats{MaxConns: s.MaxOpenConnections, OpenConns: s.OpenConnections, InUse: s.InUse, Idle: s.Idle,
+		WaitCount: s.WaitCount, WaitDuration: s.WaitDuration, Batches: w.Batches, Writes: w.Writes}
+}

@@ -13,6 +13,7 @@ import (
 
 	"github.com/fatora-oss/fatora"
 	"github.com/fatora-oss/fatora/httpapi"
+	"github.com/fatora-oss/fatora/metrics"
 	"github.com/fatora-oss/fatora/token"
 )
 
@@ -29,6 +30,7 @@ const shutdownGrace = 30 * time.Second
 // serverConfig is what `fatora serve` is configured with.
 type serverConfig struct {
 	addr           string
+	adminAddr      string
 	db             string
 	pool           poolOptions
 	tokenTTL       time.Duration
@@ -38,6 +40,7 @@ type serverConfig struct {
 func serveCommand(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fs, db := newFlags("serve", stderr)
 	addr := fs.String("addr", envOr("FATORA_ADDR", ":8080"), "listen address (env FATORA_ADDR)")
+	adminAddr := fs.String("admin-addr", envOr("FATORA_ADMIN_ADDR", ""), "serve /metrics on this address instead of --addr (env FATORA_ADMIN_ADDR)")
 	ttl := fs.Duration("token-ttl", 24*time.Hour, "lifetime of bearer tokens from Authorize")
 	idemTTL := fs.Duration("idempotency-ttl", fatora.DefaultIdempotencyTTL, "how long an Idempotency-Key is remembered")
 	var pool poolOptions
@@ -53,7 +56,7 @@ func serveCommand(ctx context.Context, args []string, stdout, stderr io.Writer) 
 		return fmt.Errorf("--token-ttl and --idempotency-ttl must be at least 1m")
 	}
 	log := slog.New(slog.NewJSONHandler(stderr, nil))
-	p, err := startServer(ctx, serverConfig{addr: *addr, db: *db, pool: pool, tokenTTL: *ttl, idempotencyTTL: *idemTTL}, log)
+	p, err := startServer(ctx, serverConfig{addr: *addr, adminAddr: *adminAddr, db: *db, pool: pool, tokenTTL: *ttl, idempotencyTTL: *idemTTL}, log)
 	if err != nil {
 		return err
 	}
@@ -64,14 +67,16 @@ func serveCommand(ctx context.Context, args []string, stdout, stderr io.Writer) 
 	return p.shutdown(shutdownCtx)
 }
 
-// server is a running API server: its database, listener and HTTP server.
+// server is a running API server: its database, listeners and HTTP servers.
 type server struct {
-	store *store
-	api   *httpapi.Server
-	http  *http.Server
-	ln    net.Listener
-	log   *slog.Logger
-	done  chan error
+	store   *store
+	api     *httpapi.Server
+	http    *http.Server
+	ln      net.Listener
+	admin   *http.Server // serves /metrics when --admin-addr is given
+	adminLn net.Listener
+	log     *slog.Logger
+	done    chan error
 
 	stopPurging context.CancelFunc
 	stopOnce    sync.Once
@@ -79,7 +84,7 @@ type server struct {
 }
 
 // startServer opens the database (migrating it), loads the signing secret,
-// listens on cfg.addr and serves in the background.
+// listens on cfg.addr (and cfg.adminAddr) and serves in the background.
 func startServer(ctx context.Context, cfg serverConfig, log *slog.Logger) (*server, error) {
 	if cfg.idempotencyTTL <= 0 {
 		cfg.idempotencyTTL = fatora.DefaultIdempotencyTTL
@@ -88,30 +93,69 @@ func startServer(ctx context.Context, cfg serverConfig, log *slog.Logger) (*serv
 	if err != nil {
 		return nil, err
 	}
-	secret, err := st.merchants.SigningSecret(ctx, func() (fatora.SigningSecret, error) {
-		return fatora.SigningSecret{ID: token.NewID(), Secret: token.NewSecret()}, nil
-	})
-	if err != nil {
-		st.close()
-		return nil, fmt.Errorf("signing secret: %w", err)
-	}
-	ln, err := net.Listen("tcp", cfg.addr)
-	if err != nil {
+	s := &server{store: st, log: log, done: make(chan error, 1)}
+	if err := s.start(ctx, cfg); err != nil {
 		st.close()
 		return nil, err
 	}
-	api := &httpapi.Server{
-		Clients: st.clients, Merchants: st.merchants, Ping: st.ping, Logger: log, IdempotencyTTL: cfg.idempotencyTTL,
+	return s, nil
+}
+
+// start builds the API on the open store and starts serving it.
+func (s *server) start(ctx context.Context, cfg serverConfig) error {
+	secret, err := s.store.merchants.SigningSecret(ctx, func() (fatora.SigningSecret, error) {
+		return fatora.SigningSecret{ID: token.NewID(), Secret: token.NewSecret()}, nil
+	})
+	if err != nil {
+		return fmt.Errorf("signing secret: %w", err)
+	}
+	m := metrics.New()
+	m.ObserveStore(s.store.stats)
+	s.api = &httpapi.Server{
+		Clients: s.store.clients, Merchants: s.store.merchants, Ping: s.store.ping, Logger: s.log,
+		IdempotencyTTL: cfg.idempotencyTTL, Observe: m.ObserveRequest,
 		Signer: &token.Signer{SecretID: secret.ID, Secret: secret.Secret, Issuer: tokenIssuer,
 			Audience: tokenAudience, TTL: cfg.tokenTTL, Now: time.Now},
 	}
+	if cfg.adminAddr == "" {
+		s.api.Metrics = m.Handler()
+	} else if s.admin, s.adminLn, err = serveAdmin(cfg.adminAddr, m.Handler(), s.log); err != nil {
+		return err
+	}
+	if s.ln, err = net.Listen("tcp", cfg.addr); err != nil {
+		s.closeAdmin()
+		return err
+	}
+	s.http = httpapi.NewHTTPServer(cfg.addr, s.api.Handler(), s.log)
+	go func() { s.done <- s.http.Serve(s.ln) }()
 	purgeCtx, stopPurging := context.WithCancel(context.Background())
-	s := &server{store: st, api: api, ln: ln, log: log, done: make(chan error, 1), stopPurging: stopPurging}
-	s.http = httpapi.NewHTTPServer(cfg.addr, api.Handler(), log)
-	go func() { s.done <- s.http.Serve(ln) }()
-	go purgeIdempotencyKeys(purgeCtx, st.purger, cfg.idempotencyTTL, log)
-	log.Info("listening", "addr", ln.Addr().String(), "db", redactDSN(cfg.db))
-	return s, nil
+	s.stopPurging = stopPurging
+	go purgeIdempotencyKeys(purgeCtx, s.store.purger, cfg.idempotencyTTL, s.log)
+	s.log.Info("listening", "addr", s.ln.Addr().String(), "db", redactDSN(cfg.db))
+	return nil
+}
+
+// serveAdmin serves the metrics on their own address.
+func serveAdmin(addr string, h http.Handler, log *slog.Logger) (*http.Server, net.Listener, error) {
+	ln, err := net.Listen("tcp", addr)
+	if err != nil {
+		return nil, nil, fmt.Errorf("--admin-addr: %w", err)
+	}
+	mux := http.NewServeMux()
+	mux.Handle("GET /metrics", h)
+	srv := httpapi.NewHTTPServer(addr, mux, log)
+	go srv.Serve(ln)
+	log.Info("admin listening", "addr", ln.Addr().String())
+	return srv, ln, nil
+}
+
+// adminAddr is the address /metrics is served on with --admin-addr.
+func (s *server) adminAddr() string { return s.adminLn.Addr().String() }
+
+func (s *server) closeAdmin() {
+	if s.admin != nil {
+		s.admin.Close()
+	}
 }
 
 // addr is the address the server listens on.
@@ -124,6 +168,7 @@ func (s *server) shutdown(ctx context.Context) error {
 	s.stopOnce.Do(func() {
 		s.stopPurging()
 		s.api.Drain()
+		s.closeAdmin()
 		err := s.http.Shutdown(ctx)
 		if err != nil {
 			err = errors.Join(err, s.http.Close())

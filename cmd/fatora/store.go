@@ -17,6 +17,7 @@ type store struct {
 	clients   fatora.ClientService
 	merchants fatora.MerchantService
 	purger    fatora.IdempotencyPurger
+	stats     func() fatora.StoreStats
 	ping      func(context.Context) error
 	close     func() error
 }
@@ -36,7 +37,7 @@ func openStore(ctx context.Context, dsn string, opts poolOptions) (*store, error
 			return nil, err
 		}
 		clients := sqlite.NewClientService(db)
-		return &store{clients: clients, merchants: sqlite.NewMerchantService(db), purger: clients, ping: db.Ping, close: db.Close}, nil
+		return &store{clients: clients, merchants: sqlite.NewMerchantService(db), purger: clients, stats: db.Stats, ping: db.Ping, close: db.Close}, nil
 	}
 	if strings.HasPrefix(dsn, "postgres://") || strings.HasPrefix(dsn, "postgresql://") {
 		db, err := postgres.Open(ctx, dsn, postgres.Options{MaxConns: int32(opts.maxConns), StatementTimeout: opts.statementTimeout})
@@ -44,7 +45,7 @@ func openStore(ctx context.Context, dsn string, opts poolOptions) (*store, error
 			return nil, err
 		}
 		clients := postgres.NewClientService(db)
-		return &store{clients: clients, merchants: postgres.NewMerchantService(db), purger: clients, ping: db.Ping, close: db.Close}, nil
+		return &store{clients: clients, merchants: postgres.NewMerchantService(db), purger: clients, stats: db.Stats, ping: db.Ping, close: db.Close}, nil
 	}
 	return nil, fmt.Errorf("--db %q: want sqlite:PATH or postgres://...", redactDSN(dsn))
 }
