@@ -152,3 +152,28 @@ func TestCachingVerifier(t *testing.T) {
 		t.Errorf("a token whose nbf is 10 minutes ahead passed: %v", err)
 	}
 }
+
+// BenchmarkVerify is the full check of a bearer token.
+func BenchmarkVerify(b *testing.B) {
+	s := testSigner(epoch)
+	raw, _, _ := s.Issue(testClaims)
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := s.Verify(raw); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+// BenchmarkVerifyRemembered is the check of a token seen before.
+func BenchmarkVerifyRemembered(b *testing.B) {
+	s := testSigner(epoch)
+	v := &CachingVerifier{Signer: s}
+	raw, _, _ := s.Issue(testClaims)
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := v.Verify(raw); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
