@@ -15,7 +15,7 @@ const (
 	maxBatch = 128
 	// batchWriters is how many batches may be in flight at once, each on its
 	// own connection, so PostgreSQL works on several while one commits.
-	batchWriters = 4
+	batchWriters = 2
 )
 
 // batchOp is one write waiting for a batch writer.
