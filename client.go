@@ -80,18 +80,40 @@ type ClientPage struct {
 	// More reports that clients follow this page; the next page starts
 	// after the id of its last client.
 	More bool
+	// TotalExact is false when a keyword search stopped counting at
+	// MaxKeywordCount: TotalCount is then a lower bound.
+	TotalExact bool
+}
+
+// MaxKeywordCount is where a keyword search stops counting its matches: a
+// search matching a large share of a merchant's clients would otherwise
+// read them all to count them.
+const MaxKeywordCount = 10000
+
+// CountLimit is how many matches a store needs to count for f: one more
+// than MaxKeywordCount for a keyword search, 0 (all) otherwise.
+func (f ClientFilter) CountLimit() int {
+	if f.Keyword != "" {
+		return MaxKeywordCount + 1
+	}
+	return 0
 }
 
 // NewClientPage fills the page arithmetic for clients found with f out of
-// total matches. Stores read one client past the page size to tell whether
-// more follow; NewClientPage drops it.
+// total matches (counted up to f.CountLimit()). Stores read one client past
+// the page size to tell whether more follow; NewClientPage drops it.
 func NewClientPage(f ClientFilter, clients []Client, total int) ClientPage {
 	more := len(clients) > f.PageSize
 	if more {
 		clients = clients[:f.PageSize]
 	}
+	exact := f.CountLimit() == 0 || total <= MaxKeywordCount
+	if !exact {
+		total = MaxKeywordCount
+	}
 	pages := (total + f.PageSize - 1) / f.PageSize
-	return ClientPage{Clients: clients, Page: f.Page, PageSize: f.PageSize, TotalCount: total, TotalPages: pages, More: more}
+	return ClientPage{Clients: clients, Page: f.Page, PageSize: f.PageSize, TotalCount: total, TotalPages: pages,
+		More: more, TotalExact: exact}
 }
 
 // ClientService stores clients. Every method acts for the Scope carried by

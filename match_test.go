@@ -96,3 +96,19 @@ func FuzzNormalize(f *testing.F) {
 		_ = out.Keys()
 	})
 }
+
+func TestNewClientPageCapsKeywordCounts(t *testing.T) {
+	f, _ := fatora.ClientFilter{Keyword: "a", PageSize: 20}.Normalize()
+	clients := make([]fatora.Client, 21)
+	p := fatora.NewClientPage(f, clients, fatora.MaxKeywordCount+1)
+	if p.TotalExact || p.TotalCount != fatora.MaxKeywordCount || p.TotalPages != fatora.MaxKeywordCount/20 || !p.More || len(p.Clients) != 20 {
+		t.Errorf("over the cap: %+v", p)
+	}
+	if p := fatora.NewClientPage(f, clients[:3], 3); !p.TotalExact || p.TotalCount != 3 || p.More {
+		t.Errorf("under the cap: %+v", p)
+	}
+	all, _ := fatora.ClientFilter{}.Normalize()
+	if p := fatora.NewClientPage(all, nil, 5*fatora.MaxKeywordCount); !p.TotalExact || p.TotalCount != 5*fatora.MaxKeywordCount {
+		t.Errorf("an unfiltered list is never capped: %+v", p)
+	}
+}

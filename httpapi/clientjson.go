@@ -44,6 +44,9 @@ type clientListResponse struct {
 	PageSize   int          `json:"page_size"`
 	TotalCount int          `json:"total_count"`
 	TotalPages int          `json:"total_pages"`
+	// TotalCountExact is false when a keyword search stopped counting at
+	// 10,000 matches: total_count is then a lower bound.
+	TotalCountExact bool `json:"total_count_exact"`
 	// NextCursor fetches the clients after this page (see the cursor
 	// parameter); "" when this page is the last.
 	NextCursor string `json:"next_cursor"`
@@ -51,7 +54,8 @@ type clientListResponse struct {
 
 func toClientList(p fatora.ClientPage) clientListResponse {
 	out := clientListResponse{Status: "SUCCESS", Clients: make([]clientJSON, len(p.Clients)),
-		Page: p.Page, PageSize: p.PageSize, TotalCount: p.TotalCount, TotalPages: p.TotalPages}
+		Page: p.Page, PageSize: p.PageSize, TotalCount: p.TotalCount, TotalPages: p.TotalPages,
+		TotalCountExact: p.TotalExact}
 	for i, c := range p.Clients {
 		out.Clients[i] = toClientJSON(c)
 	}

@@ -142,7 +142,7 @@ func (s *ClientService) FindClients(ctx context.Context, f fatora.ClientFilter) 
 }
 
 // countClients counts the matches of a normalised filter: from the kept
-// tally when there is no filter, else by counting.
+// tally when there is no filter, else by counting (at most CountLimit).
 func countClients(ctx context.Context, tx pgx.Tx, scope fatora.Scope, f fatora.ClientFilter) (int, error) {
 	var total int
 	var err error
@@ -151,7 +151,11 @@ func countClients(ctx context.Context, tx pgx.Tx, scope fatora.Scope, f fatora.C
 			scope.MerchantID, string(scope.Mode)).Scan(&total)
 	} else {
 		where, args := filterClause(scope, f)
-		err = tx.QueryRow(ctx, "SELECT count(*) FROM clients WHERE "+where, args...).Scan(&total)
+		query := "SELECT count(*) FROM clients WHERE " + where
+		if n := f.CountLimit(); n > 0 {
+			query = "SELECT count(*) FROM (SELECT 1 FROM clients WHERE " + where + " LIMIT " + strconv.Itoa(n) + ") t"
+		}
+		err = tx.QueryRow(ctx, query, args...).Scan(&total)
 	}
 	return total, mapError(err)
 }

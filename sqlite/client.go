@@ -5,7 +5,6 @@ import (
 	"database/sql"
 	"strings"
 	"time"
-	"unicode/utf8"
 
 	"github.com/fatora-oss/fatora"
 )
@@ -21,6 +20,11 @@ func NewClientService(db *DB) *ClientService { return &ClientService{db: db} }
 var _ fatora.ClientService = (*ClientService)(nil)
 
 const clientColumns = "id, name, phone, email, address, notes, created_at, updated_at"
+
+// clientColumnsOf is clientColumns of the table named alias in a query.
+func clientColumnsOf(alias string) string {
+	return alias + "." + strings.ReplaceAll(clientColumns, ", ", ", "+alias+".")
+}
 
 // CreateClient implements fatora.ClientService.
 func (s *ClientService) CreateClient(ctx context.Context, f fatora.ClientFields) (fatora.Client, error) {
@@ -92,74 +96,6 @@ func findClient(ctx context.Context, q runner, scope fatora.Scope, id int64) (fa
 		return c, fatora.ClientNotFound()
 	}
 	return c, mapError(err)
-}
-
-// FindClients implements fatora.ClientService. The count and the page are
-// read in one transaction, so they agree.
-func (s *ClientService) FindClients(ctx context.Context, f fatora.ClientFilter) (fatora.ClientPage, error) {
-	scope, err := fatora.ScopeFrom(ctx)
-	if err != nil {
-		return fatora.ClientPage{}, err
-	}
-	if f, err = f.Normalize(); err != nil {
-		return fatora.ClientPage{}, err
-	}
-	rtx, err := s.db.read.BeginTx(ctx, &sql.TxOptions{ReadOnly: true})
-	if err != nil {
-		return fatora.ClientPage{}, mapError(err)
-	}
-	defer rtx.Rollback()
-	total, err := countClients(ctx, rtx, scope, f)
-	if err != nil {
-		return fatora.ClientPage{}, err
-	}
-	where, args := filterClause(scope, f)
-	if f.After > 0 {
-		where, args = where+" AND id > ?", append(args, f.After)
-	}
-	clients, err := queryClients(ctx, rtx, "SELECT "+clientColumns+" FROM clients WHERE "+where+
-		" ORDER BY id LIMIT ? OFFSET ?", append(args, f.PageSize+1, f.Offset())...)
-	return fatora.NewClientPage(f, clients, total), err
-}
-
-// countClients counts the matches of a normalised filter: from the kept
-// tally when there is no filter, else by counting.
-func countClients(ctx context.Context, tx *sql.Tx, scope fatora.Scope, f fatora.ClientFilter) (int, error) {
-	var total int
-	var err error
-	if f.Keyword == "" && f.Email == "" {
-		err = tx.QueryRowContext(ctx, "SELECT coalesce((SELECT n FROM client_counts WHERE merchant_id = ? AND mode = ?), 0)",
-			scope.MerchantID, scope.Mode).Scan(&total)
-	} else {
-		where, args := filterClause(scope, f)
-		err = tx.QueryRowContext(ctx, "SELECT count(*) FROM clients WHERE "+where, args...).Scan(&total)
-	}
-	return total, mapError(err)
-}
-
-// trigramMin is the shortest keyword the trigram index can look up.
-const trigramMin = 3
-
-// filterClause returns the WHERE condition of a normalised filter. A
-// keyword of three characters or more is looked up in the trigram index;
-// instr then confirms the match exactly, so short and long keywords mean
-// the same thing: a substring of search_text.
-func filterClause(scope fatora.Scope, f fatora.ClientFilter) (string, []any) {
-	conds := []string{"merchant_id = ?", "mode = ?"}
-	args := []any{scope.MerchantID, scope.Mode}
-	if f.Email != "" {
-		conds = append(conds, "email_folded = ?")
-		args = append(args, f.Email)
-	}
-	if utf8.RuneCountInString(f.Keyword) >= trigramMin {
-		conds = append(conds, "id IN (SELECT rowid FROM clients_search WHERE clients_search MATCH ?)")
-		args = append(args, `"`+strings.ReplaceAll(f.Keyword, `"`, `""`)+`"`)
-	}
-	if f.Keyword != "" {
-		conds = append(conds, "instr(search_text, ?) > 0")
-		args = append(args, f.Keyword)
-	}
-	return strings.Join(conds, " AND "), args
 }
 
 func queryClients(ctx context.Context, q runner, query string, args ...any) ([]fatora.Client, error) {

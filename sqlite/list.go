@@ -1,0 +1,99 @@
+package sqlite
+
+import (
+	"context"
+	"database/sql"
+	"strconv"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/fatora-oss/fatora"
+)
+
+// FindClients implements fatora.ClientService. The count and the page are
+// read in one transaction, so they agree.
+func (s *ClientService) FindClients(ctx context.Context, f fatora.ClientFilter) (fatora.ClientPage, error) {
+	scope, err := fatora.ScopeFrom(ctx)
+	if err != nil {
+		return fatora.ClientPage{}, err
+	}
+	if f, err = f.Normalize(); err != nil {
+		return fatora.ClientPage{}, err
+	}
+	tx, err := s.db.read.BeginTx(ctx, &sql.TxOptions{ReadOnly: true})
+	if err != nil {
+		return fatora.ClientPage{}, mapError(err)
+	}
+	defer tx.Rollback()
+	q := newListQuery(scope, f)
+	var total int
+	if err := tx.QueryRowContext(ctx, q.countSQL(), q.args...).Scan(&total); err != nil {
+		return fatora.ClientPage{}, mapError(err)
+	}
+	query, args := q.pageSQL()
+	clients, err := queryClients(ctx, tx, query, args...)
+	return fatora.NewClientPage(f, clients, total), err
+}
+
+// trigramMin is the shortest keyword the trigram index can look up.
+const trigramMin = 3
+
+// listQuery is the SQL of one list request. A keyword of three characters
+// or more (without an e-mail filter, which its own index serves better) is
+// looked up in the trigram index, whose phrase match is an exact substring
+// match; the clients are then read in index order, so a page stops reading
+// once it is full. Other filters read the tenant's clients in id order.
+type listQuery struct {
+	f       fatora.ClientFilter
+	byIndex bool
+	from    string // FROM and WHERE, with placeholders for args
+	args    []any
+}
+
+func newListQuery(scope fatora.Scope, f fatora.ClientFilter) listQuery {
+	q := listQuery{f: f, byIndex: f.Email == "" && utf8.RuneCountInString(f.Keyword) >= trigramMin}
+	conds := []string{"c.merchant_id = ?", "c.mode = ?"}
+	if q.byIndex {
+		q.from = "clients_search s CROSS JOIN clients c ON c.id = s.rowid"
+		conds = append([]string{"s.clients_search MATCH ?"}, conds...)
+		q.args = append(q.args, `"`+strings.ReplaceAll(f.Keyword, `"`, `""`)+`"`)
+	} else {
+		q.from = "clients c"
+	}
+	q.args = append(q.args, scope.MerchantID, scope.Mode)
+	if f.Email != "" {
+		conds, q.args = append(conds, "c.email_folded = ?"), append(q.args, f.Email)
+	}
+	if f.Keyword != "" && !q.byIndex {
+		conds, q.args = append(conds, "instr(c.search_text, ?) > 0"), append(q.args, f.Keyword)
+	}
+	q.from += " WHERE " + strings.Join(conds, " AND ")
+	return q
+}
+
+// countSQL counts the matches: from the kept tally without a filter, all
+// of them for an e-mail, at most CountLimit for a keyword.
+func (q listQuery) countSQL() string {
+	switch {
+	case q.f.Keyword == "" && q.f.Email == "":
+		return "SELECT coalesce((SELECT n FROM client_counts WHERE merchant_id = ? AND mode = ?), 0)"
+	case q.f.CountLimit() > 0:
+		return "SELECT count(*) FROM (SELECT 1 FROM " + q.from + " LIMIT " + strconv.Itoa(q.f.CountLimit()) + ")"
+	}
+	return "SELECT count(*) FROM " + q.from
+}
+
+// pageSQL returns the page's query: one client more than the page size, so
+// the caller knows whether more follow.
+func (q listQuery) pageSQL() (string, []any) {
+	order, args := "c.id", append([]any{}, q.args...)
+	where := q.from
+	if q.byIndex {
+		order = "s.rowid"
+	}
+	if q.f.After > 0 {
+		where, args = where+" AND "+order+" > ?", append(args, q.f.After)
+	}
+	return "SELECT " + clientColumnsOf("c") + " FROM " + where + " ORDER BY " + order + " LIMIT ? OFFSET ?",
+		append(args, q.f.PageSize+1, q.f.Offset())
+}
