@@ -218,6 +218,7 @@ func (e *env) do(req request) response {
 			e.t.Fatalf("%s %s: body is not JSON: %v\n%s", req.method, req.path, err, rec.Body)
 		}
 	}
+	validateResponse(e.t, req, resp)
 	return resp
 }
 

@@ -128,8 +128,11 @@ func withCanonicalPath(next http.Handler) http.Handler {
 		if len(p) > 1 {
 			p = strings.TrimSuffix(p, "/")
 		}
-		r.URL.Path, r.URL.RawPath = p, ""
-		next.ServeHTTP(w, r)
+		u := *r.URL
+		u.Path, u.RawPath = p, ""
+		canonical := *r
+		canonical.URL = &u
+		next.ServeHTTP(w, &canonical)
 	})
 }
 

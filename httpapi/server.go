@@ -69,6 +69,7 @@ func (s *Server) Handler() http.Handler {
 	s.registerClients(s.router)
 	s.router.handle("/healthz", map[string]handlerFunc{http.MethodGet: s.healthz})
 	s.router.handle("/readyz", map[string]handlerFunc{http.MethodGet: s.readyz})
+	s.registerDocs(s.router)
 	if s.Metrics != nil {
 		s.router.handle("/metrics", map[string]handlerFunc{http.MethodGet: s.metrics})
 	}
