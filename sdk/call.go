@@ -23,6 +23,7 @@ func (c *Client) call(ctx context.Context, r *request, out any) error {
 	if err != nil {
 		return r.wrap(err)
 	}
+	r.answer = resp
 	if out == nil {
 		return nil
 	}

@@ -68,6 +68,10 @@ type ClientListParams struct {
 	Email    string
 	Page     int
 	PageSize int
+	// Cursor, when set, asks for the clients after the page whose
+	// NextCursor it is, instead of a numbered page (leave Page zero). No
+	// client is skipped or repeated when others are deleted meanwhile.
+	Cursor string
 }
 
 // ClientList is one page of clients, in ascending id order.
@@ -77,11 +81,26 @@ type ClientList struct {
 	PageSize   int
 	TotalCount int
 	TotalPages int
+	// NextCursor fetches the page after this one (see
+	// ClientListParams.Cursor); "" when this page is the last, or when the
+	// server does not give cursors.
+	NextCursor string
+	// TotalCountCapped reports that a keyword search stopped counting its
+	// matches: TotalCount is then a lower bound (the server counts up to
+	// 10,000).
+	TotalCountCapped bool
 }
 
 // Create adds a client: POST /v1/clients. Errors: invalid_field (with
 // Fields), duplicate_client (with ExistingClientID).
 func (s *ClientsService) Create(ctx context.Context, p ClientCreateParams) (*ClientRecord, error) {
+	rec, _, err := s.CreateWithResponse(ctx, p)
+	return rec, err
+}
+
+// CreateWithResponse is Create that also describes the answer: whether it
+// was a replay of an earlier create with the same IdempotencyKey, say.
+func (s *ClientsService) CreateWithResponse(ctx context.Context, p ClientCreateParams) (*ClientRecord, *Response, error) {
 	body := clientBody{Name: &p.Name, Phone: p.Phone, Email: p.Email, Address: p.Address, Notes: p.Notes}
 	return s.send(ctx, http.MethodPost, "/v1/clients", body, p.IdempotencyKey)
 }
@@ -100,7 +119,8 @@ func (s *ClientsService) Get(ctx context.Context, id int64) (*ClientRecord, erro
 // /v1/clients/{id}. Errors: not_found, invalid_field, duplicate_client.
 func (s *ClientsService) Update(ctx context.Context, id int64, p ClientUpdateParams) (*ClientRecord, error) {
 	body := clientBody{Name: p.Name, Phone: p.Phone, Email: p.Email, Address: p.Address, Notes: p.Notes}
-	return s.send(ctx, http.MethodPut, clientPath(id), body, p.IdempotencyKey)
+	rec, _, err := s.send(ctx, http.MethodPut, clientPath(id), body, p.IdempotencyKey)
+	return rec, err
 }
 
 // Delete removes a client for good: DELETE /v1/clients/{id}. Errors:
@@ -117,7 +137,8 @@ func (s *ClientsService) List(ctx context.Context, p ClientListParams) (*ClientL
 		return nil, err
 	}
 	list := &ClientList{Clients: make([]ClientRecord, len(out.Clients)),
-		Page: out.Page, PageSize: out.PageSize, TotalCount: out.TotalCount, TotalPages: out.TotalPages}
+		Page: out.Page, PageSize: out.PageSize, TotalCount: out.TotalCount, TotalPages: out.TotalPages, NextCursor: out.NextCursor,
+		TotalCountCapped: out.TotalExact != nil && !*out.TotalExact}
 	for i, c := range out.Clients {
 		list.Clients[i] = c.record()
 	}
@@ -125,18 +146,18 @@ func (s *ClientsService) List(ctx context.Context, p ClientListParams) (*ClientL
 }
 
 // send makes a create or an update and returns the client in the answer.
-func (s *ClientsService) send(ctx context.Context, method, path string, body clientBody, key string) (*ClientRecord, error) {
+func (s *ClientsService) send(ctx context.Context, method, path string, body clientBody, key string) (*ClientRecord, *Response, error) {
 	raw, err := json.Marshal(body)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	var out clientEnvelope
 	r := &request{method: method, path: path, body: raw, idempotencyKey: key}
 	if err := s.c.call(ctx, r, &out); err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	rec := out.Client.record()
-	return &rec, nil
+	return &rec, newResponse(r), nil
 }
 
 func clientPath(id int64) string { return "/v1/clients/" + strconv.FormatInt(id, 10) }
@@ -155,6 +176,9 @@ func (p ClientListParams) query() url.Values {
 	}
 	if p.PageSize > 0 {
 		q.Set("page_size", strconv.Itoa(p.PageSize))
+	}
+	if p.Cursor != "" {
+		q.Set("cursor", p.Cursor)
 	}
 	return q
 }

@@ -23,6 +23,8 @@ type request struct {
 	body   []byte // JSON, nil when there is none
 	// idempotencyKey is sent on every attempt of a call that changes data.
 	idempotencyKey string
+	// answer is the successful answer, set by call.
+	answer *response
 }
 
 // response is an answer read in full.

@@ -47,4 +47,7 @@ type clientListEnvelope struct {
 	PageSize   int          `json:"page_size"`
 	TotalCount int          `json:"total_count"`
 	TotalPages int          `json:"total_pages"`
+	NextCursor string       `json:"next_cursor"`
+	// TotalExact is absent from Fatora's own answers: absent means exact.
+	TotalExact *bool `json:"total_count_exact"`
 }

@@ -7,6 +7,7 @@
 //	fatora key create --merchant NUMBER --mode test|live [--api-key KEY] [--json]
 //	fatora key revoke --merchant NUMBER (--id KEY_ID | --api-key KEY)
 //	fatora key list --merchant NUMBER [--json]
+//	fatora clients create|get|list|update|delete|import|export ... (see the usage text)
 package main
 
 import (
@@ -27,7 +28,7 @@ func main() {
 		if !errors.Is(err, flag.ErrHelp) {
 			fmt.Fprintln(os.Stderr, "fatora:", err)
 		}
-		os.Exit(2)
+		os.Exit(exitCode(err))
 	}
 }
 
@@ -38,7 +39,16 @@ const usage = `usage:
   fatora key create --merchant NUMBER --mode test|live [--api-key KEY] [--json]
   fatora key revoke --merchant NUMBER (--id KEY_ID | --api-key KEY)
   fatora key list --merchant NUMBER [--json]
-Every command takes --db (env FATORA_DB): sqlite:PATH or postgres://...`
+  fatora clients create --name NAME [--phone P] [--email E] [--address A] [--notes T] [--idempotency-key K] [--json]
+  fatora clients get ID [--json]
+  fatora clients list [--keyword K] [--email E] [--page N] [--page-size N] [--cursor C] [--all] [--json]
+  fatora clients update ID [--name N] [--phone P] [--email E] [--address A] [--notes T] [--json]
+  fatora clients delete ID
+  fatora clients import FILE [--format csv|jsonl] [--concurrency 8] [--strict] [--json]
+  fatora clients export [--format csv|jsonl] [--output FILE]
+The serve, merchant and key commands take --db (env FATORA_DB): sqlite:PATH or postgres://...
+The clients commands call the API: --url (env FATORA_URL, default http://localhost:8080)
+and --api-key (env FATORA_API_KEY).`
 
 // run executes one command line; ctx is cancelled by SIGINT or SIGTERM.
 func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
@@ -47,7 +57,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		return flag.ErrHelp
 	}
 	cmd, rest := args[0], args[1:]
-	if len(rest) > 0 && (cmd == "merchant" || cmd == "key") {
+	if len(rest) > 0 && (cmd == "merchant" || cmd == "key" || cmd == "clients") {
 		cmd, rest = cmd+" "+rest[0], rest[1:]
 	}
 	commands := map[string]func(context.Context, []string, io.Writer, io.Writer) error{
@@ -62,6 +72,9 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		"key create": keyCreateCommand,
 		"key revoke": keyRevokeCommand,
 		"key list":   keyListCommand,
+	}
+	for name, c := range clientsCommands() {
+		commands["clients "+name] = c
 	}
 	c, ok := commands[cmd]
 	if !ok {

@@ -66,6 +66,7 @@ func TestServeWalkthrough(t *testing.T) {
 		TotalCount int               `json:"total_count"`
 		TotalPages int               `json:"total_pages"`
 		NextCursor string            `json:"next_cursor"`
+		TotalExact bool              `json:"total_count_exact"`
 	}
 	decodeJSON(t, list.body, &page)
 	if page.Status != "SUCCESS" || page.TotalCount != 1 || len(page.Clients) != 1 || page.Page != 1 || page.PageSize != 20 || page.TotalPages != 1 {

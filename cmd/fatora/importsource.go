@@ -1,0 +1,271 @@
+package main
+
+import (
+	"bufio"
+	"bytes"
+	"encoding/csv"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/fatora-oss/fatora/sdk"
+)
+
+// importRecord is one client read from an import file.
+type importRecord struct {
+	// line is where the record starts in the file, from 1.
+	line int
+	// params are the record's fields; a nil optional field is not sent.
+	params sdk.ClientCreateParams
+	// size is how many bytes of the file the record took (for progress).
+	size int64
+	// problem says why the record cannot be sent at all; "" when it can.
+	problem string
+}
+
+// recordSource reads the records of an import file in order. It has two
+// implementations: CSV and JSON Lines.
+type recordSource interface {
+	// next returns the next record, or io.EOF after the last one. Any
+	// other error is a failure to read the file.
+	next() (importRecord, error)
+}
+
+// fieldColumnList names the columns (and JSON members) of an import file.
+const fieldColumnList = "name, phone, email, address, notes"
+
+// fieldOf returns the field a column or member name stands for, in any
+// letter case, and whether it is to be ignored; "" when it is none. "note"
+// is read as "notes", as the API reads it. The columns of an export that
+// are not fields of a new client (id, created_at, updated_at) are read and
+// ignored, so that an export imports as it is.
+func fieldOf(name string) (field string, ignored bool) {
+	switch n := strings.ToLower(strings.TrimSpace(name)); n {
+	case "name", "phone", "email", "address", "notes":
+		return n, false
+	case "note":
+		return "notes", false
+	case "id", "created_at", "updated_at":
+		return n, true
+	}
+	return "", false
+}
+
+// setField sets field of p to v.
+func setField(p *sdk.ClientCreateParams, field string, v *string) {
+	switch field {
+	case "name":
+		if v != nil {
+			p.Name = *v
+		}
+	case "phone":
+		p.Phone = v
+	case "email":
+		p.Email = v
+	case "address":
+		p.Address = v
+	case "notes":
+		p.Notes = v
+	}
+}
+
+// csvSource reads CSV with a header row that names the columns.
+type csvSource struct {
+	r      *csv.Reader
+	fields []string // of each column; "" for an ignored one
+	offset int64    // input offset after the last record read
+}
+
+// newCSVSource reads the header row of r. A column that is not a field of
+// a client, the same field twice, or no name column is an error: nothing
+// can be imported right then.
+func newCSVSource(r io.Reader) (*csvSource, error) {
+	s := &csvSource{r: csv.NewReader(r)}
+	s.r.FieldsPerRecord = -1 // counted here, so a short line is rejected alone
+	header, err := s.r.Read()
+	if err == io.EOF {
+		return nil, errors.New("the file is empty; want a header row naming the columns (name, phone, email, address, notes)")
+	}
+	if err != nil {
+		return nil, fmt.Errorf("the header row: %w", err)
+	}
+	header[0] = strings.TrimPrefix(header[0], "\ufeff") // a byte order mark, as spreadsheets write
+	seen := map[string]bool{}
+	for _, col := range header {
+		field, ignored := fieldOf(col)
+		switch {
+		case field == "":
+			return nil, fmt.Errorf("the header row names the column %q, which is not one of %s "+
+				"(nor id, created_at, updated_at, of an export, which are ignored)", col, fieldColumnList)
+		case seen[field]:
+			return nil, fmt.Errorf("the header row names the column %q twice", field)
+		}
+		seen[field] = true
+		if ignored {
+			field = ""
+		}
+		s.fields = append(s.fields, field)
+	}
+	if !seen["name"] {
+		return nil, errors.New("the header row has no name column; every client needs a name")
+	}
+	s.offset = s.r.InputOffset()
+	return s, nil
+}
+
+func (s *csvSource) next() (importRecord, error) {
+	row, err := s.r.Read()
+	if err == io.EOF {
+		return importRecord{}, io.EOF
+	}
+	rec := importRecord{size: s.r.InputOffset() - s.offset}
+	s.offset = s.r.InputOffset()
+	if pe, ok := errors.AsType[*csv.ParseError](err); ok {
+		rec.line, rec.problem = pe.StartLine, "not well-formed CSV: "+pe.Err.Error()
+		return rec, nil
+	}
+	if err != nil {
+		return importRecord{}, err
+	}
+	rec.line, _ = s.r.FieldPos(0)
+	if len(row) != len(s.fields) {
+		rec.problem = fmt.Sprintf("%d fields, but the header row names %d columns", len(row), len(s.fields))
+		return rec, nil
+	}
+	for i, v := range row {
+		if s.fields[i] == "" || v == "" {
+			continue // an empty cell is a field not sent
+		}
+		if !utf8.ValidString(v) {
+			rec.params, rec.problem = sdk.ClientCreateParams{}, fmt.Sprintf("the %s column is not valid UTF-8", s.fields[i])
+			return rec, nil
+		}
+		setField(&rec.params, s.fields[i], &v)
+	}
+	return rec, nil
+}
+
+// maxJSONLine bounds a line of JSON Lines (the API takes bodies of 64 KiB).
+const maxJSONLine = 1 << 20
+
+// jsonlSource reads JSON Lines: one object a line, blank lines skipped.
+type jsonlSource struct {
+	r    *bufio.Reader
+	line int
+	buf  []byte
+}
+
+func newJSONLSource(r io.Reader) *jsonlSource {
+	return &jsonlSource{r: bufio.NewReader(r)}
+}
+
+func (s *jsonlSource) next() (importRecord, error) {
+	var skipped int64 // bytes of blank lines before the record
+	for {
+		line, size, tooLong, err := s.readLine()
+		if err != nil {
+			return importRecord{}, err
+		}
+		s.line++
+		rec := importRecord{line: s.line, size: skipped + size}
+		switch {
+		case tooLong:
+			rec.problem = fmt.Sprintf("longer than %d bytes", maxJSONLine)
+		case len(bytes.TrimSpace(line)) == 0:
+			skipped += size
+			continue
+		default:
+			rec.params, rec.problem = parseJSONClient(line)
+		}
+		return rec, nil
+	}
+}
+
+// readLine reads one line, up to maxJSONLine bytes of it, and returns how
+// many bytes it took in the file and whether it was cut. It returns io.EOF
+// only when no byte is left.
+func (s *jsonlSource) readLine() (line []byte, size int64, tooLong bool, err error) {
+	s.buf = s.buf[:0]
+	for {
+		chunk, err := s.r.ReadSlice('\n')
+		size += int64(len(chunk))
+		if len(s.buf)+len(chunk) <= maxJSONLine {
+			s.buf = append(s.buf, chunk...)
+		} else {
+			tooLong = true
+		}
+		switch {
+		case err == bufio.ErrBufferFull:
+			continue
+		case err == io.EOF && size > 0:
+			return s.buf, size, tooLong, nil
+		}
+		return s.buf, size, tooLong, err
+	}
+}
+
+// parseJSONClient reads one object of JSON Lines: members named as the CSV
+// columns, in any letter case, each a string or null (not sent). It
+// returns why the line cannot be sent, if it cannot.
+func parseJSONClient(line []byte) (sdk.ClientCreateParams, string) {
+	var p sdk.ClientCreateParams
+	if !utf8.Valid(line) {
+		return p, "not valid UTF-8"
+	}
+	dec := json.NewDecoder(bytes.NewReader(line))
+	if tok, err := dec.Token(); err != nil || tok != json.Delim('{') {
+		return p, "not a JSON object"
+	}
+	seen := map[string]bool{}
+	for dec.More() {
+		tok, err := dec.Token()
+		var raw json.RawMessage
+		if err != nil || dec.Decode(&raw) != nil {
+			return p, "not well-formed JSON"
+		}
+		name, _ := tok.(string)
+		field, ignored := fieldOf(name)
+		switch {
+		case field == "":
+			return p, fmt.Sprintf("the member %q is not one of %s", name, fieldColumnList)
+		case seen[field]:
+			return p, fmt.Sprintf("the member %q appears twice", field)
+		}
+		seen[field] = true
+		if ignored {
+			continue
+		}
+		v, problem := jsonString(raw)
+		if problem != "" {
+			return p, fmt.Sprintf("the member %q %s", name, problem)
+		}
+		setField(&p, field, v)
+	}
+	if _, err := dec.Token(); err != nil {
+		return p, "not well-formed JSON"
+	}
+	if _, err := dec.Token(); err != io.EOF {
+		return p, "more than one JSON value on the line"
+	}
+	return p, ""
+}
+
+// jsonString decodes a string or null (nil). encoding/json would quietly
+// turn an escaped lone surrogate into U+FFFD; that is refused instead, as
+// the API refuses it, so no text is changed on its way in.
+func jsonString(raw json.RawMessage) (*string, string) {
+	var v *string
+	if err := json.Unmarshal(raw, &v); err != nil {
+		return nil, "is not a string or null"
+	}
+	if v != nil {
+		stated := bytes.Count(raw, []byte("\ufffd")) + bytes.Count(bytes.ToLower(raw), []byte(`\ufffd`))
+		if strings.Count(*v, "\ufffd") > stated {
+			return nil, `holds a \u escape that is no character (a lone surrogate)`
+		}
+	}
+	return v, ""
+}
