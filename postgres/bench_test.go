@@ -26,7 +26,7 @@ func BenchmarkCreateClientConcurrent(b *testing.B) {
 	ctx := fatora.WithScope(context.Background(), fatora.Scope{MerchantID: m.ID, Mode: fatora.ModeLive})
 	clients := postgres.NewClientService(db)
 	var n atomic.Int64
-	before := db.WriteStats()
+	before := db.Stats()
 	b.SetParallelism(32)
 	b.ResetTimer()
 	b.RunParallel(func(pb *testing.PB) {
@@ -38,6 +38,6 @@ func BenchmarkCreateClientConcurrent(b *testing.B) {
 			}
 		}
 	})
-	after := db.WriteStats()
+	after := db.Stats()
 	b.ReportMetric(float64(after.Writes-before.Writes)/float64(max(1, after.Batches-before.Batches)), "writes/batch")
 }

@@ -145,25 +145,12 @@ func (db *DB) inBatch(ctx context.Context, fn func(pgx.Tx) error) error {
 	return db.batch.do(ctx, fn)
 }
 
-// WriteStats counts the write transactions of the batch writers and the
-// writes they carried: their ratio is the average group-commit batch.
-type WriteStats struct {
-	Batches int64
-	Writes  int64
-}
-
-// WriteStats returns the batch writers' counts since Open.
-func (db *DB) WriteStats() WriteStats {
-	return WriteStats{Batches: db.batch.batches.Load(), Writes: db.batch.writes.Load()}
-}
-
 // Stats returns the pool's figures and the batch writers' counts.
 func (db *DB) Stats() fatora.StoreStats {
 	s := db.pool.Stat()
-	w := db.WriteStats()
 	return fatora.StoreStats{MaxConns: int(s.MaxConns()), OpenConns: int(s.TotalConns()), InUse: int(s.AcquiredConns()),
 		Idle: int(s.IdleConns()), WaitCount: s.EmptyAcquireCount(), WaitDuration: s.EmptyAcquireWaitTime(),
-		Batches: w.Batches, Writes: w.Writes}
+		Batches: db.batch.batches.Load(), Writes: db.batch.writes.Load()}
 }
 
 // inSnapshot runs fn in a read-only REPEATABLE READ transaction: every

@@ -21,7 +21,7 @@ func TestConcurrentWritesCommitTogether(t *testing.T) {
 	}
 	ctx := fatora.WithScope(context.Background(), fatora.Scope{MerchantID: m.ID, Mode: fatora.ModeLive})
 	clients := sqlite.NewClientService(db)
-	before := db.WriteStats()
+	before := db.Stats()
 	const n = 300
 	var wg sync.WaitGroup
 	for i := range n {
@@ -32,7 +32,7 @@ func TestConcurrentWritesCommitTogether(t *testing.T) {
 		})
 	}
 	wg.Wait()
-	after := db.WriteStats()
+	after := db.Stats()
 	writes, batches := after.Writes-before.Writes, after.Batches-before.Batches
 	if writes != n || batches >= n {
 		t.Errorf("%d creates went through %d writes in %d transactions; want %d writes in fewer transactions", n, writes, batches, n)

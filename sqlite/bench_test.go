@@ -39,7 +39,7 @@ func BenchmarkCreateClientConcurrent(b *testing.B) {
 	db, ctx := benchStore(b)
 	clients := sqlite.NewClientService(db)
 	var n atomic.Int64
-	before := db.WriteStats()
+	before := db.Stats()
 	b.SetParallelism(32)
 	b.ResetTimer()
 	b.RunParallel(func(pb *testing.PB) {
@@ -51,7 +51,7 @@ func BenchmarkCreateClientConcurrent(b *testing.B) {
 			}
 		}
 	})
-	after := db.WriteStats()
+	after := db.Stats()
 	b.ReportMetric(float64(after.Writes-before.Writes)/float64(max(1, after.Batches-before.Batches)), "writes/batch")
 }
 

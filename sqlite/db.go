@@ -138,22 +138,9 @@ func (db *DB) inTx(ctx context.Context, fn func(runner) error) error {
 	return db.writer.do(ctx, fn)
 }
 
-// WriteStats counts the write transactions committed (or tried) and the
-// writes they carried: their ratio is the average group-commit batch.
-type WriteStats struct {
-	Batches int64
-	Writes  int64
-}
-
-// WriteStats returns the writer's counts since Open.
-func (db *DB) WriteStats() WriteStats {
-	return WriteStats{Batches: db.writer.batches.Load(), Writes: db.writer.writes.Load()}
-}
-
 // Stats returns the read pool's figures and the writer's counts.
 func (db *DB) Stats() fatora.StoreStats {
 	s := db.read.Stats()
-	w := db.WriteStats()
 	return fatora.StoreStats{MaxConns: s.MaxOpenConnections, OpenConns: s.OpenConnections, InUse: s.InUse, Idle: s.Idle,
-		WaitCount: s.WaitCount, WaitDuration: s.WaitDuration, Batches: w.Batches, Writes: w.Writes}
+		WaitCount: s.WaitCount, WaitDuration: s.WaitDuration, Batches: db.writer.batches.Load(), Writes: db.writer.writes.Load()}
 }
