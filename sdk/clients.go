@@ -87,7 +87,7 @@ type ClientList struct {
 	NextCursor string
 	// TotalCountCapped reports that a keyword search stopped counting its
 	// matches: TotalCount is then a lower bound (the server counts up to
-	// 10,000).
+	// 1,000).
 	TotalCountCapped bool
 }
 
