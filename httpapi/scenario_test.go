@@ -57,14 +57,6 @@ func checkErrorShape(t *testing.T, resp response, code string) {
 	}
 }
 
-// withClient builds a request on a client alpha made first.
-func withClient(method, pathSuffix, body string) func(e *env) request {
-	return func(e *env) request {
-		id := e.create(e.alpha, `{"name":"Existing","email":"existing@example.com"}`)
-		return request{method: method, path: fmt.Sprintf("/v1/clients/%d%s", id, pathSuffix), body: body, as: e.alpha}
-	}
-}
-
 // fieldNamed checks that the error's fields name field.
 func fieldNamed(field string) func(t *testing.T, e *env, resp response) {
 	return func(t *testing.T, e *env, resp response) {

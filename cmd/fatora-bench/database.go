@@ -33,7 +33,7 @@ func prepareDatabase(ctx context.Context, spec, dir string) (*database, error) {
 	case strings.HasPrefix(spec, "postgres://") || strings.HasPrefix(spec, "postgresql://"):
 		return postgresSchema(ctx, spec)
 	}
-	return nil, fmt.Errorf("--db %q: want temp, sqlite:PATH or postgres://...", spec)
+	return nil, fmt.Errorf("--db %q: want temp, sqlite:PATH or a postgres:// URL", spec)
 }
 
 // postgresSchema creates the schema bench_<random> and returns a DSN whose

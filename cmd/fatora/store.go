@@ -47,7 +47,7 @@ func openStore(ctx context.Context, dsn string, opts poolOptions) (*store, error
 		clients := postgres.NewClientService(db)
 		return &store{clients: clients, merchants: postgres.NewMerchantService(db), purger: clients, stats: db.Stats, ping: db.Ping, close: db.Close}, nil
 	}
-	return nil, fmt.Errorf("--db %q: want sqlite:PATH or postgres://...", redactDSN(dsn))
+	return nil, fmt.Errorf("--db %q: want sqlite:PATH or a postgres:// URL", redactDSN(dsn))
 }
 
 // redactDSN returns a database name fit for logs and messages: a URL with
