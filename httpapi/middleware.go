@@ -120,28 +120,22 @@ type panicError struct{}
 
 func (panicError) Error() string { return "handler panicked" }
 
-// withCanonicalPath matches paths as Fatora's ASP.NET routes do: letter case
-// does not matter and one trailing slash is ignored.
-func withCanonicalPath(next http.Handler) http.Handler {
+// withCanonicalRequest hands on a copy of the request whose path is matched
+// as Fatora's ASP.NET routes match it (letter case does not matter and one
+// trailing slash is ignored) and whose context ends after d, so a slow
+// database answers 503 instead of holding the caller.
+func withCanonicalRequest(d time.Duration, next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		ctx, cancel := context.WithTimeout(r.Context(), d)
+		defer cancel()
 		p := strings.ToLower(r.URL.Path)
 		if len(p) > 1 {
 			p = strings.TrimSuffix(p, "/")
 		}
 		u := *r.URL
 		u.Path, u.RawPath = p, ""
-		canonical := *r
+		canonical := r.WithContext(ctx)
 		canonical.URL = &u
-		next.ServeHTTP(w, &canonical)
-	})
-}
-
-// withDeadline bounds the time a request may spend, so a slow database
-// answers 503 instead of holding the caller.
-func withDeadline(d time.Duration, next http.Handler) http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		ctx, cancel := context.WithTimeout(r.Context(), d)
-		defer cancel()
-		next.ServeHTTP(w, r.WithContext(ctx))
+		next.ServeHTTP(w, canonical)
 	})
 }

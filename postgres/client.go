@@ -33,12 +33,13 @@ func (s *ClientService) CreateClient(ctx context.Context, f fatora.ClientFields)
 	}
 	c := fatora.Client{ClientFields: f, CreatedAt: s.db.now()}
 	c.UpdatedAt = c.CreatedAt
+	keys := f.Keys() // outside the transaction: the writer's time is the scarce one
 	idem := fatora.IdempotencyFrom(ctx)
 	err = s.db.inBatch(ctx, func(tx pgx.Tx) error {
 		if err := claimKey(ctx, tx, scope, idem, c.CreatedAt); err != nil {
 			return err
 		}
-		if err := insertClient(ctx, tx, scope, &c); err != nil {
+		if err := insertClient(ctx, tx, scope, &c, keys); err != nil {
 			return err
 		}
 		return keepResponse(ctx, tx, scope, idem, c, c.CreatedAt)
@@ -50,8 +51,8 @@ func (s *ClientService) CreateClient(ctx context.Context, f fatora.ClientFields)
 // duplicate_client error naming the client it would duplicate. A concurrent
 // insert of the same data waits on the unique index until the other
 // transaction ends, so exactly one of them stores the client.
-func insertClient(ctx context.Context, tx pgx.Tx, scope fatora.Scope, c *fatora.Client) error {
-	f, k := c.ClientFields, c.Keys()
+func insertClient(ctx context.Context, tx pgx.Tx, scope fatora.Scope, c *fatora.Client, k fatora.ClientKeys) error {
+	f := c.ClientFields
 	err := tx.QueryRow(ctx, `INSERT INTO clients (merchant_id, mode, name, phone, email, address, notes,
 		email_folded, phone_digits, search_text, dedup, created_at, updated_at)
 		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)

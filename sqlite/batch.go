@@ -237,9 +237,11 @@ func (w *writer) dropConn() {
 	}
 }
 
+// runOp runs a write unless its request has ended already. Once started,
+// it runs to the end (see uncancelled): its batch must not be interrupted.
 func runOp(op *writeOp, tx runner) error {
 	if err := op.ctx.Err(); err != nil {
 		return mapError(err)
 	}
-	return op.fn(tx)
+	return op.fn(uncancelled{tx})
 }

@@ -37,12 +37,13 @@ func (s *ClientService) CreateClient(ctx context.Context, f fatora.ClientFields)
 	}
 	c := fatora.Client{ClientFields: f, CreatedAt: s.db.now()}
 	c.UpdatedAt = c.CreatedAt
+	keys := f.Keys() // outside the transaction: the writer's time is the scarce one
 	idem := fatora.IdempotencyFrom(ctx)
 	err = s.db.inTx(ctx, func(tx runner) error {
 		if err := claimKey(ctx, tx, scope, idem, c.CreatedAt); err != nil {
 			return err
 		}
-		if err := insertClient(ctx, tx, scope, &c); err != nil {
+		if err := insertClient(ctx, tx, scope, &c, keys); err != nil {
 			return err
 		}
 		return keepResponse(ctx, tx, scope, idem, c, c.CreatedAt)
@@ -52,8 +53,8 @@ func (s *ClientService) CreateClient(ctx context.Context, f fatora.ClientFields)
 
 // insertClient stores a new client, filling its id, or returns the
 // duplicate_client error naming the client it would duplicate.
-func insertClient(ctx context.Context, tx runner, scope fatora.Scope, c *fatora.Client) error {
-	f, k := c.ClientFields, c.Keys()
+func insertClient(ctx context.Context, tx runner, scope fatora.Scope, c *fatora.Client, k fatora.ClientKeys) error {
+	f := c.ClientFields
 	err := tx.QueryRowContext(ctx, `INSERT INTO clients (merchant_id, mode, name, phone, email, address, notes,
 			email_folded, phone_digits, search_text, dedup, created_at, updated_at)
 			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
@@ -85,7 +86,7 @@ func (s *ClientService) FindClientByID(ctx context.Context, id int64) (fatora.Cl
 	if err != nil {
 		return fatora.Client{}, err
 	}
-	return findClient(ctx, s.db.reader(), scope, id)
+	return findClient(ctx, uncancelled{s.db.reader()}, scope, id)
 }
 
 func findClient(ctx context.Context, q runner, scope fatora.Scope, id int64) (fatora.Client, error) {

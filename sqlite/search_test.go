@@ -63,3 +63,23 @@ func TestSearchIndexStaysConsistent(t *testing.T) {
 		}
 	}
 }
+
+// TestSearchIndexMergesSixteenAtATime holds the index to the merge setting
+// of migration 0005, which keeps it cheap to write.
+func TestSearchIndexMergesSixteenAtATime(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "m.db")
+	db, err := Open(context.Background(), path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	db.Close()
+	check, err := sql.Open("sqlite", "file:"+path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer check.Close()
+	var v int
+	if err := check.QueryRow("SELECT v FROM clients_search_config WHERE k = 'automerge'").Scan(&v); err != nil || v != 16 {
+		t.Fatalf("automerge = %d (%v), want 16", v, err)
+	}
+}

@@ -80,3 +80,25 @@ func (c *cachedRunner) close() {
 		return true
 	})
 }
+
+// uncancelled runs statements with their context's values but never its
+// cancellation. The driver watches a cancellable context with a goroutine
+// per statement and interrupts the statement when it ends, which rolls
+// back the whole transaction it is in; neither is wanted for a write that
+// a batch has started, nor worth its cost for a lookup by primary key.
+type uncancelled struct{ r runner }
+
+// QueryRowContext implements runner.
+func (u uncancelled) QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row {
+	return u.r.QueryRowContext(context.WithoutCancel(ctx), query, args...)
+}
+
+// QueryContext implements runner.
+func (u uncancelled) QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error) {
+	return u.r.QueryContext(context.WithoutCancel(ctx), query, args...)
+}
+
+// ExecContext implements runner.
+func (u uncancelled) ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error) {
+	return u.r.ExecContext(context.WithoutCancel(ctx), query, args...)
+}

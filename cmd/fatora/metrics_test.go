@@ -34,7 +34,8 @@ func TestMetrics(t *testing.T) {
 	}
 }
 
-// TestMetricsOnAdminAddress serves /metrics on --admin-addr only.
+// TestMetricsOnAdminAddress serves /metrics and the profiler on --admin-addr
+// only.
 func TestMetricsOnAdminAddress(t *testing.T) {
 	dsn, _ := testDB(t)
 	s, err := startServer(context.Background(), serverConfig{addr: "127.0.0.1:0", adminAddr: "127.0.0.1:0", db: dsn, tokenTTL: time.Hour},
@@ -59,5 +60,15 @@ func TestMetricsOnAdminAddress(t *testing.T) {
 	admin.Body.Close()
 	if admin.StatusCode != 200 || !strings.Contains(string(b), "fatora_db_pool_max_connections") {
 		t.Errorf("/metrics on the admin address = %d %.200s", admin.StatusCode, b)
+	}
+	for addr, want := range map[string]int{s.addr(): http.StatusNotFound, s.adminAddr(): http.StatusOK} {
+		resp, err := http.Get("http://" + addr + "/debug/pprof/goroutine?debug=1")
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		if resp.StatusCode != want {
+			t.Errorf("/debug/pprof/ on %s = %d, want %d (the profiler is on the admin address only)", addr, resp.StatusCode, want)
+		}
 	}
 }

@@ -8,6 +8,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"net/http/pprof"
 	"sync"
 	"time"
 
@@ -40,7 +41,7 @@ type serverConfig struct {
 func serveCommand(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fs, db := newFlags("serve", stderr)
 	addr := fs.String("addr", envOr("FATORA_ADDR", ":8080"), "listen address (env FATORA_ADDR)")
-	adminAddr := fs.String("admin-addr", envOr("FATORA_ADMIN_ADDR", ""), "serve /metrics on this address instead of --addr (env FATORA_ADMIN_ADDR)")
+	adminAddr := fs.String("admin-addr", envOr("FATORA_ADMIN_ADDR", ""), "serve /metrics and /debug/pprof/ on this address instead of --addr (env FATORA_ADMIN_ADDR)")
 	ttl := fs.Duration("token-ttl", 24*time.Hour, "lifetime of bearer tokens from Authorize")
 	idemTTL := fs.Duration("idempotency-ttl", fatora.DefaultIdempotencyTTL, "how long an Idempotency-Key is remembered")
 	var pool poolOptions
@@ -55,7 +56,9 @@ func serveCommand(ctx context.Context, args []string, stdout, stderr io.Writer) 
 	if *ttl < time.Minute || *idemTTL < time.Minute {
 		return fmt.Errorf("--token-ttl and --idempotency-ttl must be at least 1m")
 	}
-	log := slog.New(slog.NewJSONHandler(stderr, nil))
+	logOut := newBufferedLog(stderr)
+	defer logOut.Flush()
+	log := slog.New(slog.NewJSONHandler(logOut, nil))
 	p, err := startServer(ctx, serverConfig{addr: *addr, adminAddr: *adminAddr, db: *db, pool: pool, tokenTTL: *ttl, idempotencyTTL: *idemTTL}, log)
 	if err != nil {
 		return err
@@ -135,7 +138,8 @@ func (s *server) start(ctx context.Context, cfg serverConfig) error {
 	return nil
 }
 
-// serveAdmin serves the metrics on their own address.
+// serveAdmin serves the metrics and the Go profiler on their own address,
+// one the operator keeps private.
 func serveAdmin(addr string, h http.Handler, log *slog.Logger) (*http.Server, net.Listener, error) {
 	ln, err := net.Listen("tcp", addr)
 	if err != nil {
@@ -143,6 +147,9 @@ func serveAdmin(addr string, h http.Handler, log *slog.Logger) (*http.Server, ne
 	}
 	mux := http.NewServeMux()
 	mux.Handle("GET /metrics", h)
+	mux.HandleFunc("/debug/pprof/", pprof.Index)
+	mux.HandleFunc("/debug/pprof/profile", pprof.Profile)
+	mux.HandleFunc("/debug/pprof/trace", pprof.Trace)
 	srv := httpapi.NewHTTPServer(addr, mux, log)
 	go srv.Serve(ln)
 	log.Info("admin listening", "addr", ln.Addr().String())

@@ -1,0 +1,50 @@
+package sqlite
+
+import (
+	"context"
+	"database/sql"
+	"testing"
+)
+
+// contextRecorder is a runner that keeps the context of its last call.
+type contextRecorder struct{ ctx context.Context }
+
+func (c *contextRecorder) QueryRowContext(ctx context.Context, _ string, _ ...any) *sql.Row {
+	c.ctx = ctx
+	return nil
+}
+
+func (c *contextRecorder) QueryContext(ctx context.Context, _ string, _ ...any) (*sql.Rows, error) {
+	c.ctx = ctx
+	return nil, nil
+}
+
+func (c *contextRecorder) ExecContext(ctx context.Context, _ string, _ ...any) (sql.Result, error) {
+	c.ctx = ctx
+	return nil, nil
+}
+
+type recorderKey struct{}
+
+// TestUncancelledDropsOnlyCancellation: the statements of a started write
+// see the request's values but never its end.
+func TestUncancelledDropsOnlyCancellation(t *testing.T) {
+	ctx, cancel := context.WithCancel(context.WithValue(context.Background(), recorderKey{}, "kept"))
+	cancel()
+	rec := &contextRecorder{}
+	u := uncancelled{rec}
+	for name, call := range map[string]func(){
+		"QueryRowContext": func() { u.QueryRowContext(ctx, "SELECT 1") },
+		"QueryContext":    func() { u.QueryContext(ctx, "SELECT 1") },
+		"ExecContext":     func() { u.ExecContext(ctx, "SELECT 1") },
+	} {
+		rec.ctx = nil
+		call()
+		if rec.ctx == nil || rec.ctx.Done() != nil || rec.ctx.Err() != nil {
+			t.Errorf("%s: the statement's context can end", name)
+		}
+		if rec.ctx != nil && rec.ctx.Value(recorderKey{}) != "kept" {
+			t.Errorf("%s: the statement's context lost the request's values", name)
+		}
+	}
+}
