@@ -36,15 +36,15 @@ func (s *ClientService) CreateClient(ctx context.Context, f fatora.ClientFields)
 	keys := f.Keys() // outside the transaction: the writer's time is the scarce one
 	idem := fatora.IdempotencyFrom(ctx)
 	err = s.db.inBatch(ctx, func(tx pgx.Tx) error {
-		if err := claimKey(ctx, tx, scope, idem, c.CreatedAt); err != nil {
-			return err
+		if idem == nil {
+			return insertClient(ctx, tx, scope, &c, keys)
 		}
-		if err := insertClient(ctx, tx, scope, &c, keys); err != nil {
-			return err
-		}
-		return keepResponse(ctx, tx, scope, idem, c, c.CreatedAt)
+		return createWithKey(ctx, tx, scope, idem, &c, keys)
 	})
-	return c, err
+	if err != nil {
+		return fatora.Client{}, err
+	}
+	return c, nil
 }
 
 // insertClient stores a new client, filling its id, or returns the

@@ -60,12 +60,9 @@ func keepResponse(ctx context.Context, tx pgx.Tx, scope fatora.Scope, idem *fato
 		return nil
 	}
 	resp := idem.Render(c)
-	if resp.Body == nil {
-		resp.Body = []byte{} // the column holds no NULL: a 204 keeps an empty body
-	}
 	_, err := tx.Exec(ctx, `INSERT INTO idempotency_keys
 		(merchant_id, mode, key, fingerprint, status, location, body, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`,
-		scope.MerchantID, string(scope.Mode), idem.Key, idem.Fingerprint, resp.Status, resp.Location, resp.Body, now)
+		scope.MerchantID, string(scope.Mode), idem.Key, idem.Fingerprint, resp.Status, resp.Location, nonNil(resp.Body), now)
 	return mapError(err)
 }
 

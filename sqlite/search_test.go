@@ -64,9 +64,9 @@ func TestSearchIndexStaysConsistent(t *testing.T) {
 	}
 }
 
-// TestSearchIndexMergesSixteenAtATime holds the index to the merge setting
-// of migration 0005, which keeps it cheap to write.
-func TestSearchIndexMergesSixteenAtATime(t *testing.T) {
+// TestSearchIndexMergeSettings holds the index to the merge settings of
+// migration 0005, which keep it cheap to write without long stalls.
+func TestSearchIndexMergeSettings(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "m.db")
 	db, err := Open(context.Background(), path)
 	if err != nil {
@@ -78,8 +78,10 @@ func TestSearchIndexMergesSixteenAtATime(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer check.Close()
-	var v int
-	if err := check.QueryRow("SELECT v FROM clients_search_config WHERE k = 'automerge'").Scan(&v); err != nil || v != 16 {
-		t.Fatalf("automerge = %d (%v), want 16", v, err)
+	for k, want := range map[string]int{"automerge": 8, "crisismerge": 32} {
+		var v int
+		if err := check.QueryRow("SELECT v FROM clients_search_config WHERE k = ?", k).Scan(&v); err != nil || v != want {
+			t.Errorf("%s = %d (%v), want %d", k, v, err, want)
+		}
 	}
 }
