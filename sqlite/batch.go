@@ -48,6 +48,8 @@ type writer struct {
 
 	batches atomic.Int64
 	writes  atomic.Int64
+	// committed is set at each commit, for the checkpointer.
+	committed atomic.Bool
 }
 
 func newWriter(pool *sql.DB) *writer {
@@ -207,6 +209,7 @@ func (w *writer) end() error {
 			return mapError(err)
 		}
 	}
+	w.committed.Store(true)
 	return nil
 }
 

@@ -19,10 +19,11 @@ import (
 
 // DB is an open store. It is safe for concurrent use.
 type DB struct {
-	write  *sql.DB
-	read   *sql.DB
-	reads  *cachedRunner
-	writer *writer
+	write       *sql.DB
+	read        *sql.DB
+	reads       *cachedRunner
+	writer      *writer
+	checkpoints *checkpointer
 	// Now is the store's clock; tests replace it.
 	Now fatora.Clock
 }
@@ -35,23 +36,32 @@ var pragmas = []string{"busy_timeout(10000)", "journal_mode(WAL)", "synchronous(
 // Open opens (creating if need be) the database file at path, checks that
 // it is durable, and applies pending migrations.
 func Open(ctx context.Context, path string) (*DB, error) {
-	write, err := openPool(path, 1, url.Values{"_txlock": {"immediate"}})
+	write, err := openPool(path, 1, url.Values{"_txlock": {"immediate"},
+		"_pragma": {fmt.Sprintf("wal_autocheckpoint(%d)", writerCheckpointPages)}})
 	if err != nil {
+		return nil, err
+	}
+	checkpoints, err := openPool(path, 1, nil)
+	if err != nil {
+		write.Close()
 		return nil, err
 	}
 	read, err := openPool(path, max(8, 4*runtime.NumCPU()), url.Values{"_pragma": {"query_only(1)"}})
 	if err != nil {
 		write.Close()
+		checkpoints.Close()
 		return nil, err
 	}
 	db := &DB{write: write, read: read, Now: time.Now}
 	if err := db.prepare(ctx); err != nil {
 		write.Close()
 		read.Close()
+		checkpoints.Close()
 		return nil, err
 	}
 	db.reads = newCachedRunner(read)
 	db.writer = newWriter(write)
+	db.checkpoints = newCheckpointer(checkpoints, &db.writer.committed)
 	return db, nil
 }
 
@@ -122,7 +132,7 @@ func (db *DB) Ping(ctx context.Context) error {
 func (db *DB) Close() error {
 	db.writer.close()
 	db.reads.close()
-	return errors.Join(db.write.Close(), db.read.Close())
+	return errors.Join(db.checkpoints.close(), db.write.Close(), db.read.Close())
 }
 
 // now returns the store's time, at the precision it keeps.

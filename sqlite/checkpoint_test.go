@@ -1,0 +1,43 @@
+package sqlite
+
+import (
+	"context"
+	"fmt"
+	"path/filepath"
+	"testing"
+
+	"github.com/fatora-oss/fatora"
+)
+
+// TestCheckpointsLeaveTheWriter: the writer leaves checkpoints to the
+// checkpointer (its own threshold is far above SQLite's 1000 pages), and the
+// checkpointer's connection copies every committed page while the store is
+// open.
+func TestCheckpointsLeaveTheWriter(t *testing.T) {
+	db, err := Open(context.Background(), filepath.Join(t.TempDir(), "c.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	var threshold int
+	err = db.inTx(context.Background(), func(tx runner) error {
+		return tx.QueryRowContext(context.Background(), "PRAGMA wal_autocheckpoint").Scan(&threshold)
+	})
+	if err != nil || threshold != writerCheckpointPages {
+		t.Fatalf("writer's wal_autocheckpoint = %d (%v), want %d", threshold, err, writerCheckpointPages)
+	}
+	m := fatora.Merchant{Name: "Checkpoint", Email: "checkpoint@example.com"}
+	if err := NewMerchantService(db).CreateMerchant(context.Background(), &m, nil); err != nil {
+		t.Fatal(err)
+	}
+	ctx := fatora.WithScope(context.Background(), fatora.Scope{MerchantID: m.ID, Mode: fatora.ModeTest})
+	for i := range 50 {
+		if _, err := NewClientService(db).CreateClient(ctx, fatora.ClientFields{Name: fmt.Sprint("Paged ", i)}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	logged, copied, err := db.checkpoints.checkpoint()
+	if err != nil || logged == 0 || copied != logged {
+		t.Fatalf("checkpoint: %d pages logged, %d copied (%v); want all of them copied", logged, copied, err)
+	}
+}
