@@ -50,10 +50,19 @@ type writer struct {
 	writes  atomic.Int64
 	// committed is set at each commit, for the checkpointer.
 	committed atomic.Bool
+	// searchBacklog counts the writes (at most one noted client each) since
+	// the search index last caught up; it starts full, to catch up with any
+	// left waiting by an earlier process. The index catches up at
+	// searchCatchUp writes, and whenever no write waits if searchCatchUpIdle
+	// (tests change both).
+	searchBacklog     int
+	searchCatchUp     int
+	searchCatchUpIdle bool
 }
 
 func newWriter(pool *sql.DB) *writer {
-	w := &writer{pool: pool, ops: make(chan *writeOp, maxBatch), done: make(chan struct{})}
+	w := &writer{pool: pool, ops: make(chan *writeOp, maxBatch), done: make(chan struct{}),
+		searchBacklog: searchCatchUp, searchCatchUp: searchCatchUp, searchCatchUpIdle: true}
 	go w.loop()
 	return w
 }
@@ -155,6 +164,7 @@ func (w *writer) runTogether(batch []*writeOp, results []error) (spoiled bool, e
 	for i, op := range batch {
 		before := w.changes()
 		if results[i] = runOp(op, w.run); results[i] == nil {
+			w.searchBacklog++
 			continue
 		}
 		if len(batch) == 1 || !refusal(results[i]) || w.changes() != before {
@@ -200,10 +210,15 @@ func (w *writer) begin() error {
 	return nil
 }
 
-// end brings the search index up to date and commits; if that fails, it
-// rolls back and reports the failure.
+// end commits, first bringing the search index up to date when enough
+// changes wait for it or no other write does; if that fails, it rolls back
+// and reports the failure.
 func (w *writer) end() error {
-	for _, stmt := range endOfTransaction {
+	stmts := endOfTransaction
+	if w.searchBacklog >= w.searchCatchUp || (len(w.ops) == 0 && w.searchCatchUpIdle) {
+		stmts, w.searchBacklog = append(searchCatchUpStatements, stmts...), 0
+	}
+	for _, stmt := range stmts {
 		if _, err := w.run.ExecContext(context.Background(), stmt); err != nil {
 			w.rollback()
 			return mapError(err)
@@ -213,16 +228,23 @@ func (w *writer) end() error {
 	return nil
 }
 
-// endOfTransaction is what the writer runs to commit: the search index
-// catches up with the clients changed in the transaction (see migration
-// 0004), then COMMIT.
-var endOfTransaction = []string{
+// endOfTransaction is what the writer runs to commit.
+var endOfTransaction = []string{`COMMIT`}
+
+// searchCatchUp is how many changed clients may wait for the search index
+// while writes keep coming. Each catch-up adds a segment to the index;
+// fewer, larger segments mean less merging, the main cost of the index.
+// Keyword searches read the waiting clients directly (see listQuery).
+const searchCatchUp = 512
+
+// searchCatchUpStatements bring the search index up to date with the
+// clients noted in clients_search_pending (see migration 0004).
+var searchCatchUpStatements = []string{
 	`INSERT INTO clients_search (clients_search, rowid, search_text)
 		SELECT 'delete', id, old_text FROM clients_search_pending WHERE old_text IS NOT NULL`,
 	`INSERT INTO clients_search (rowid, search_text)
 		SELECT c.id, c.search_text FROM clients_search_pending p JOIN clients c ON c.id = p.id`,
 	`DELETE FROM clients_search_pending`,
-	`COMMIT`,
 }
 
 // rollback ends the transaction without keeping anything. SQLite may have

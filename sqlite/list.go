@@ -41,8 +41,11 @@ const trigramMin = 3
 // listQuery is the SQL of one list request. A keyword of three characters
 // or more (without an e-mail filter, which its own index serves better) is
 // looked up in the trigram index, whose phrase match is an exact substring
-// match; the clients are then read in index order, so a page stops reading
-// once it is full. Other filters read the tenant's clients in id order.
+// match, merged in id order with the clients changed since the index last
+// caught up (clients_search_pending, see writer.end); each candidate's
+// current text is checked, so a stale index entry never matches. The
+// clients are read in id order, so a page stops reading once it is full.
+// Other filters read the tenant's clients in id order.
 type listQuery struct {
 	f       fatora.ClientFilter
 	byIndex bool
@@ -54,8 +57,8 @@ func newListQuery(scope fatora.Scope, f fatora.ClientFilter) listQuery {
 	q := listQuery{f: f, byIndex: f.Email == "" && utf8.RuneCountInString(f.Keyword) >= trigramMin}
 	conds := []string{"c.merchant_id = ?", "c.mode = ?"}
 	if q.byIndex {
-		q.from = "clients_search s CROSS JOIN clients c ON c.id = s.rowid"
-		conds = append([]string{"s.clients_search MATCH ?"}, conds...)
+		q.from = `(SELECT rowid AS id FROM clients_search WHERE clients_search MATCH ?
+			UNION SELECT id FROM clients_search_pending) AS s CROSS JOIN clients c ON c.id = s.id`
 		q.args = append(q.args, `"`+strings.ReplaceAll(f.Keyword, `"`, `""`)+`"`)
 	} else {
 		q.from = "clients c"
@@ -64,7 +67,7 @@ func newListQuery(scope fatora.Scope, f fatora.ClientFilter) listQuery {
 	if f.Email != "" {
 		conds, q.args = append(conds, "c.email_folded = ?"), append(q.args, f.Email)
 	}
-	if f.Keyword != "" && !q.byIndex {
+	if f.Keyword != "" {
 		conds, q.args = append(conds, "instr(c.search_text, ?) > 0"), append(q.args, f.Keyword)
 	}
 	q.from += " WHERE " + strings.Join(conds, " AND ")
@@ -89,7 +92,7 @@ func (q listQuery) pageSQL() (string, []any) {
 	order, args := "c.id", append([]any{}, q.args...)
 	where := q.from
 	if q.byIndex {
-		order = "s.rowid"
+		order = "s.id"
 	}
 	if q.f.After > 0 {
 		where, args = where+" AND "+order+" > ?", append(args, q.f.After)

@@ -85,3 +85,74 @@ func TestSearchIndexMergeSettings(t *testing.T) {
 		}
 	}
 }
+
+// TestSearchFindsClientsTheIndexHasNotCaughtUpWith holds keyword search to
+// the clients as they are, while the index lags behind them.
+func TestSearchFindsClientsTheIndexHasNotCaughtUpWith(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "lag.db")
+	db, err := Open(context.Background(), path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	m := fatora.Merchant{Name: "Lag", Email: "lag@example.com"}
+	if err := NewMerchantService(db).CreateMerchant(context.Background(), &m, nil); err != nil {
+		t.Fatal(err)
+	}
+	ctx := fatora.WithScope(context.Background(), fatora.Scope{MerchantID: m.ID, Mode: fatora.ModeTest})
+	cs := NewClientService(db)
+	indexed, err := cs.CreateClient(ctx, fatora.ClientFields{Name: "Indexed Searchable"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	db.writer.searchCatchUp, db.writer.searchCatchUpIdle = 1<<30, false // the index stops here
+	fresh, err := cs.CreateClient(ctx, fatora.ClientFields{Name: "Fresh Searchable"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	renamed := "Indexed Renamed"
+	if _, err := cs.UpdateClient(ctx, indexed.ID, fatora.ClientUpdate{Name: &renamed}); err != nil {
+		t.Fatal(err)
+	}
+	var waiting int
+	if err := db.read.QueryRow("SELECT count(*) FROM clients_search_pending").Scan(&waiting); err != nil || waiting != 2 {
+		t.Fatalf("%d clients wait for the index (%v), want 2: the test needs a lagging index", waiting, err)
+	}
+	wantFound := func(keyword string, ids ...int64) {
+		t.Helper()
+		page, err := cs.FindClients(ctx, fatora.ClientFilter{Keyword: keyword})
+		if err != nil {
+			t.Fatal(err)
+		}
+		var got []int64
+		for _, c := range page.Clients {
+			got = append(got, c.ID)
+		}
+		if fmt.Sprint(got) != fmt.Sprint(ids) || page.TotalCount != len(ids) {
+			t.Errorf("keyword %q found %v (total %d), want %v", keyword, got, page.TotalCount, ids)
+		}
+	}
+	wantFound("searchable", fresh.ID) // the indexed text of the renamed client no longer matches
+	wantFound("renamed", indexed.ID)  // found before the index knows the new name
+	wantFound("fresh search", fresh.ID)
+	if err := cs.DeleteClient(ctx, fresh.ID); err != nil {
+		t.Fatal(err)
+	}
+	wantFound("searchable")
+	db.writer.searchCatchUp = 1 // the next write brings the index up to date
+	if _, err := cs.CreateClient(ctx, fatora.ClientFields{Name: "Last"}); err != nil {
+		t.Fatal(err)
+	}
+	wantFound("renamed", indexed.ID)
+	if err := db.read.QueryRow("SELECT count(*) FROM clients_search_pending").Scan(&waiting); err != nil || waiting != 0 {
+		t.Errorf("%d clients still wait for the index (%v), want 0", waiting, err)
+	}
+	check, err := sql.Open("sqlite", "file:"+path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer check.Close()
+	if _, err := check.Exec("INSERT INTO clients_search (clients_search, rank) VALUES ('integrity-check', 1)"); err != nil {
+		t.Fatalf("after catching up, the search index disagrees with the clients: %v", err)
+	}
+}
