@@ -25,13 +25,14 @@ func (s *ClientService) FindClients(ctx context.Context, f fatora.ClientFilter) 
 		return fatora.ClientPage{}, mapError(err)
 	}
 	defer tx.Rollback()
+	run := s.db.reads.inTx(tx)
 	q := newListQuery(scope, f)
 	var total int
-	if err := tx.QueryRowContext(ctx, q.countSQL(), q.args...).Scan(&total); err != nil {
+	if err := run.QueryRowContext(ctx, q.countSQL(), q.args...).Scan(&total); err != nil {
 		return fatora.ClientPage{}, mapError(err)
 	}
 	query, args := q.pageSQL()
-	clients, err := queryClients(ctx, tx, query, args...)
+	clients, err := queryClients(ctx, run, query, args...)
 	return fatora.NewClientPage(f, clients, total), err
 }
 

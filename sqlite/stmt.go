@@ -102,3 +102,38 @@ func (u uncancelled) QueryContext(ctx context.Context, query string, args ...any
 func (u uncancelled) ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error) {
 	return u.r.ExecContext(context.WithoutCancel(ctx), query, args...)
 }
+
+// inTx returns a runner for statements in tx, a transaction on c's pool:
+// each runs as c's prepared statement, bound to the transaction's
+// connection (prepared on it once, then reused by later transactions).
+func (c *cachedRunner) inTx(tx *sql.Tx) runner { return txRunner{c: c, tx: tx} }
+
+// txRunner runs cached statements in a transaction.
+type txRunner struct {
+	c  *cachedRunner
+	tx *sql.Tx
+}
+
+// QueryRowContext implements runner.
+func (t txRunner) QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row {
+	if s := t.c.stmt(ctx, query); s != nil {
+		return t.tx.StmtContext(ctx, s).QueryRowContext(ctx, args...)
+	}
+	return t.tx.QueryRowContext(ctx, query, args...)
+}
+
+// QueryContext implements runner.
+func (t txRunner) QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error) {
+	if s := t.c.stmt(ctx, query); s != nil {
+		return t.tx.StmtContext(ctx, s).QueryContext(ctx, args...)
+	}
+	return t.tx.QueryContext(ctx, query, args...)
+}
+
+// ExecContext implements runner.
+func (t txRunner) ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error) {
+	if s := t.c.stmt(ctx, query); s != nil {
+		return t.tx.StmtContext(ctx, s).ExecContext(ctx, args...)
+	}
+	return t.tx.ExecContext(ctx, query, args...)
+}

@@ -4,6 +4,8 @@ import (
 	"context"
 	"database/sql"
 	"testing"
+
+	"github.com/fatora-oss/fatora"
 )
 
 // contextRecorder is a runner that keeps the context of its last call.
@@ -46,5 +48,31 @@ func TestUncancelledDropsOnlyCancellation(t *testing.T) {
 		if rec.ctx != nil && rec.ctx.Value(recorderKey{}) != "kept" {
 			t.Errorf("%s: the statement's context lost the request's values", name)
 		}
+	}
+}
+
+// TestListStatementsArePreparedOnce: a list runs its count and page as
+// statements prepared once per connection, not parsed per request.
+func TestListStatementsArePreparedOnce(t *testing.T) {
+	db, err := Open(context.Background(), t.TempDir()+"/p.db")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	ctx := fatora.WithScope(context.Background(), fatora.Scope{MerchantID: 1, Mode: fatora.ModeTest})
+	cs := NewClientService(db)
+	cached := func() int {
+		n := 0
+		db.reads.stmts.Range(func(_, _ any) bool { n++; return true })
+		return n
+	}
+	before := cached()
+	for range 3 {
+		if _, err := cs.FindClients(ctx, fatora.ClientFilter{Keyword: "abc"}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if got := cached() - before; got != 2 {
+		t.Errorf("three keyword lists cached %d statements, want 2 (the count and the page)", got)
 	}
 }
