@@ -20,19 +20,22 @@ func (s *ClientService) FindClients(ctx context.Context, f fatora.ClientFilter) 
 	if f, err = f.Normalize(); err != nil {
 		return fatora.ClientPage{}, err
 	}
+	q := newListQuery(scope, f)
+	countSQL := q.countSQL()
+	pageSQL, pageArgs := q.pageSQL()
+	s.db.reads.stmt(ctx, countSQL) // prepared before the transaction holds a connection (see inTx)
+	s.db.reads.stmt(ctx, pageSQL)
 	tx, err := s.db.read.BeginTx(ctx, &sql.TxOptions{ReadOnly: true})
 	if err != nil {
 		return fatora.ClientPage{}, mapError(err)
 	}
 	defer tx.Rollback()
 	run := s.db.reads.inTx(tx)
-	q := newListQuery(scope, f)
 	var total int
-	if err := run.QueryRowContext(ctx, q.countSQL(), q.args...).Scan(&total); err != nil {
+	if err := run.QueryRowContext(ctx, countSQL, q.args...).Scan(&total); err != nil {
 		return fatora.ClientPage{}, mapError(err)
 	}
-	query, args := q.pageSQL()
-	clients, err := queryClients(ctx, run, query, args...)
+	clients, err := queryClients(ctx, run, pageSQL, pageArgs...)
 	return fatora.NewClientPage(f, clients, total), err
 }
 
@@ -42,10 +45,11 @@ const trigramMin = 3
 // listQuery is the SQL of one list request. A keyword of three characters
 // or more (without an e-mail filter, which its own index serves better) is
 // looked up in the trigram index, whose phrase match is an exact substring
-// match, merged in id order with the clients changed since the index last
-// caught up (clients_search_pending, see writer.end); each candidate's
-// current text is checked, so a stale index entry never matches. The
-// clients are read in id order, so a page stops reading once it is full.
+// match, for the clients unchanged since the index last caught up; the
+// clients changed since (clients_search_pending, see writer.end) are
+// matched on their current text instead, so a stale index entry never
+// matches. Both are merged in id order, so a page stops reading once it is
+// full, and a count reads only the tenant index.
 // Other filters read the tenant's clients in id order.
 type listQuery struct {
 	f       fatora.ClientFilter
@@ -59,8 +63,10 @@ func newListQuery(scope fatora.Scope, f fatora.ClientFilter) listQuery {
 	conds := []string{"c.merchant_id = ?", "c.mode = ?"}
 	if q.byIndex {
 		q.from = `(SELECT rowid AS id FROM clients_search WHERE clients_search MATCH ?
-			UNION SELECT id FROM clients_search_pending) AS s CROSS JOIN clients c ON c.id = s.id`
-		q.args = append(q.args, `"`+strings.ReplaceAll(f.Keyword, `"`, `""`)+`"`)
+				AND rowid NOT IN (SELECT id FROM clients_search_pending)
+			UNION SELECT p.id FROM clients_search_pending p JOIN clients pc ON pc.id = p.id
+				WHERE instr(pc.search_text, ?) > 0) AS s CROSS JOIN clients c ON c.id = s.id`
+		q.args = append(q.args, `"`+strings.ReplaceAll(f.Keyword, `"`, `""`)+`"`, f.Keyword)
 	} else {
 		q.from = "clients c"
 	}
@@ -68,7 +74,7 @@ func newListQuery(scope fatora.Scope, f fatora.ClientFilter) listQuery {
 	if f.Email != "" {
 		conds, q.args = append(conds, "c.email_folded = ?"), append(q.args, f.Email)
 	}
-	if f.Keyword != "" {
+	if f.Keyword != "" && !q.byIndex {
 		conds, q.args = append(conds, "instr(c.search_text, ?) > 0"), append(q.args, f.Keyword)
 	}
 	q.from += " WHERE " + strings.Join(conds, " AND ")

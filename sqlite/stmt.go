@@ -104,8 +104,12 @@ func (u uncancelled) ExecContext(ctx context.Context, query string, args ...any)
 }
 
 // inTx returns a runner for statements in tx, a transaction on c's pool:
-// each runs as c's prepared statement, bound to the transaction's
-// connection (prepared on it once, then reused by later transactions).
+// each statement prepared on the pool already (see stmt) runs bound to the
+// transaction's connection, prepared on it once and reused by later
+// transactions; any other runs as text. Statements must be prepared before
+// the transaction begins: preparing on the pool needs a free connection,
+// and transactions holding every connection while waiting for one would
+// wait for ever.
 func (c *cachedRunner) inTx(tx *sql.Tx) runner { return txRunner{c: c, tx: tx} }
 
 // txRunner runs cached statements in a transaction.
@@ -114,9 +118,17 @@ type txRunner struct {
 	tx *sql.Tx
 }
 
+// cached returns the statement of query if it was prepared already.
+func (c *cachedRunner) cached(query string) *sql.Stmt {
+	if s, ok := c.stmts.Load(query); ok {
+		return s.(*sql.Stmt)
+	}
+	return nil
+}
+
 // QueryRowContext implements runner.
 func (t txRunner) QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row {
-	if s := t.c.stmt(ctx, query); s != nil {
+	if s := t.c.cached(query); s != nil {
 		return t.tx.StmtContext(ctx, s).QueryRowContext(ctx, args...)
 	}
 	return t.tx.QueryRowContext(ctx, query, args...)
@@ -124,7 +136,7 @@ func (t txRunner) QueryRowContext(ctx context.Context, query string, args ...any
 
 // QueryContext implements runner.
 func (t txRunner) QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error) {
-	if s := t.c.stmt(ctx, query); s != nil {
+	if s := t.c.cached(query); s != nil {
 		return t.tx.StmtContext(ctx, s).QueryContext(ctx, args...)
 	}
 	return t.tx.QueryContext(ctx, query, args...)
@@ -132,7 +144,7 @@ func (t txRunner) QueryContext(ctx context.Context, query string, args ...any) (
 
 // ExecContext implements runner.
 func (t txRunner) ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error) {
-	if s := t.c.stmt(ctx, query); s != nil {
+	if s := t.c.cached(query); s != nil {
 		return t.tx.StmtContext(ctx, s).ExecContext(ctx, args...)
 	}
 	return t.tx.ExecContext(ctx, query, args...)

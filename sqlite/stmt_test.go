@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"testing"
+	"time"
 
 	"github.com/fatora-oss/fatora"
 )
@@ -74,5 +75,31 @@ func TestListStatementsArePreparedOnce(t *testing.T) {
 	}
 	if got := cached() - before; got != 2 {
 		t.Errorf("three keyword lists cached %d statements, want 2 (the count and the page)", got)
+	}
+}
+
+// TestListNeedsOneConnection: a list answers while every read connection
+// but one is busy (a list that took a connection for its transaction and
+// then waited for another to prepare a statement would wait for ever).
+func TestListNeedsOneConnection(t *testing.T) {
+	db, err := Open(context.Background(), t.TempDir()+"/w.db")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	for range db.read.Stats().MaxOpenConnections - 1 {
+		tx, err := db.read.BeginTx(context.Background(), &sql.TxOptions{ReadOnly: true})
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer tx.Rollback()
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	ctx = fatora.WithScope(ctx, fatora.Scope{MerchantID: 1, Mode: fatora.ModeTest})
+	for _, f := range []fatora.ClientFilter{{Keyword: "abc"}, {Keyword: "ab"}, {Email: "a@example.com"}, {}} {
+		if _, err := NewClientService(db).FindClients(ctx, f); err != nil {
+			t.Fatalf("list %+v with one free connection: %v", f, err)
+		}
 	}
 }
