@@ -18,11 +18,13 @@ const (
 	batchWriters = 2
 )
 
-// batchOp is one write waiting for a batch writer.
+// batchOp is one write waiting for a batch writer: fn, or a keyed create
+// (keyed, with fn running it alone).
 type batchOp struct {
-	ctx  context.Context
-	fn   func(pgx.Tx) error
-	done chan error
+	ctx   context.Context
+	fn    func(pgx.Tx) error
+	keyed *keyedCreate
+	done  chan error
 }
 
 // batcher commits concurrent writes together: a writer takes every write
@@ -59,7 +61,17 @@ var errClosing = &fatora.Error{Code: fatora.CodeUnavailable, Message: "The datab
 // (nil) or failed. It waits for the outcome even when ctx ends, because by
 // then the write may already be part of a committing batch.
 func (b *batcher) do(ctx context.Context, fn func(pgx.Tx) error) error {
-	op := &batchOp{ctx: ctx, fn: fn, done: make(chan error, 1)}
+	return b.enqueue(&batchOp{ctx: ctx, fn: fn, done: make(chan error, 1)})
+}
+
+// doKeyed runs a keyed create like do, pipelined with the batch's others.
+func (b *batcher) doKeyed(k *keyedCreate) error {
+	fn := func(tx pgx.Tx) error { return createWithKey(tx, k) }
+	return b.enqueue(&batchOp{ctx: k.ctx, fn: fn, keyed: k, done: make(chan error, 1)})
+}
+
+func (b *batcher) enqueue(op *batchOp) error {
+	ctx := op.ctx
 	b.mu.RLock()
 	if b.closed {
 		b.mu.RUnlock()
@@ -140,13 +152,69 @@ func (b *batcher) runTogether(batch []*batchOp, results []error) (broken bool, e
 		return false, mapError(err)
 	}
 	defer tx.Rollback(ctx)
+	var keyed []int
 	for i, op := range batch {
+		if op.keyed != nil {
+			keyed = append(keyed, i)
+			continue
+		}
 		results[i] = runOp(op, tx)
-		if results[i] != nil && tx.Conn().PgConn().TxStatus() != 'T' {
+		if results[i] != nil && !usable(tx) {
 			return true, results[i]
 		}
 	}
+	if err := runKeyed(tx, batch, keyed, results); err != nil {
+		return true, err
+	}
 	return false, mapError(tx.Commit(ctx))
+}
+
+// usable reports whether tx can go on after a failed statement.
+func usable(tx pgx.Tx) bool { return tx.Conn().PgConn().TxStatus() == 'T' }
+
+// runKeyed runs the batch's keyed creates (at the indexes keyed), sending
+// each of their two statements for all of them in one round trip. It
+// returns an error when the transaction broke. Statements run in the order
+// sent, so each create sees the ones before it, as if they ran one after
+// another.
+func runKeyed(tx pgx.Tx, batch []*batchOp, keyed []int, results []error) error {
+	lock, insert := &pgx.Batch{}, &pgx.Batch{}
+	var live []int
+	for _, i := range keyed {
+		if results[i] = mapError(batch[i].ctx.Err()); results[i] == nil {
+			live = append(live, i)
+			batch[i].keyed.queueLock(lock)
+		}
+	}
+	if err := send(tx, lock); err != nil {
+		return err
+	}
+	var locked []int
+	for _, i := range live {
+		if k := batch[i].keyed; !k.locked {
+			results[i] = fatora.IdempotencyInProgress()
+		} else {
+			locked = append(locked, i)
+			k.queueInsert(insert)
+		}
+	}
+	if err := send(tx, insert); err != nil {
+		return err
+	}
+	for _, i := range locked {
+		if results[i] = batch[i].keyed.finish(tx); results[i] != nil && !usable(tx) {
+			return results[i]
+		}
+	}
+	return nil
+}
+
+// send runs the queued statements of b in tx, in one round trip.
+func send(tx pgx.Tx, b *pgx.Batch) error {
+	if b.Len() == 0 {
+		return nil
+	}
+	return mapError(tx.SendBatch(context.Background(), b).Close())
 }
 
 // runAlone runs one write in a transaction of its own.

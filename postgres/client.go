@@ -35,12 +35,11 @@ func (s *ClientService) CreateClient(ctx context.Context, f fatora.ClientFields)
 	c.UpdatedAt = c.CreatedAt
 	keys := f.Keys() // outside the transaction: the writer's time is the scarce one
 	idem := fatora.IdempotencyFrom(ctx)
-	err = s.db.inBatch(ctx, func(tx pgx.Tx) error {
-		if idem == nil {
-			return insertClient(ctx, tx, scope, &c, keys)
-		}
-		return createWithKey(ctx, tx, scope, idem, &c, keys)
-	})
+	if idem == nil {
+		err = s.db.inBatch(ctx, func(tx pgx.Tx) error { return insertClient(ctx, tx, scope, &c, keys) })
+	} else {
+		err = s.db.batch.doKeyed(&keyedCreate{ctx: ctx, scope: scope, idem: idem, c: &c, keys: keys})
+	}
 	if err != nil {
 		return fatora.Client{}, err
 	}

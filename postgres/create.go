@@ -8,36 +8,23 @@ import (
 	"github.com/jackc/pgx/v5"
 )
 
-// createWithKey makes a client under an idempotency key in two round trips
-// to the server instead of four: the first takes the key's lock and
-// reserves the client's id, so that its kept answer can be rendered; the
-// second looks the key up, inserts the client and keeps the answer in one
-// statement. It answers like claimKey, insertClient and keepResponse in
-// turn would.
-func createWithKey(ctx context.Context, tx pgx.Tx, scope fatora.Scope, idem *fatora.Idempotency, c *fatora.Client, k fatora.ClientKeys) error {
-	var locked bool
-	err := tx.QueryRow(ctx, `SELECT pg_try_advisory_xact_lock(hashtextextended($1::bigint || ':' || $2 || ':' || $3, 0)),
-		nextval(pg_get_serial_sequence('clients', 'id'))`, scope.MerchantID, string(scope.Mode), idem.Key).Scan(&locked, &c.ID)
-	if err != nil {
-		return mapError(err)
-	}
-	if !locked {
-		return fatora.IdempotencyInProgress()
-	}
-	prior, inserted, err := insertWithKey(ctx, tx, scope, idem, *c, k)
-	switch {
-	case err != nil:
-		return err
-	case inserted:
-		return nil
-	case prior == nil:
-		return duplicateOf(ctx, tx, scope, k.Dedup)
-	case prior.created.Add(idem.TTL).Before(c.CreatedAt):
-		return createAfterExpiredKey(ctx, tx, scope, idem, c, k)
-	case prior.fingerprint != idem.Fingerprint:
-		return fatora.IdempotencyKeyReused()
-	}
-	return &fatora.Replay{Response: prior.response}
+// keyedCreate is a client create with an idempotency key. It takes two
+// statements: the first takes the key's lock and reserves the client's id
+// (so that the kept answer can be rendered), the second looks the key up,
+// inserts the client and keeps the answer. A batch sends the first
+// statement of all its keyed creates in one round trip, then the second
+// (see batcher.runKeyed); alone, a create takes two round trips.
+type keyedCreate struct {
+	ctx   context.Context
+	scope fatora.Scope
+	idem  *fatora.Idempotency
+	c     *fatora.Client
+	keys  fatora.ClientKeys
+
+	// What the statements found.
+	locked   bool
+	inserted bool
+	prior    *keptAnswer
 }
 
 // keptAnswer is a row of idempotency_keys.
@@ -47,9 +34,37 @@ type keptAnswer struct {
 	response    fatora.StoredResponse
 }
 
+// createWithKey runs k's statements in tx, one round trip each.
+func createWithKey(tx pgx.Tx, k *keyedCreate) error {
+	lock := &pgx.Batch{}
+	k.queueLock(lock)
+	if err := tx.SendBatch(k.ctx, lock).Close(); err != nil {
+		return mapError(err)
+	}
+	if !k.locked {
+		return fatora.IdempotencyInProgress()
+	}
+	insert := &pgx.Batch{}
+	k.queueInsert(insert)
+	if err := tx.SendBatch(k.ctx, insert).Close(); err != nil {
+		return mapError(err)
+	}
+	return k.finish(tx)
+}
+
+// queueLock queues the first statement, which takes the key's lock without
+// waiting (a request holding it, on any server, is still running) and
+// reserves an id.
+func (k *keyedCreate) queueLock(b *pgx.Batch) {
+	k.locked, k.inserted, k.prior = false, false, nil
+	b.Queue(`SELECT pg_try_advisory_xact_lock(hashtextextended($1::bigint || ':' || $2 || ':' || $3, 0)),
+		nextval(pg_get_serial_sequence('clients', 'id'))`, k.scope.MerchantID, string(k.scope.Mode), k.idem.Key).
+		QueryRow(func(row pgx.Row) error { return row.Scan(&k.locked, &k.c.ID) })
+}
+
 // insertWithKeySQL inserts the client (with its reserved id) and keeps the
 // answer, unless the key was used already (prior) or the client would
-// duplicate another (ON CONFLICT). It runs after the key's lock is held, so
+// duplicate another (ON CONFLICT). It runs once the key's lock is held, so
 // its snapshot holds every committed use of the key.
 const insertWithKeySQL = `WITH prior AS (
 		SELECT fingerprint, status, location, body, created_at FROM idempotency_keys
@@ -69,38 +84,60 @@ const insertWithKeySQL = `WITH prior AS (
 	SELECT EXISTS (SELECT 1 FROM ins), p.fingerprint, p.status, p.location, p.body, p.created_at
 	FROM (SELECT 1) AS one LEFT JOIN prior AS p ON true`
 
-// insertWithKey runs insertWithKeySQL: inserted reports that the client was
-// made; otherwise prior is the key's kept answer, or nil for a duplicate.
-func insertWithKey(ctx context.Context, tx pgx.Tx, scope fatora.Scope, idem *fatora.Idempotency, c fatora.Client, k fatora.ClientKeys) (prior *keptAnswer, inserted bool, err error) {
-	f, resp := c.ClientFields, idem.Render(c)
+// queueInsert queues the second statement; the lock must be held.
+func (k *keyedCreate) queueInsert(b *pgx.Batch) {
+	f, resp := k.c.ClientFields, k.idem.Render(*k.c)
+	b.Queue(insertWithKeySQL,
+		k.scope.MerchantID, string(k.scope.Mode), k.idem.Key, k.c.ID, f.Name, f.Phone, f.Email, f.Address, f.Notes,
+		k.keys.EmailFolded, k.keys.PhoneDigits, k.keys.SearchText, k.keys.Dedup, k.c.CreatedAt,
+		k.idem.Fingerprint, resp.Status, resp.Location, nonNil(resp.Body),
+	).QueryRow(k.scanInsert)
+}
+
+func (k *keyedCreate) scanInsert(row pgx.Row) error {
 	var fingerprint, location *string
 	var status *int
 	var created *time.Time
 	var body []byte
-	err = tx.QueryRow(ctx, insertWithKeySQL,
-		scope.MerchantID, string(scope.Mode), idem.Key, c.ID, f.Name, f.Phone, f.Email, f.Address, f.Notes,
-		k.EmailFolded, k.PhoneDigits, k.SearchText, k.Dedup, c.CreatedAt,
-		idem.Fingerprint, resp.Status, resp.Location, nonNil(resp.Body),
-	).Scan(&inserted, &fingerprint, &status, &location, &body, &created)
-	if err != nil || inserted || fingerprint == nil {
-		return nil, inserted, mapError(err)
+	if err := row.Scan(&k.inserted, &fingerprint, &status, &location, &body, &created); err != nil {
+		return err
 	}
-	return &keptAnswer{fingerprint: *fingerprint, created: *created,
-		response: fatora.StoredResponse{Status: *status, Location: *location, Body: body}}, false, nil
+	if fingerprint != nil {
+		k.prior = &keptAnswer{fingerprint: *fingerprint, created: *created,
+			response: fatora.StoredResponse{Status: *status, Location: *location, Body: body}}
+	}
+	return nil
+}
+
+// finish answers the create from what its statements found, running in tx
+// what a rare case needs besides: naming the client a create duplicates,
+// or forgetting an expired key and creating afresh.
+func (k *keyedCreate) finish(tx pgx.Tx) error {
+	switch {
+	case k.inserted:
+		return nil
+	case k.prior == nil:
+		return duplicateOf(k.ctx, tx, k.scope, k.keys.Dedup)
+	case k.prior.created.Add(k.idem.TTL).Before(k.c.CreatedAt):
+		return k.createAfterExpiredKey(tx)
+	case k.prior.fingerprint != k.idem.Fingerprint:
+		return fatora.IdempotencyKeyReused()
+	}
+	return &fatora.Replay{Response: k.prior.response}
 }
 
 // createAfterExpiredKey forgets a key kept longer than its lifetime, then
 // makes the client with the key afresh.
-func createAfterExpiredKey(ctx context.Context, tx pgx.Tx, scope fatora.Scope, idem *fatora.Idempotency, c *fatora.Client, k fatora.ClientKeys) error {
-	_, err := tx.Exec(ctx, "DELETE FROM idempotency_keys WHERE merchant_id = $1 AND mode = $2 AND key = $3",
-		scope.MerchantID, string(scope.Mode), idem.Key)
+func (k *keyedCreate) createAfterExpiredKey(tx pgx.Tx) error {
+	_, err := tx.Exec(k.ctx, "DELETE FROM idempotency_keys WHERE merchant_id = $1 AND mode = $2 AND key = $3",
+		k.scope.MerchantID, string(k.scope.Mode), k.idem.Key)
 	if err != nil {
 		return mapError(err)
 	}
-	if err := insertClient(ctx, tx, scope, c, k); err != nil {
+	if err := insertClient(k.ctx, tx, k.scope, k.c, k.keys); err != nil {
 		return err
 	}
-	return keepResponse(ctx, tx, scope, idem, *c, c.CreatedAt)
+	return keepResponse(k.ctx, tx, k.scope, k.idem, *k.c, k.c.CreatedAt)
 }
 
 // nonNil returns b, or an empty body for nil: the column holds no NULL (a
