@@ -2,9 +2,11 @@ package sqlite_test
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"sync/atomic"
 	"testing"
+	"time"
 
 	"github.com/fatora-oss/fatora"
 	"github.com/fatora-oss/fatora/sqlite"
@@ -36,6 +38,17 @@ func BenchmarkCreateClient(b *testing.B) {
 // BenchmarkCreateClientConcurrent is 64 concurrent inserters: group commit
 // shares each fsync among the writes waiting for it.
 func BenchmarkCreateClientConcurrent(b *testing.B) {
+	benchmarkConcurrentCreates(b, false)
+}
+
+// BenchmarkCreateClientConcurrentWithKey is the same with an
+// Idempotency-Key on every create, as the SDK sends: each also looks its
+// key up and keeps its answer.
+func BenchmarkCreateClientConcurrentWithKey(b *testing.B) {
+	benchmarkConcurrentCreates(b, true)
+}
+
+func benchmarkConcurrentCreates(b *testing.B, withKey bool) {
 	db, ctx := benchStore(b)
 	clients := sqlite.NewClientService(db)
 	var n atomic.Int64
@@ -45,6 +58,14 @@ func BenchmarkCreateClientConcurrent(b *testing.B) {
 	b.RunParallel(func(pb *testing.PB) {
 		for pb.Next() {
 			i := n.Add(1)
+			ctx := ctx
+			if withKey {
+				ctx = fatora.WithIdempotency(ctx, &fatora.Idempotency{Key: fmt.Sprint("key-", i), Fingerprint: "fp", TTL: time.Hour,
+					Render: func(c fatora.Client) fatora.StoredResponse {
+						body, _ := json.Marshal(c)
+						return fatora.StoredResponse{Status: 201, Body: body}
+					}})
+			}
 			if _, err := clients.CreateClient(ctx, fatora.ClientFields{Name: fmt.Sprint("Client ", i), Email: fmt.Sprintf("c%d@example.com", i)}); err != nil {
 				b.Error(err)
 				return
