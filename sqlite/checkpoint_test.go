@@ -3,7 +3,6 @@ package sqlite
 import (
 	"context"
 	"fmt"
-	"path/filepath"
 	"testing"
 
 	"github.com/fatora-oss/fatora"
@@ -14,23 +13,14 @@ import (
 // checkpointer's connection copies every committed page while the store is
 // open.
 func TestCheckpointsLeaveTheWriter(t *testing.T) {
-	db, err := Open(context.Background(), filepath.Join(t.TempDir(), "c.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer db.Close()
+	db, _, ctx := openTenant(t)
 	var threshold int
-	err = db.inTx(context.Background(), func(tx runner) error {
+	err := db.inTx(context.Background(), func(tx runner) error {
 		return tx.QueryRowContext(context.Background(), "PRAGMA wal_autocheckpoint").Scan(&threshold)
 	})
 	if err != nil || threshold != writerCheckpointPages {
 		t.Fatalf("writer's wal_autocheckpoint = %d (%v), want %d", threshold, err, writerCheckpointPages)
 	}
-	m := fatora.Merchant{Name: "Checkpoint", Email: "checkpoint@example.com"}
-	if err := NewMerchantService(db).CreateMerchant(context.Background(), &m, nil); err != nil {
-		t.Fatal(err)
-	}
-	ctx := fatora.WithScope(context.Background(), fatora.Scope{MerchantID: m.ID, Mode: fatora.ModeTest})
 	for i := range 50 {
 		if _, err := NewClientService(db).CreateClient(ctx, fatora.ClientFields{Name: fmt.Sprint("Paged ", i)}); err != nil {
 			t.Fatal(err)

@@ -1,10 +1,8 @@
 package sqlite
 
 import (
-	"context"
 	"database/sql"
 	"fmt"
-	"path/filepath"
 	"sync"
 	"testing"
 
@@ -15,17 +13,7 @@ import (
 // concurrent batches, then has FTS5 check its index against the clients
 // and looks every client up through it.
 func TestSearchIndexStaysConsistent(t *testing.T) {
-	path := filepath.Join(t.TempDir(), "s.db")
-	db, err := Open(context.Background(), path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer db.Close()
-	m := fatora.Merchant{Name: "Search", Email: "search@example.com"}
-	if err := NewMerchantService(db).CreateMerchant(context.Background(), &m, nil); err != nil {
-		t.Fatal(err)
-	}
-	ctx := fatora.WithScope(context.Background(), fatora.Scope{MerchantID: m.ID, Mode: fatora.ModeTest})
+	db, path, ctx := openTenant(t)
 	cs := NewClientService(db)
 	var wg sync.WaitGroup
 	for i := range 120 {
@@ -48,14 +36,7 @@ func TestSearchIndexStaysConsistent(t *testing.T) {
 		})
 	}
 	wg.Wait()
-	check, err := sql.Open("sqlite", "file:"+path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer check.Close()
-	if _, err := check.Exec("INSERT INTO clients_search (clients_search, rank) VALUES ('integrity-check', 1)"); err != nil {
-		t.Fatalf("the search index disagrees with the clients: %v", err)
-	}
+	checkSearchIndex(t, path)
 	for keyword, want := range map[string]int{"searchable": 40, "renamed": 40, "named 00": 3, "able 002": 0} {
 		page, err := cs.FindClients(ctx, fatora.ClientFilter{Keyword: keyword})
 		if err != nil || page.TotalCount != want {
@@ -67,12 +48,7 @@ func TestSearchIndexStaysConsistent(t *testing.T) {
 // TestSearchIndexMergeSettings holds the index to the merge settings of
 // migration 0005, which keep it cheap to write without long stalls.
 func TestSearchIndexMergeSettings(t *testing.T) {
-	path := filepath.Join(t.TempDir(), "m.db")
-	db, err := Open(context.Background(), path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	db.Close()
+	_, path := openFile(t)
 	check, err := sql.Open("sqlite", "file:"+path)
 	if err != nil {
 		t.Fatal(err)
@@ -89,17 +65,7 @@ func TestSearchIndexMergeSettings(t *testing.T) {
 // TestSearchFindsClientsTheIndexHasNotCaughtUpWith holds keyword search to
 // the clients as they are, while the index lags behind them.
 func TestSearchFindsClientsTheIndexHasNotCaughtUpWith(t *testing.T) {
-	path := filepath.Join(t.TempDir(), "lag.db")
-	db, err := Open(context.Background(), path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer db.Close()
-	m := fatora.Merchant{Name: "Lag", Email: "lag@example.com"}
-	if err := NewMerchantService(db).CreateMerchant(context.Background(), &m, nil); err != nil {
-		t.Fatal(err)
-	}
-	ctx := fatora.WithScope(context.Background(), fatora.Scope{MerchantID: m.ID, Mode: fatora.ModeTest})
+	db, path, ctx := openTenant(t)
 	cs := NewClientService(db)
 	indexed, err := cs.CreateClient(ctx, fatora.ClientFields{Name: "Indexed Searchable"})
 	if err != nil {
@@ -147,12 +113,19 @@ func TestSearchFindsClientsTheIndexHasNotCaughtUpWith(t *testing.T) {
 	if err := db.read.QueryRow("SELECT count(*) FROM clients_search_pending").Scan(&waiting); err != nil || waiting != 0 {
 		t.Errorf("%d clients still wait for the index (%v), want 0", waiting, err)
 	}
+	checkSearchIndex(t, path)
+}
+
+// checkSearchIndex has FTS5 check the index of the store at path against
+// the clients, on a connection of its own.
+func checkSearchIndex(t *testing.T, path string) {
+	t.Helper()
 	check, err := sql.Open("sqlite", "file:"+path)
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer check.Close()
 	if _, err := check.Exec("INSERT INTO clients_search (clients_search, rank) VALUES ('integrity-check', 1)"); err != nil {
-		t.Fatalf("after catching up, the search index disagrees with the clients: %v", err)
+		t.Fatalf("the search index disagrees with the clients: %v", err)
 	}
 }

@@ -55,11 +55,7 @@ func TestUncancelledDropsOnlyCancellation(t *testing.T) {
 // TestListStatementsArePreparedOnce: a list runs its count and page as
 // statements prepared once per connection, not parsed per request.
 func TestListStatementsArePreparedOnce(t *testing.T) {
-	db, err := Open(context.Background(), t.TempDir()+"/p.db")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer db.Close()
+	db, _ := openFile(t)
 	ctx := fatora.WithScope(context.Background(), fatora.Scope{MerchantID: 1, Mode: fatora.ModeTest})
 	cs := NewClientService(db)
 	cached := func() int {
@@ -82,11 +78,7 @@ func TestListStatementsArePreparedOnce(t *testing.T) {
 // but one is busy (a list that took a connection for its transaction and
 // then waited for another to prepare a statement would wait for ever).
 func TestListNeedsOneConnection(t *testing.T) {
-	db, err := Open(context.Background(), t.TempDir()+"/w.db")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer db.Close()
+	db, _ := openFile(t)
 	for range db.read.Stats().MaxOpenConnections - 1 {
 		tx, err := db.read.BeginTx(context.Background(), &sql.TxOptions{ReadOnly: true})
 		if err != nil {
