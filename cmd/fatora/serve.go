@@ -56,6 +56,7 @@ func serveCommand(ctx context.Context, args []string, stdout, stderr io.Writer) 
 	if *ttl < time.Minute || *idemTTL < time.Minute {
 		return fmt.Errorf("--token-ttl and --idempotency-ttl must be at least 1m")
 	}
+	tuneGC()
 	logOut := newBufferedLog(stderr)
 	defer logOut.Flush()
 	log := slog.New(slog.NewJSONHandler(logOut, nil))
