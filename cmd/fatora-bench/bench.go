@@ -59,8 +59,10 @@ func (b *bench) execute(ctx context.Context) (*report, error) {
 	return rep, nil
 }
 
-// measureAll runs the baseline (if asked) and then the real server.
+// measureAll runs the real server, after the baseline if asked, as many
+// rounds as asked.
 func (b *bench) measureAll(ctx context.Context, t *target, rep *report) error {
+	var bt *target
 	if b.cfg.baseline {
 		base, err := startBaseline()
 		if err != nil {
@@ -71,18 +73,20 @@ func (b *bench) measureAll(ctx context.Context, t *target, rep *report) error {
 		if err != nil {
 			return err
 		}
-		bt := b.newTarget("baseline", base.url(), tok)
-		res, err := b.measure(ctx, bt)
-		if err != nil {
-			return err
+		bt = b.newTarget("baseline", base.url(), tok)
+	}
+	for range b.cfg.rounds {
+		for _, target := range []*target{bt, t} {
+			if target == nil {
+				continue
+			}
+			res, err := b.measure(ctx, target)
+			if err != nil {
+				return err
+			}
+			rep.Runs = append(rep.Runs, res)
 		}
-		rep.Runs = append(rep.Runs, res)
 	}
-	res, err := b.measure(ctx, t)
-	if err != nil {
-		return err
-	}
-	rep.Runs = append(rep.Runs, res)
 	rep.compare()
 	return nil
 }

@@ -164,3 +164,32 @@ func TestKeyword(t *testing.T) {
 		}
 	}
 }
+
+// TestCompareRounds judges the median of several rounds: each round's
+// ratio is its server run over its own baseline run.
+func TestCompareRounds(t *testing.T) {
+	run := func(name string, rps, p99 float64) runResult {
+		return runResult{Name: name, TotalRPS: rps, Ops: []opSummary{{Op: "create", RPS: rps, P99: p99}}}
+	}
+	r := &report{Runs: []runResult{
+		run("baseline", 1000, 1), run("fatora", 500, 8), // 50%
+		run("baseline", 2000, 1), run("fatora", 400, 30), // 20%
+		run("baseline", 1000, 1), run("fatora", 900, 9), // 90%
+	}}
+	r.compare()
+	if len(r.Rounds) != 3 || r.Rounds[1]["create"] != 20 {
+		t.Fatalf("rounds = %v, want three, the second at 20%%", r.Rounds)
+	}
+	if r.Ratios["create"] != 50 || r.Ratios["total"] != 50 {
+		t.Errorf("ratios = %v, want the medians (50%%)", r.Ratios)
+	}
+	if len(r.Targets) != 1 || !r.Targets[0].Met {
+		t.Errorf("targets = %+v, want create met (median 50%%, median p99 9 ms)", r.Targets)
+	}
+	if got := r.roundsOf("create"); got != "  (50.0% 20.0% 90.0%)" {
+		t.Errorf("roundsOf = %q", got)
+	}
+	if median([]float64{4, 1, 3, 2}) != 2.5 {
+		t.Error("median of an even count is not the mean of the middle two")
+	}
+}

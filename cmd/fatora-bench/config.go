@@ -25,6 +25,7 @@ type config struct {
 	warmup      time.Duration
 	seed        int
 	baseline    bool
+	rounds      int
 	keep        bool
 	asJSON      bool
 }
@@ -44,6 +45,7 @@ func parseConfig(args []string, stderr io.Writer) (config, error) {
 	fs.DurationVar(&c.warmup, "warmup", 2*time.Second, "load before each measured run, left out of the figures")
 	fs.IntVar(&c.seed, "seed", 0, "first load this many clients through the API, as fast as possible")
 	fs.BoolVar(&c.baseline, "baseline", false, "first measure a bare in-process handler (decode, verify token, validate; no storage) and print our ratio to it")
+	fs.IntVar(&c.rounds, "rounds", 1, "with --baseline: measure the baseline and the server this many times, alternately, and judge the median ratio")
 	fs.BoolVar(&c.keep, "keep", false, "keep the temporary database (or PostgreSQL schema) at the end")
 	fs.BoolVar(&c.asJSON, "json", false, "print the summary as JSON")
 	if err := fs.Parse(args); err != nil {
@@ -68,6 +70,8 @@ func (c config) check() error {
 		return fmt.Errorf("--duration, --warmup and --seed must not be negative")
 	case c.duration == 0 && c.seed == 0:
 		return fmt.Errorf("nothing to do: --duration 0 without --seed")
+	case c.rounds < 1 || c.rounds > 100 || (c.rounds > 1 && !c.baseline):
+		return fmt.Errorf("--rounds must be 1 to 100, and more than 1 only with --baseline")
 	}
 	return nil
 }

@@ -21,8 +21,10 @@ type report struct {
 	Seed        *seedResult        `json:"seed,omitempty"`
 	Runs        []runResult        `json:"runs,omitempty"`
 	Ratios      map[string]float64 `json:"percent_of_baseline,omitempty"`
-	Targets     []targetCheck      `json:"targets,omitempty"`
-	Memory      *memory            `json:"server_memory,omitempty"`
+	// Rounds are the ratios of each round; Ratios are their medians.
+	Rounds  []map[string]float64 `json:"percent_of_baseline_by_round,omitempty"`
+	Targets []targetCheck        `json:"targets,omitempty"`
+	Memory  *memory              `json:"server_memory,omitempty"`
 }
 
 // targetCheck is one of issue 5's targets and whether the run met it.
@@ -32,28 +34,61 @@ type targetCheck struct {
 }
 
 // compare sets the server's requests/s as a percentage of the baseline's,
-// per operation and in total, and checks the targets.
+// per operation and in total, for each round (a baseline run followed by a
+// server run) and as the median over the rounds, and checks the targets on
+// the medians (of the ratios and of the create p99).
 func (r *report) compare() {
-	if len(r.Runs) != 2 {
+	if len(r.Runs) < 2 || r.Runs[0].Name != "baseline" {
 		return
 	}
-	base, ours := r.Runs[0], r.Runs[1]
+	var createP99 []float64
+	for i := 0; i+1 < len(r.Runs); i += 2 {
+		r.Rounds = append(r.Rounds, roundRatios(r.Runs[i], r.Runs[i+1]))
+		if c, ok := r.Runs[i+1].op("create"); ok {
+			createP99 = append(createP99, c.P99)
+		}
+	}
 	r.Ratios = map[string]float64{}
+	for op := range r.Rounds[0] {
+		var ps []float64
+		for _, round := range r.Rounds {
+			ps = append(ps, round[op])
+		}
+		r.Ratios[op] = median(ps)
+	}
+	if len(createP99) > 0 {
+		r.Targets = append(r.Targets, targetCheck{"create >= 45% of baseline, p99 <= 10 ms",
+			r.Ratios["create"] >= 45 && median(createP99) <= 10})
+	}
+	if _, ok := r.Ratios["get"]; ok {
+		r.Targets = append(r.Targets, targetCheck{"get >= 60% of baseline", r.Ratios["get"] >= 60})
+	}
+}
+
+// roundRatios is the server's requests/s as a percentage of the baseline's,
+// per operation and in total.
+func roundRatios(base, ours runResult) map[string]float64 {
+	ratios := map[string]float64{}
 	for _, o := range ours.Ops {
 		if b, ok := base.op(o.Op); ok && b.RPS > 0 {
-			r.Ratios[o.Op] = 100 * o.RPS / b.RPS
+			ratios[o.Op] = 100 * o.RPS / b.RPS
 		}
 	}
 	if base.TotalRPS > 0 {
-		r.Ratios["total"] = 100 * ours.TotalRPS / base.TotalRPS
+		ratios["total"] = 100 * ours.TotalRPS / base.TotalRPS
 	}
-	if c, ok := ours.op("create"); ok {
-		r.Targets = append(r.Targets, targetCheck{"create >= 45% of baseline, p99 <= 10 ms",
-			r.Ratios["create"] >= 45 && c.P99 <= 10})
+	return ratios
+}
+
+// median returns the middle value of xs (the mean of the middle two for an
+// even count); xs is not empty.
+func median(xs []float64) float64 {
+	s := append([]float64(nil), xs...)
+	sort.Float64s(s)
+	if n := len(s); n%2 == 0 {
+		return (s[n/2-1] + s[n/2]) / 2
 	}
-	if _, ok := ours.op("get"); ok {
-		r.Targets = append(r.Targets, targetCheck{"get >= 60% of baseline", r.Ratios["get"] >= 60})
-	}
+	return s[len(s)/2]
 }
 
 func (r runResult) op(name string) (opSummary, bool) {
@@ -130,10 +165,14 @@ func printRatios(w io.Writer, r *report) {
 	if len(r.Ratios) == 0 {
 		return
 	}
-	fmt.Fprintln(w, "\nfatora requests/s as a percentage of the baseline's")
+	title := "fatora requests/s as a percentage of the baseline's"
+	if len(r.Rounds) > 1 {
+		title += fmt.Sprintf(": the median of %d rounds (each round's in brackets)", len(r.Rounds))
+	}
+	fmt.Fprintln(w, "\n"+title)
 	for _, o := range append(opNames[:], "total") {
 		if p, ok := r.Ratios[o]; ok {
-			fmt.Fprintf(w, "  %-7s %5.1f%%\n", o, p)
+			fmt.Fprintf(w, "  %-7s %5.1f%%%s\n", o, p, r.roundsOf(o))
 		}
 	}
 	for _, t := range r.Targets {
@@ -143,4 +182,16 @@ func printRatios(w io.Writer, r *report) {
 		}
 		fmt.Fprintf(w, "  target %s: %s\n", t.Target, verdict)
 	}
+}
+
+// roundsOf lists each round's ratio for op, when there are several rounds.
+func (r *report) roundsOf(op string) string {
+	if len(r.Rounds) < 2 {
+		return ""
+	}
+	parts := make([]string, len(r.Rounds))
+	for i, round := range r.Rounds {
+		parts[i] = fmt.Sprintf("%.1f%%", round[op])
+	}
+	return "  (" + strings.Join(parts, " ") + ")"
 }
