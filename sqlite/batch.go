@@ -3,6 +3,7 @@ package sqlite
 import (
 	"context"
 	"database/sql"
+	"slices"
 	"sync"
 	"sync/atomic"
 
@@ -216,7 +217,7 @@ func (w *writer) begin() error {
 func (w *writer) end() error {
 	stmts := endOfTransaction
 	if w.searchBacklog >= w.searchCatchUp || (len(w.ops) == 0 && w.searchCatchUpIdle) {
-		stmts, w.searchBacklog = append(searchCatchUpStatements, stmts...), 0
+		stmts, w.searchBacklog = slices.Concat(searchCatchUpStatements, stmts), 0
 	}
 	for _, stmt := range stmts {
 		if _, err := w.run.ExecContext(context.Background(), stmt); err != nil {
