@@ -176,14 +176,24 @@ func usable(tx pgx.Tx) bool { return tx.Conn().PgConn().TxStatus() == 'T' }
 // each of their two statements for all of them in one round trip. It
 // returns an error when the transaction broke. Statements run in the order
 // sent, so each create sees the ones before it, as if they ran one after
-// another.
+// another. A key met again in the batch (possible only for callers other
+// than the API, which turns a key in use away) runs after the others, on
+// its own, so that it sees everything the first use did.
 func runKeyed(tx pgx.Tx, batch []*batchOp, keyed []int, results []error) error {
 	lock, insert := &pgx.Batch{}, &pgx.Batch{}
-	var live []int
+	var live, again []int
+	seen := map[keySlot]bool{}
 	for _, i := range keyed {
-		if results[i] = mapError(batch[i].ctx.Err()); results[i] == nil {
-			live = append(live, i)
-			batch[i].keyed.queueLock(lock)
+		k := batch[i].keyed
+		switch slot := k.slot(); {
+		case seen[slot]:
+			again = append(again, i)
+		default:
+			seen[slot] = true
+			if results[i] = mapError(batch[i].ctx.Err()); results[i] == nil {
+				live = append(live, i)
+				k.queueLock(lock)
+			}
 		}
 	}
 	if err := send(tx, lock); err != nil {
@@ -203,6 +213,11 @@ func runKeyed(tx pgx.Tx, batch []*batchOp, keyed []int, results []error) error {
 	}
 	for _, i := range locked {
 		if results[i] = batch[i].keyed.finish(tx); results[i] != nil && !usable(tx) {
+			return results[i]
+		}
+	}
+	for _, i := range again {
+		if results[i] = runOp(batch[i], tx); results[i] != nil && !usable(tx) {
 			return results[i]
 		}
 	}

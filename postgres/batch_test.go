@@ -65,6 +65,17 @@ func TestKeyedCreatesInOneBatch(t *testing.T) {
 		}
 	}
 
+	// A key whose first use has expired, met twice in one batch: the first
+	// creates afresh, the second replays the first (not a second client).
+	db.Now = func() time.Time { return time.Now().Add(2 * time.Hour) }
+	fresh, f := keyedOp(t, db, scope, "k1", "A", "Client X2")
+	retry, _ := keyedOp(t, db, scope, "k1", "A", "Client X2")
+	results = db.batch.run([]*batchOp{fresh, retry})
+	if results[0] != nil || !errors.As(results[1], &replay) || string(replay.Response.Body) != fmt.Sprint(f.ID) {
+		t.Errorf("expired key twice in a batch = %v, %v; want a new client %d, then its replay", results[0], results[1], f.ID)
+	}
+	db.Now = time.Now
+
 	// A create for a merchant that does not exist breaks the transaction (a
 	// foreign key); the batch runs again one by one and only it fails.
 	good, g := keyedOp(t, db, scope, "k4", "E", "Client G")

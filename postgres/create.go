@@ -27,6 +27,14 @@ type keyedCreate struct {
 	prior    *keptAnswer
 }
 
+// keySlot identifies an idempotency key: keys belong to a scope.
+type keySlot struct {
+	scope fatora.Scope
+	key   string
+}
+
+func (k *keyedCreate) slot() keySlot { return keySlot{k.scope, k.idem.Key} }
+
 // keptAnswer is a row of idempotency_keys.
 type keptAnswer struct {
 	fingerprint string
