@@ -11,6 +11,7 @@ import (
 	"fmt"
 	"net/url"
 	"runtime"
+	"slices"
 	"time"
 
 	"github.com/fatora-oss/fatora"
@@ -66,7 +67,7 @@ func Open(ctx context.Context, path string) (*DB, error) {
 }
 
 func openPool(path string, conns int, extra url.Values) (*sql.DB, error) {
-	q := url.Values{"_pragma": pragmas}
+	q := url.Values{"_pragma": slices.Clone(pragmas)}
 	for k, v := range extra {
 		q[k] = append(q[k], v...)
 	}
