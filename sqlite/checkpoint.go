@@ -3,6 +3,7 @@ package sqlite
 import (
 	"context"
 	"database/sql"
+	"sync"
 	"sync/atomic"
 	"time"
 )
@@ -28,6 +29,8 @@ type checkpointer struct {
 	committed *atomic.Bool
 	stop      chan struct{}
 	done      chan struct{}
+	closeOnce sync.Once
+	closeErr  error
 }
 
 func newCheckpointer(pool *sql.DB, committed *atomic.Bool) *checkpointer {
@@ -62,9 +65,13 @@ func (c *checkpointer) checkpoint() (logged, copied int, err error) {
 	return logged, copied, err
 }
 
-// close stops the checkpointer and closes its connection.
+// close stops the checkpointer and closes its connection; later calls
+// return what the first did.
 func (c *checkpointer) close() error {
-	close(c.stop)
-	<-c.done
-	return c.pool.Close()
+	c.closeOnce.Do(func() {
+		close(c.stop)
+		<-c.done
+		c.closeErr = c.pool.Close()
+	})
+	return c.closeErr
 }

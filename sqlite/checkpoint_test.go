@@ -31,3 +31,13 @@ func TestCheckpointsLeaveTheWriter(t *testing.T) {
 		t.Fatalf("checkpoint: %d pages logged, %d copied (%v); want all of them copied", logged, copied, err)
 	}
 }
+
+// TestCloseTwice: closing a store again is harmless, as it was before the
+// checkpointer.
+func TestCloseTwice(t *testing.T) {
+	db, _ := openFile(t)
+	if err := db.Close(); err != nil {
+		t.Fatal(err)
+	}
+	db.Close()
+}
