@@ -21,6 +21,9 @@ func writeJSON(w http.ResponseWriter, status int, v any) {
 // encodeJSON encodes v as the API writes JSON: one line, with <, > and &
 // as themselves.
 func encodeJSON(v any) ([]byte, error) {
+	if a, ok := v.(jsonAppender); ok {
+		return append(a.appendJSON(make([]byte, 0, 512)), '\n'), nil
+	}
 	var buf bytes.Buffer
 	enc := json.NewEncoder(&buf)
 	enc.SetEscapeHTML(false)
