@@ -20,8 +20,13 @@ func TestConformance(t *testing.T) {
 			t.Fatal(err)
 		}
 		t.Cleanup(func() { db.Close() })
-		clients := postgres.NewClientService(db)
-		return storetest.Store{Clients: clients, Merchants: postgres.NewMerchantService(db), Purger: clients,
-			SetNow: func(now fatora.Clock) { db.Now = now }}
+		return storeOf(db)
 	})
+}
+
+// storeOf is db's services, as the conformance suite and benchmarks use them.
+func storeOf(db *postgres.DB) storetest.Store {
+	clients := postgres.NewClientService(db)
+	return storetest.Store{Clients: clients, Merchants: postgres.NewMerchantService(db), Purger: clients,
+		SetNow: func(now fatora.Clock) { db.Now = now }}
 }

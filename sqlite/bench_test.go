@@ -2,14 +2,12 @@ package sqlite_test
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
-	"sync/atomic"
 	"testing"
-	"time"
 
 	"github.com/fatora-oss/fatora"
 	"github.com/fatora-oss/fatora/sqlite"
+	"github.com/fatora-oss/fatora/storetest"
 )
 
 // benchStore opens a store with one merchant and returns its scope.
@@ -38,42 +36,15 @@ func BenchmarkCreateClient(b *testing.B) {
 // BenchmarkCreateClientConcurrent is 64 concurrent inserters: group commit
 // shares each fsync among the writes waiting for it.
 func BenchmarkCreateClientConcurrent(b *testing.B) {
-	benchmarkConcurrentCreates(b, false)
+	db := openTemp(b)
+	storetest.BenchConcurrentCreates(b, storeOf(db), db.Stats, false)
 }
 
 // BenchmarkCreateClientConcurrentWithKey is the same with an
-// Idempotency-Key on every create, as the SDK sends: each also looks its
-// key up and keeps its answer.
+// Idempotency-Key on every create.
 func BenchmarkCreateClientConcurrentWithKey(b *testing.B) {
-	benchmarkConcurrentCreates(b, true)
-}
-
-func benchmarkConcurrentCreates(b *testing.B, withKey bool) {
-	db, ctx := benchStore(b)
-	clients := sqlite.NewClientService(db)
-	var n atomic.Int64
-	before := db.Stats()
-	b.SetParallelism(32)
-	b.ResetTimer()
-	b.RunParallel(func(pb *testing.PB) {
-		for pb.Next() {
-			i := n.Add(1)
-			ctx := ctx
-			if withKey {
-				ctx = fatora.WithIdempotency(ctx, &fatora.Idempotency{Key: fmt.Sprint("key-", i), Fingerprint: "fp", TTL: time.Hour,
-					Render: func(c fatora.Client) fatora.StoredResponse {
-						body, _ := json.Marshal(c)
-						return fatora.StoredResponse{Status: 201, Body: body}
-					}})
-			}
-			if _, err := clients.CreateClient(ctx, fatora.ClientFields{Name: fmt.Sprint("Client ", i), Email: fmt.Sprintf("c%d@example.com", i)}); err != nil {
-				b.Error(err)
-				return
-			}
-		}
-	})
-	after := db.Stats()
-	b.ReportMetric(float64(after.Writes-before.Writes)/float64(max(1, after.Batches-before.Batches)), "writes/batch")
+	db := openTemp(b)
+	storetest.BenchConcurrentCreates(b, storeOf(db), db.Stats, true)
 }
 
 // BenchmarkFindClientByID reads one client by id.

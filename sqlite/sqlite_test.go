@@ -22,10 +22,12 @@ func openTemp(t testing.TB) *sqlite.DB {
 }
 
 func TestConformance(t *testing.T) {
-	storetest.Run(t, func(t testing.TB) storetest.Store {
-		db := openTemp(t)
-		clients := sqlite.NewClientService(db)
-		return storetest.Store{Clients: clients, Merchants: sqlite.NewMerchantService(db), Purger: clients,
-			SetNow: func(now fatora.Clock) { db.Now = now }}
-	})
+	storetest.Run(t, func(t testing.TB) storetest.Store { return storeOf(openTemp(t)) })
+}
+
+// storeOf is db's services, as the conformance suite and benchmarks use them.
+func storeOf(db *sqlite.DB) storetest.Store {
+	clients := sqlite.NewClientService(db)
+	return storetest.Store{Clients: clients, Merchants: sqlite.NewMerchantService(db), Purger: clients,
+		SetNow: func(now fatora.Clock) { db.Now = now }}
 }
