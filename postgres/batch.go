@@ -2,10 +2,12 @@ package postgres
 
 import (
 	"context"
+	"errors"
 	"sync"
 	"sync/atomic"
 
 	"github.com/fatora-oss/fatora"
+	"github.com/fatora-oss/fatora/groupcommit"
 	"github.com/jackc/pgx/v5"
 )
 
@@ -36,19 +38,16 @@ type batchOp struct {
 // alone. Nobody is told of success before the commit. A writer never waits
 // for more writes to arrive, so a lone write commits at once.
 type batcher struct {
-	db  *DB
-	ops chan *batchOp
-
-	mu     sync.RWMutex
-	closed bool
-	wg     sync.WaitGroup
+	db    *DB
+	queue *groupcommit.Queue[*batchOp]
+	wg    sync.WaitGroup
 
 	batches atomic.Int64
 	writes  atomic.Int64
 }
 
 func newBatcher(db *DB) *batcher {
-	b := &batcher{db: db, ops: make(chan *batchOp, maxBatch*batchWriters)}
+	b := &batcher{db: db, queue: groupcommit.New[*batchOp](maxBatch)}
 	for range batchWriters {
 		b.wg.Go(b.loop)
 	}
@@ -71,57 +70,28 @@ func (b *batcher) doKeyed(k *keyedCreate) error {
 }
 
 func (b *batcher) enqueue(op *batchOp) error {
-	ctx := op.ctx
-	b.mu.RLock()
-	if b.closed {
-		b.mu.RUnlock()
+	if err := b.queue.Put(op.ctx, op); errors.Is(err, groupcommit.ErrClosed) {
 		return errClosing
+	} else if err != nil {
+		return mapError(err)
 	}
-	select {
-	case b.ops <- op:
-	case <-ctx.Done():
-		b.mu.RUnlock()
-		return mapError(ctx.Err())
-	}
-	b.mu.RUnlock()
 	return <-op.done
 }
 
 // close lets the writes already queued commit, then stops the writers.
 func (b *batcher) close() {
-	b.mu.Lock()
-	if !b.closed {
-		b.closed = true
-		close(b.ops)
-	}
-	b.mu.Unlock()
+	b.queue.Close()
 	b.wg.Wait()
 }
 
 func (b *batcher) loop() {
-	for first := range b.ops {
-		batch := []*batchOp{first}
-		for len(batch) < maxBatch && b.take(&batch) {
-		}
+	for batch, ok := b.queue.Next(); ok; batch, ok = b.queue.Next() {
 		b.batches.Add(1)
 		b.writes.Add(int64(len(batch)))
 		results := b.run(batch)
 		for i, op := range batch {
 			op.done <- results[i]
 		}
-	}
-}
-
-// take adds a waiting write to batch, if there is one.
-func (b *batcher) take(batch *[]*batchOp) bool {
-	select {
-	case op, ok := <-b.ops:
-		if ok {
-			*batch = append(*batch, op)
-		}
-		return ok
-	default:
-		return false
 	}
 }
 

@@ -3,11 +3,12 @@ package sqlite
 import (
 	"context"
 	"database/sql"
+	"errors"
 	"slices"
-	"sync"
 	"sync/atomic"
 
 	"github.com/fatora-oss/fatora"
+	"github.com/fatora-oss/fatora/groupcommit"
 )
 
 // maxBatch bounds how many writes commit together.
@@ -38,14 +39,11 @@ type writeOp struct {
 // IMMEDIATE and COMMIT itself, so that its statements stay prepared on that
 // connection from one transaction to the next.
 type writer struct {
-	pool *sql.DB
-	conn *sql.Conn
-	run  *cachedRunner
-	ops  chan *writeOp
-
-	mu     sync.RWMutex
-	closed bool
-	done   chan struct{}
+	pool  *sql.DB
+	conn  *sql.Conn
+	run   *cachedRunner
+	queue *groupcommit.Queue[*writeOp]
+	done  chan struct{}
 
 	batches atomic.Int64
 	writes  atomic.Int64
@@ -62,7 +60,7 @@ type writer struct {
 }
 
 func newWriter(pool *sql.DB) *writer {
-	w := &writer{pool: pool, ops: make(chan *writeOp, maxBatch), done: make(chan struct{}),
+	w := &writer{pool: pool, queue: groupcommit.New[*writeOp](maxBatch), done: make(chan struct{}),
 		searchBacklog: searchCatchUp, searchCatchUp: searchCatchUp, searchCatchUpIdle: true}
 	go w.loop()
 	return w
@@ -75,54 +73,26 @@ var errClosed = &fatora.Error{Code: fatora.CodeUnavailable, Message: "The databa
 // because by then the write may already be part of a committing batch.
 func (w *writer) do(ctx context.Context, fn func(runner) error) error {
 	op := &writeOp{ctx: ctx, fn: fn, done: make(chan error, 1)}
-	w.mu.RLock()
-	if w.closed {
-		w.mu.RUnlock()
+	if err := w.queue.Put(ctx, op); errors.Is(err, groupcommit.ErrClosed) {
 		return errClosed
+	} else if err != nil {
+		return mapError(err)
 	}
-	select {
-	case w.ops <- op:
-	case <-ctx.Done():
-		w.mu.RUnlock()
-		return mapError(ctx.Err())
-	}
-	w.mu.RUnlock()
 	return <-op.done
 }
 
 // close lets the writes already queued commit, then stops the writer and
 // gives its connection back to the pool.
 func (w *writer) close() {
-	w.mu.Lock()
-	if !w.closed {
-		w.closed = true
-		close(w.ops)
-	}
-	w.mu.Unlock()
+	w.queue.Close()
 	<-w.done
 	w.dropConn()
 }
 
 func (w *writer) loop() {
 	defer close(w.done)
-	for first := range w.ops {
-		batch := []*writeOp{first}
-		for len(batch) < maxBatch && w.take(&batch) {
-		}
+	for batch, ok := w.queue.Next(); ok; batch, ok = w.queue.Next() {
 		w.commit(batch)
-	}
-}
-
-// take adds a waiting write to batch, if there is one.
-func (w *writer) take(batch *[]*writeOp) bool {
-	select {
-	case op, ok := <-w.ops:
-		if ok {
-			*batch = append(*batch, op)
-		}
-		return ok
-	default:
-		return false
 	}
 }
 
@@ -216,7 +186,7 @@ func (w *writer) begin() error {
 // and reports the failure.
 func (w *writer) end() error {
 	stmts := endOfTransaction
-	if w.searchBacklog >= w.searchCatchUp || (len(w.ops) == 0 && w.searchCatchUpIdle) {
+	if w.searchBacklog >= w.searchCatchUp || (w.queue.Len() == 0 && w.searchCatchUpIdle) {
 		stmts, w.searchBacklog = slices.Concat(searchCatchUpStatements, stmts), 0
 	}
 	for _, stmt := range stmts {
