@@ -2,7 +2,9 @@
 // the leniency of encoding/json: a duplicate member, a member no field
 // declares, trailing data, invalid UTF-8 (raw or as a lone surrogate escape)
 // and a non-string value are errors, never silently repaired or dropped.
-// Member names match the declared fields case-insensitively.
+// Member names match the declared fields case-insensitively. AppendString
+// writes a JSON string exactly as encoding/json does, for the hand-written
+// bodies the API answers with.
 package strictjson
 
 import (

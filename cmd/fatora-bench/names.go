@@ -3,6 +3,8 @@ package main
 import (
 	"strconv"
 	"unicode/utf8"
+
+	"github.com/fatora-oss/fatora/strictjson"
 )
 
 // A personName is a name as written and its Latin form for e-mail addresses.
@@ -61,11 +63,11 @@ func newPerson(n uint64, run string) person {
 func (p person) body() []byte {
 	b := make([]byte, 0, 128)
 	b = append(b, `{"name":`...)
-	b = appendJSONString(b, p.name)
+	b = strictjson.AppendString(b, p.name)
 	b = append(b, `,"email":`...)
-	b = appendJSONString(b, p.email)
+	b = strictjson.AppendString(b, p.email)
 	b = append(b, `,"phone":`...)
-	b = appendJSONString(b, p.phone)
+	b = strictjson.AppendString(b, p.phone)
 	return append(b, '}')
 }
 
@@ -79,24 +81,6 @@ func keyword(name string) string {
 	start := (n - 5) / 2
 	runes := []rune(name)
 	return string(runes[start : start+5])
-}
-
-// appendJSONString appends s as a JSON string.
-func appendJSONString(b []byte, s string) []byte {
-	const hex = "0123456789abcdef"
-	b = append(b, '"')
-	for i := 0; i < len(s); i++ {
-		c := s[i]
-		switch {
-		case c == '"' || c == '\\':
-			b = append(b, '\\', c)
-		case c < 0x20:
-			b = append(b, '\\', 'u', '0', '0', hex[c>>4], hex[c&15])
-		default:
-			b = append(b, c)
-		}
-	}
-	return append(b, '"')
 }
 
 // mix64 scrambles n (SplitMix64's finalizer), so consecutive clients get
