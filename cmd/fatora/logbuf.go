@@ -21,20 +21,21 @@ type bufferedLog struct {
 }
 
 func newBufferedLog(w io.Writer) *bufferedLog {
-	b := &bufferedLog{buf: bufio.NewWriterSize(w, 64<<10)}
-	b.timer = time.AfterFunc(time.Hour, func() { b.Flush() })
-	b.timer.Stop()
-	return b
+	return &bufferedLog{buf: bufio.NewWriterSize(w, 64<<10)}
 }
 
 // Write implements io.Writer. The handler writes a whole line per call.
 func (b *bufferedLog) Write(p []byte) (int, error) {
 	b.mu.Lock()
 	defer b.mu.Unlock()
-	if !b.pending {
-		b.pending = true
+	switch {
+	case b.pending:
+	case b.timer == nil:
+		b.timer = time.AfterFunc(logFlushEvery, func() { b.Flush() })
+	default:
 		b.timer.Reset(logFlushEvery)
 	}
+	b.pending = true
 	return b.buf.Write(p)
 }
 
