@@ -86,6 +86,11 @@ func (s *ClientService) FindClientByID(ctx context.Context, id int64) (fatora.Cl
 	if err != nil {
 		return fatora.Client{}, err
 	}
+	leave, err := s.db.enterRead(ctx)
+	if err != nil {
+		return fatora.Client{}, err
+	}
+	defer leave()
 	return findClient(ctx, uncancelled{s.db.reader()}, scope, id)
 }
 

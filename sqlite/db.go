@@ -23,6 +23,7 @@ type DB struct {
 	write       *sql.DB
 	read        *sql.DB
 	reads       *cachedRunner
+	gate        *readGate
 	writer      *writer
 	checkpoints *checkpointer
 	// Now is the store's clock; tests replace it.
@@ -47,7 +48,8 @@ func Open(ctx context.Context, path string) (*DB, error) {
 		write.Close()
 		return nil, err
 	}
-	read, err := openPool(path, max(8, 4*runtime.NumCPU()), url.Values{"_pragma": {"query_only(1)"}})
+	readers := max(8, 4*runtime.NumCPU())
+	read, err := openPool(path, readers, url.Values{"_pragma": {"query_only(1)"}})
 	if err != nil {
 		write.Close()
 		checkpoints.Close()
@@ -61,6 +63,7 @@ func Open(ctx context.Context, path string) (*DB, error) {
 		return nil, err
 	}
 	db.reads = newCachedRunner(read)
+	db.gate = newReadGate(readers)
 	db.writer = newWriter(write)
 	db.checkpoints = newCheckpointer(checkpoints, &db.writer.committed)
 	return db, nil
@@ -139,8 +142,18 @@ func (db *DB) Close() error {
 // now returns the store's time, at the precision it keeps.
 func (db *DB) now() time.Time { return db.Now().UTC().Truncate(time.Microsecond) }
 
-// reader runs statements on the read pool.
+// reader runs statements on the read pool. Callers take their turn first
+// (enterRead).
 func (db *DB) reader() runner { return db.reads }
+
+// enterRead waits for a turn at the read pool, in arrival order (see
+// readGate); the caller calls leave once done with the pool.
+func (db *DB) enterRead(ctx context.Context) (leave func(), err error) {
+	if err := db.gate.enter(ctx); err != nil {
+		return nil, mapError(err)
+	}
+	return db.gate.leave, nil
+}
 
 // inTx runs fn in a write transaction (BEGIN IMMEDIATE), possibly with
 // other writes in savepoints of the same transaction (see writer), and
@@ -149,9 +162,12 @@ func (db *DB) inTx(ctx context.Context, fn func(runner) error) error {
 	return db.writer.do(ctx, fn)
 }
 
-// Stats returns the read pool's figures and the writer's counts.
+// Stats returns the read pool's figures (its waits include those for a
+// turn, see readGate) and the writer's counts.
 func (db *DB) Stats() fatora.StoreStats {
 	s := db.read.Stats()
+	_, waits, waited := db.gate.stats()
 	return fatora.StoreStats{MaxConns: s.MaxOpenConnections, OpenConns: s.OpenConnections, InUse: s.InUse, Idle: s.Idle,
-		WaitCount: s.WaitCount, WaitDuration: s.WaitDuration, Batches: db.writer.batches.Load(), Writes: db.writer.writes.Load()}
+		WaitCount: s.WaitCount + waits, WaitDuration: s.WaitDuration + waited,
+		Batches: db.writer.batches.Load(), Writes: db.writer.writes.Load()}
 }

@@ -20,6 +20,11 @@ func (s *ClientService) FindClients(ctx context.Context, f fatora.ClientFilter) 
 	if f, err = f.Normalize(); err != nil {
 		return fatora.ClientPage{}, err
 	}
+	leave, err := s.db.enterRead(ctx)
+	if err != nil {
+		return fatora.ClientPage{}, err
+	}
+	defer leave()
 	q := newListQuery(scope, f)
 	countSQL := q.countSQL()
 	pageSQL, pageArgs := q.pageSQL()
