@@ -166,3 +166,32 @@ func notFoundIsNil(err error) error {
 	}
 	return err
 }
+
+// A keyword search waits for a search turn; other reads pass it by.
+func TestSearchesWaitForASearchTurn(t *testing.T) {
+	db, _, ctx := openTenant(t)
+	clients := NewClientService(db)
+	if _, err := clients.CreateClient(ctx, fatora.ClientFields{Name: "Gate Keeper", Phone: "+97455501234"}); err != nil {
+		t.Fatal(err)
+	}
+	db.searchGate = newReadGate(1)
+	if err := db.searchGate.enter(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	searched := make(chan error)
+	go func() {
+		_, err := clients.FindClients(ctx, fatora.ClientFilter{Keyword: "Keeper"})
+		searched <- err
+	}()
+	waitQueued(t, db.searchGate, 1)
+	listCtx, cancel := context.WithTimeout(ctx, 5*time.Second)
+	defer cancel()
+	page, err := clients.FindClients(listCtx, fatora.ClientFilter{})
+	if err != nil || page.TotalCount != 1 {
+		t.Fatalf("a list behind a waiting search: %+v, %v", page, err)
+	}
+	db.searchGate.leave()
+	if err := <-searched; err != nil {
+		t.Fatal(err)
+	}
+}

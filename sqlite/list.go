@@ -20,7 +20,11 @@ func (s *ClientService) FindClients(ctx context.Context, f fatora.ClientFilter) 
 	if f, err = f.Normalize(); err != nil {
 		return fatora.ClientPage{}, err
 	}
-	leave, err := s.db.enterRead(ctx)
+	enter := s.db.enterRead
+	if f.Keyword != "" {
+		enter = s.db.enterSearch
+	}
+	leave, err := enter(ctx)
 	if err != nil {
 		return fatora.ClientPage{}, err
 	}
