@@ -5,6 +5,7 @@ import (
 	"io"
 	"log/slog"
 	"net/http"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -24,13 +25,15 @@ func TestMetrics(t *testing.T) {
 		`fatora_http_requests_total{method="POST",route="/v1/clients",status="201"} 1`,
 		`fatora_http_requests_total{method="GET",route="/v1/clients/{id}",status="404"} 1`,
 		`fatora_http_request_duration_seconds_bucket{method="POST",route="/v1/clients",le="+Inf"} 1`,
-		`fatora_db_pool_max_connections 8`,
 		`fatora_db_write_batches_total`,
 		`fatora_db_writes_total`,
 	} {
 		if !strings.Contains(body, want) {
 			t.Errorf("/metrics lacks %s", want)
 		}
+	}
+	if !regexp.MustCompile(`(?m)^fatora_db_pool_max_connections [1-9][0-9]*$`).MatchString(body) {
+		t.Error("/metrics lacks the read pool's size")
 	}
 }
 
