@@ -12,7 +12,8 @@ type StoreStats struct {
 	OpenConns int
 	InUse     int
 	Idle      int
-	// WaitCount and WaitDuration total the waits for a free connection.
+	// WaitCount and WaitDuration total the waits for a free connection (for
+	// SQLite, for a turn at the read pool).
 	WaitCount    int64
 	WaitDuration time.Duration
 	// Batches counts write transactions and Writes the writes they carried.
