@@ -86,12 +86,12 @@ func (s *ClientService) FindClientByID(ctx context.Context, id int64) (fatora.Cl
 	if err != nil {
 		return fatora.Client{}, err
 	}
-	leave, err := s.db.enterRead(ctx)
+	r, leave, err := s.db.readTurn(ctx)
 	if err != nil {
 		return fatora.Client{}, err
 	}
 	defer leave()
-	return findClient(ctx, uncancelled{s.db.reader()}, scope, id)
+	return findClient(ctx, uncancelled{r}, scope, id)
 }
 
 func findClient(ctx context.Context, q runner, scope fatora.Scope, id int64) (fatora.Client, error) {

@@ -157,30 +157,28 @@ func (db *DB) Close() error {
 // now returns the store's time, at the precision it keeps.
 func (db *DB) now() time.Time { return db.Now().UTC().Truncate(time.Microsecond) }
 
-// reader runs statements on the read pool. Callers take their turn first
-// (enterRead).
-func (db *DB) reader() runner { return db.reads }
-
-// enterRead waits for a turn at the read pool, in arrival order (see
-// readGate); the caller calls leave once done with the pool.
-func (db *DB) enterRead(ctx context.Context) (leave func(), err error) {
+// readTurn waits for a turn at the read pool, in arrival order (see
+// readGate), and returns the runner to read with; the caller calls leave
+// once done with it. Requests reach the read pool only this way.
+func (db *DB) readTurn(ctx context.Context) (r runner, leave func(), err error) {
 	if err := db.gate.enter(ctx); err != nil {
-		return nil, mapError(err)
+		return nil, nil, mapError(err)
 	}
-	return db.gate.leave, nil
+	return db.reads, db.gate.leave, nil
 }
 
-// enterSearch is enterRead for a keyword search: it first waits for one of
+// searchTurn is readTurn for a keyword search: it first waits for one of
 // the fewer search turns.
-func (db *DB) enterSearch(ctx context.Context) (leave func(), err error) {
+func (db *DB) searchTurn(ctx context.Context) (r runner, leave func(), err error) {
 	if err := db.searchGate.enter(ctx); err != nil {
-		return nil, mapError(err)
+		return nil, nil, mapError(err)
 	}
-	if err := db.gate.enter(ctx); err != nil {
+	r, leaveRead, err := db.readTurn(ctx)
+	if err != nil {
 		db.searchGate.leave()
-		return nil, mapError(err)
+		return nil, nil, err
 	}
-	return func() { db.gate.leave(); db.searchGate.leave() }, nil
+	return r, func() { leaveRead(); db.searchGate.leave() }, nil
 }
 
 // inTx runs fn in a write transaction (BEGIN IMMEDIATE), possibly with

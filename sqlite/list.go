@@ -20,18 +20,18 @@ func (s *ClientService) FindClients(ctx context.Context, f fatora.ClientFilter) 
 	if f, err = f.Normalize(); err != nil {
 		return fatora.ClientPage{}, err
 	}
-	enter := s.db.enterRead
+	q := newListQuery(scope, f)
+	countSQL := q.countSQL()
+	pageSQL, pageArgs := q.pageSQL()
+	turn := s.db.readTurn
 	if f.Keyword != "" {
-		enter = s.db.enterSearch
+		turn = s.db.searchTurn
 	}
-	leave, err := enter(ctx)
+	_, leave, err := turn(ctx) // the transaction below reads instead of the runner
 	if err != nil {
 		return fatora.ClientPage{}, err
 	}
 	defer leave()
-	q := newListQuery(scope, f)
-	countSQL := q.countSQL()
-	pageSQL, pageArgs := q.pageSQL()
 	s.db.reads.stmt(ctx, countSQL) // prepared before the transaction holds a connection (see inTx)
 	s.db.reads.stmt(ctx, pageSQL)
 	tx, err := s.db.read.BeginTx(ctx, &sql.TxOptions{ReadOnly: true})

@@ -68,13 +68,13 @@ const merchantColumns = "m.id, m.number, m.name, m.email, m.disabled, m.created_
 // FindMerchantByNumber implements fatora.MerchantService.
 func (s *MerchantService) FindMerchantByNumber(ctx context.Context, number string) (fatora.Merchant, error) {
 	var m fatora.Merchant
-	leave, err := s.db.enterRead(ctx)
+	r, leave, err := s.db.readTurn(ctx)
 	if err != nil {
 		return m, err
 	}
 	defer leave()
 	var created int64
-	err = s.db.reader().QueryRowContext(ctx, "SELECT "+merchantColumns+" FROM merchants m WHERE m.number = ?", number).
+	err = r.QueryRowContext(ctx, "SELECT "+merchantColumns+" FROM merchants m WHERE m.number = ?", number).
 		Scan(&m.ID, &m.Number, &m.Name, &m.Email, &m.Disabled, &created)
 	m.CreatedAt = time.UnixMicro(created).UTC()
 	if err == sql.ErrNoRows {
@@ -120,12 +120,12 @@ const keyColumns = "k.id, k.merchant_id, k.mode, k.prefix, k.hash, k.created_at,
 
 // FindAPIKeys implements fatora.MerchantService.
 func (s *MerchantService) FindAPIKeys(ctx context.Context, merchantID int64) ([]fatora.APIKey, error) {
-	leave, err := s.db.enterRead(ctx)
+	r, leave, err := s.db.readTurn(ctx)
 	if err != nil {
 		return nil, err
 	}
 	defer leave()
-	rows, err := s.db.reader().QueryContext(ctx, "SELECT "+keyColumns+" FROM api_keys k WHERE k.merchant_id = ? ORDER BY k.created_at, k.id", merchantID)
+	rows, err := r.QueryContext(ctx, "SELECT "+keyColumns+" FROM api_keys k WHERE k.merchant_id = ? ORDER BY k.created_at, k.id", merchantID)
 	if err != nil {
 		return nil, mapError(err)
 	}
@@ -165,13 +165,13 @@ func (s *MerchantService) FindCredentialByKeyID(ctx context.Context, keyID strin
 
 func (s *MerchantService) findCredential(ctx context.Context, cond string, arg any) (fatora.Credential, error) {
 	var c fatora.Credential
-	leave, err := s.db.enterRead(ctx)
+	r, leave, err := s.db.readTurn(ctx)
 	if err != nil {
 		return c, err
 	}
 	defer leave()
 	var created int64
-	row := s.db.reader().QueryRowContext(ctx, "SELECT "+keyColumns+", "+merchantColumns+
+	row := r.QueryRowContext(ctx, "SELECT "+keyColumns+", "+merchantColumns+
 		" FROM api_keys k JOIN merchants m ON m.id = k.merchant_id WHERE "+cond, arg)
 	k, err := scanKey(row, &c.Merchant.ID, &c.Merchant.Number, &c.Merchant.Name, &c.Merchant.Email, &c.Merchant.Disabled, &created)
 	c.Key, c.Merchant.CreatedAt = k, time.UnixMicro(created).UTC()
