@@ -41,6 +41,47 @@ type StoredResponse struct {
 	Body     []byte
 }
 
+// Response renders the answer to keep for a change that succeeded on c.
+// Its Body is never nil: a 204 keeps an empty body.
+func (idem *Idempotency) Response(c Client) StoredResponse {
+	resp := idem.Render(c)
+	if resp.Body == nil {
+		resp.Body = []byte{}
+	}
+	return resp
+}
+
+// IdempotencyRecord is what a store keeps for a key whose change was made:
+// the fingerprint of the request that made it, when, and its answer.
+type IdempotencyRecord struct {
+	Fingerprint string
+	CreatedAt   time.Time
+	Response    StoredResponse
+}
+
+// Decide tells a store what to do with a request whose key it looked up
+// in the change's transaction; kept is the record found for the key, or nil.
+// The four outcomes:
+//
+//   - no record: err is nil and forget false, go ahead with the change;
+//   - a record older than the TTL at now: forget is true and err nil, delete
+//     the record and go ahead as for a new key;
+//   - a record of another request: idempotency_key_reused;
+//   - a record of this request: a *Replay of its answer, change nothing.
+//
+// Decide does no I/O: the store reads and deletes the record.
+func (idem *Idempotency) Decide(kept *IdempotencyRecord, now time.Time) (forget bool, err error) {
+	switch {
+	case kept == nil:
+		return false, nil
+	case kept.CreatedAt.Add(idem.TTL).Before(now):
+		return true, nil
+	case kept.Fingerprint != idem.Fingerprint:
+		return false, IdempotencyKeyReused()
+	}
+	return false, &Replay{Response: kept.Response}
+}
+
 // Replay is the error a store returns, instead of changing anything, for a
 // key whose change was already made: Response is the answer kept for it.
 type Replay struct {
