@@ -24,7 +24,7 @@ type keyedCreate struct {
 	// What the statements found.
 	locked   bool
 	inserted bool
-	prior    *keptAnswer
+	prior    *fatora.IdempotencyRecord
 }
 
 // keySlot identifies an idempotency key: keys belong to a scope.
@@ -34,13 +34,6 @@ type keySlot struct {
 }
 
 func (k *keyedCreate) slot() keySlot { return keySlot{k.scope, k.idem.Key} }
-
-// keptAnswer is a row of idempotency_keys.
-type keptAnswer struct {
-	fingerprint string
-	created     time.Time
-	response    fatora.StoredResponse
-}
 
 // createWithKey runs k's statements in tx, one round trip each.
 func createWithKey(tx pgx.Tx, k *keyedCreate) error {
@@ -94,11 +87,11 @@ const insertWithKeySQL = `WITH prior AS (
 
 // queueInsert queues the second statement; the lock must be held.
 func (k *keyedCreate) queueInsert(b *pgx.Batch) {
-	f, resp := k.c.ClientFields, k.idem.Render(*k.c)
+	f, resp := k.c.ClientFields, k.idem.Response(*k.c)
 	b.Queue(insertWithKeySQL,
 		k.scope.MerchantID, string(k.scope.Mode), k.idem.Key, k.c.ID, f.Name, f.Phone, f.Email, f.Address, f.Notes,
 		k.keys.EmailFolded, k.keys.PhoneDigits, k.keys.SearchText, k.keys.Dedup, k.c.CreatedAt,
-		k.idem.Fingerprint, resp.Status, resp.Location, nonNil(resp.Body),
+		k.idem.Fingerprint, resp.Status, resp.Location, resp.Body,
 	).QueryRow(k.scanInsert)
 }
 
@@ -111,8 +104,8 @@ func (k *keyedCreate) scanInsert(row pgx.Row) error {
 		return err
 	}
 	if fingerprint != nil {
-		k.prior = &keptAnswer{fingerprint: *fingerprint, created: *created,
-			response: fatora.StoredResponse{Status: *status, Location: *location, Body: body}}
+		k.prior = &fatora.IdempotencyRecord{Fingerprint: *fingerprint, CreatedAt: *created,
+			Response: fatora.StoredResponse{Status: *status, Location: *location, Body: body}}
 	}
 	return nil
 }
@@ -126,33 +119,22 @@ func (k *keyedCreate) finish(tx pgx.Tx) error {
 		return nil
 	case k.prior == nil:
 		return duplicateOf(k.ctx, tx, k.scope, k.keys.Dedup)
-	case k.prior.created.Add(k.idem.TTL).Before(k.c.CreatedAt):
-		return k.createAfterExpiredKey(tx)
-	case k.prior.fingerprint != k.idem.Fingerprint:
-		return fatora.IdempotencyKeyReused()
 	}
-	return &fatora.Replay{Response: k.prior.response}
+	forget, err := k.idem.Decide(k.prior, k.c.CreatedAt)
+	if forget {
+		return k.createAfterExpiredKey(tx)
+	}
+	return err
 }
 
 // createAfterExpiredKey forgets a key kept longer than its lifetime, then
 // makes the client with the key afresh.
 func (k *keyedCreate) createAfterExpiredKey(tx pgx.Tx) error {
-	_, err := tx.Exec(k.ctx, "DELETE FROM idempotency_keys WHERE merchant_id = $1 AND mode = $2 AND key = $3",
-		k.scope.MerchantID, string(k.scope.Mode), k.idem.Key)
-	if err != nil {
-		return mapError(err)
+	if err := forgetKey(k.ctx, tx, k.scope, k.idem.Key); err != nil {
+		return err
 	}
 	if err := insertClient(k.ctx, tx, k.scope, k.c, k.keys); err != nil {
 		return err
 	}
 	return keepResponse(k.ctx, tx, k.scope, k.idem, *k.c, k.c.CreatedAt)
-}
-
-// nonNil returns b, or an empty body for nil: the column holds no NULL (a
-// 204 keeps an empty body).
-func nonNil(b []byte) []byte {
-	if b == nil {
-		return []byte{}
-	}
-	return b
 }

@@ -31,26 +31,33 @@ func claimKey(ctx context.Context, tx pgx.Tx, scope fatora.Scope, idem *fatora.I
 	return findKey(ctx, tx, scope, idem, now)
 }
 
+// findKey acts on what fatora.Idempotency.Decide makes of the record kept
+// for the request's key: nil to go ahead (after forgetting an expired key),
+// *Replay when the change was made, idempotency_key_reused for another
+// request. The key's lock must be held.
 func findKey(ctx context.Context, tx pgx.Tx, scope fatora.Scope, idem *fatora.Idempotency, now time.Time) error {
-	var fingerprint string
-	var created time.Time
-	var resp fatora.StoredResponse
+	var kept fatora.IdempotencyRecord
 	err := tx.QueryRow(ctx, `SELECT fingerprint, status, location, body, created_at FROM idempotency_keys
 		WHERE merchant_id = $1 AND mode = $2 AND key = $3`, scope.MerchantID, string(scope.Mode), idem.Key).
-		Scan(&fingerprint, &resp.Status, &resp.Location, &resp.Body, &created)
+		Scan(&kept.Fingerprint, &kept.Response.Status, &kept.Response.Location, &kept.Response.Body, &kept.CreatedAt)
 	switch {
 	case errors.Is(err, pgx.ErrNoRows):
 		return nil
 	case err != nil:
 		return mapError(err)
-	case created.Add(idem.TTL).Before(now):
-		_, err := tx.Exec(ctx, "DELETE FROM idempotency_keys WHERE merchant_id = $1 AND mode = $2 AND key = $3",
-			scope.MerchantID, string(scope.Mode), idem.Key)
-		return mapError(err)
-	case fingerprint != idem.Fingerprint:
-		return fatora.IdempotencyKeyReused()
 	}
-	return &fatora.Replay{Response: resp}
+	forget, err := idem.Decide(&kept, now)
+	if forget {
+		return forgetKey(ctx, tx, scope, idem.Key)
+	}
+	return err
+}
+
+// forgetKey deletes the record kept for an expired key.
+func forgetKey(ctx context.Context, tx pgx.Tx, scope fatora.Scope, key string) error {
+	_, err := tx.Exec(ctx, "DELETE FROM idempotency_keys WHERE merchant_id = $1 AND mode = $2 AND key = $3",
+		scope.MerchantID, string(scope.Mode), key)
+	return mapError(err)
 }
 
 // keepResponse stores the answer to the change just made with the key, in
@@ -59,10 +66,10 @@ func keepResponse(ctx context.Context, tx pgx.Tx, scope fatora.Scope, idem *fato
 	if idem == nil {
 		return nil
 	}
-	resp := idem.Render(c)
+	resp := idem.Response(c)
 	_, err := tx.Exec(ctx, `INSERT INTO idempotency_keys
 		(merchant_id, mode, key, fingerprint, status, location, body, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`,
-		scope.MerchantID, string(scope.Mode), idem.Key, idem.Fingerprint, resp.Status, resp.Location, nonNil(resp.Body), now)
+		scope.MerchantID, string(scope.Mode), idem.Key, idem.Fingerprint, resp.Status, resp.Location, resp.Body, now)
 	return mapError(err)
 }
 

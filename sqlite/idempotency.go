@@ -10,31 +10,41 @@ import (
 
 // claimKey looks the request's idempotency key up inside the change's
 // transaction (which holds the database's write lock, so no other change
-// with the key can run meanwhile). It returns nil to go ahead, *Replay when
-// the change was made, and idempotency_key_reused for another request.
+// with the key can run meanwhile) and acts on what fatora.Idempotency.Decide
+// makes of it: nil to go ahead (after forgetting an expired key), *Replay
+// when the change was made, idempotency_key_reused for another request.
 func claimKey(ctx context.Context, tx runner, scope fatora.Scope, idem *fatora.Idempotency, now time.Time) error {
 	if idem == nil {
 		return nil
 	}
-	var fingerprint string
-	var created int64
-	var resp fatora.StoredResponse
-	err := tx.QueryRowContext(ctx, `SELECT fingerprint, status, location, body, created_at FROM idempotency_keys
-		WHERE merchant_id = ? AND mode = ? AND key = ?`, scope.MerchantID, scope.Mode, idem.Key).
-		Scan(&fingerprint, &resp.Status, &resp.Location, &resp.Body, &created)
-	switch {
-	case err == sql.ErrNoRows:
-		return nil
-	case err != nil:
-		return mapError(err)
-	case time.UnixMicro(created).Add(idem.TTL).Before(now):
-		_, err := tx.ExecContext(ctx, "DELETE FROM idempotency_keys WHERE merchant_id = ? AND mode = ? AND key = ?",
+	kept, err := findKey(ctx, tx, scope, idem.Key)
+	if err != nil {
+		return err
+	}
+	forget, err := idem.Decide(kept, now)
+	if forget {
+		_, err = tx.ExecContext(ctx, "DELETE FROM idempotency_keys WHERE merchant_id = ? AND mode = ? AND key = ?",
 			scope.MerchantID, scope.Mode, idem.Key)
 		return mapError(err)
-	case fingerprint != idem.Fingerprint:
-		return fatora.IdempotencyKeyReused()
 	}
-	return &fatora.Replay{Response: resp}
+	return err
+}
+
+// findKey returns the record kept for key, or nil when there is none.
+func findKey(ctx context.Context, tx runner, scope fatora.Scope, key string) (*fatora.IdempotencyRecord, error) {
+	var kept fatora.IdempotencyRecord
+	var created int64
+	err := tx.QueryRowContext(ctx, `SELECT fingerprint, status, location, body, created_at FROM idempotency_keys
+		WHERE merchant_id = ? AND mode = ? AND key = ?`, scope.MerchantID, scope.Mode, key).
+		Scan(&kept.Fingerprint, &kept.Response.Status, &kept.Response.Location, &kept.Response.Body, &created)
+	switch {
+	case err == sql.ErrNoRows:
+		return nil, nil
+	case err != nil:
+		return nil, mapError(err)
+	}
+	kept.CreatedAt = time.UnixMicro(created)
+	return &kept, nil
 }
 
 // keepResponse stores the answer to the change just made with the key, in
@@ -43,10 +53,7 @@ func keepResponse(ctx context.Context, tx runner, scope fatora.Scope, idem *fato
 	if idem == nil {
 		return nil
 	}
-	resp := idem.Render(c)
-	if resp.Body == nil {
-		resp.Body = []byte{} // the column holds no NULL: a 204 keeps an empty body
-	}
+	resp := idem.Response(c)
 	_, err := tx.ExecContext(ctx, `INSERT INTO idempotency_keys
 		(merchant_id, mode, key, fingerprint, status, location, body, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
 		scope.MerchantID, scope.Mode, idem.Key, idem.Fingerprint, resp.Status, resp.Location, resp.Body, now.UnixMicro())
