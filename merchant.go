@@ -2,6 +2,7 @@ package fatora
 
 import (
 	"context"
+	"strconv"
 	"time"
 )
 
@@ -16,6 +17,14 @@ type Merchant struct {
 	Disabled  bool
 	CreatedAt time.Time
 }
+
+// merchantNumberBase offsets merchant numbers from row ids, so the first
+// merchant is 10001.
+const merchantNumberBase = 10000
+
+// MerchantNumber returns the public number of the merchant whose id is id.
+// Stores call it once they know the id of a merchant they create.
+func MerchantNumber(id int64) string { return strconv.FormatInt(merchantNumberBase+id, 10) }
 
 // APIKey is a merchant's credential for one mode. The key's value is never
 // stored: only its SHA-256 hash and a short prefix to recognise it by.
@@ -109,4 +118,37 @@ func (m *Merchant) Validate() error {
 		return Errorf(CodeInvalidField, "%q is not a valid e-mail address.", m.Email)
 	}
 	return nil
+}
+
+// MerchantEmailTaken is the conflict error for a new merchant whose e-mail
+// address another merchant has (compared case-folded).
+func MerchantEmailTaken(email string) *Error {
+	return Errorf(CodeConflict, "A merchant with the e-mail %s already exists.", email)
+}
+
+// APIKeyTaken is the conflict error for a new API key whose value (hash)
+// or id another key has.
+func APIKeyTaken() *Error {
+	return Errorf(CodeConflict, "This API key is already registered.")
+}
+
+// MerchantNumberNotFound is the error for a merchant number no merchant has.
+func MerchantNumberNotFound(number string) *Error {
+	return Errorf(CodeNotFound, "No merchant has the number %s.", number)
+}
+
+// MerchantNotFound is the error for a merchant id no merchant has.
+func MerchantNotFound() *Error {
+	return Errorf(CodeNotFound, "No such merchant.")
+}
+
+// MerchantKeyNotFound is the error for a key id the merchant has no key
+// with (none at all, or another merchant's).
+func MerchantKeyNotFound() *Error {
+	return Errorf(CodeNotFound, "The merchant has no API key with this id.")
+}
+
+// CredentialNotFound is the error for a key hash or key id no API key has.
+func CredentialNotFound() *Error {
+	return Errorf(CodeNotFound, "No such API key.")
 }
