@@ -3,7 +3,6 @@ package postgres
 import (
 	"context"
 	"errors"
-	"strconv"
 	"time"
 
 	"github.com/fatora-oss/fatora"
@@ -21,10 +20,6 @@ func NewMerchantService(db *DB) *MerchantService { return &MerchantService{db: d
 
 var _ fatora.MerchantService = (*MerchantService)(nil)
 
-// merchantNumberBase offsets merchant numbers from row ids, so the first
-// merchant is 10001.
-const merchantNumberBase = 10000
-
 // CreateMerchant implements fatora.MerchantService. The id is drawn from
 // the identity's sequence first, so the row is written once with its number.
 func (s *MerchantService) CreateMerchant(ctx context.Context, m *fatora.Merchant, keys []*fatora.APIKey) error {
@@ -40,12 +35,12 @@ func (s *MerchantService) CreateMerchant(ctx context.Context, m *fatora.Merchant
 		if err != nil {
 			return mapError(err)
 		}
-		m.Number = strconv.FormatInt(merchantNumberBase+m.ID, 10)
+		m.Number = fatora.MerchantNumber(m.ID)
 		_, err = tx.Exec(ctx, `INSERT INTO merchants (id, number, name, email, email_folded, created_at)
 			OVERRIDING SYSTEM VALUE VALUES ($1, $2, $3, $4, $5, $6)`,
 			m.ID, m.Number, m.Name, m.Email, fatora.FoldEmail(m.Email), m.CreatedAt)
 		if isUnique(err) {
-			return fatora.Errorf(fatora.CodeConflict, "A merchant with the e-mail %s already exists.", m.Email)
+			return fatora.MerchantEmailTaken(m.Email)
 		}
 		if err != nil {
 			return mapError(err)
@@ -73,7 +68,7 @@ func insertKey(ctx context.Context, db execer, k *fatora.APIKey, now time.Time) 
 	_, err := db.Exec(ctx, `INSERT INTO api_keys (merchant_id, id, mode, prefix, hash, created_at)
 		VALUES ($1, $2, $3, $4, $5, $6)`, k.MerchantID, k.ID, string(k.Mode), k.Prefix, k.Hash, now)
 	if isUnique(err) {
-		return fatora.Errorf(fatora.CodeConflict, "This API key is already registered.")
+		return fatora.APIKeyTaken()
 	}
 	return mapError(err)
 }
@@ -84,25 +79,21 @@ const merchantColumns = "m.id, m.number, m.name, m.email, m.disabled, m.created_
 func (s *MerchantService) FindMerchantByNumber(ctx context.Context, number string) (fatora.Merchant, error) {
 	var m fatora.Merchant
 	if !storable(number) {
-		return m, merchantNotFound(number)
+		return m, fatora.MerchantNumberNotFound(number)
 	}
 	err := s.db.pool.QueryRow(ctx, "SELECT "+merchantColumns+" FROM merchants m WHERE m.number = $1", number).
 		Scan(&m.ID, &m.Number, &m.Name, &m.Email, &m.Disabled, &m.CreatedAt)
 	m.CreatedAt = m.CreatedAt.UTC()
 	if errors.Is(err, pgx.ErrNoRows) {
-		return m, merchantNotFound(number)
+		return m, fatora.MerchantNumberNotFound(number)
 	}
 	return m, mapError(err)
-}
-
-func merchantNotFound(number string) error {
-	return fatora.Errorf(fatora.CodeNotFound, "No merchant has the number %s.", number)
 }
 
 // SetMerchantDisabled implements fatora.MerchantService.
 func (s *MerchantService) SetMerchantDisabled(ctx context.Context, merchantID int64, disabled bool) error {
 	tag, err := s.db.pool.Exec(ctx, "UPDATE merchants SET disabled = $1 WHERE id = $2", disabled, merchantID)
-	return mustAffect(tag, err, "No such merchant.")
+	return mustAffect(tag, err, fatora.MerchantNotFound())
 }
 
 // CreateAPIKey implements fatora.MerchantService.
@@ -112,22 +103,21 @@ func (s *MerchantService) CreateAPIKey(ctx context.Context, k *fatora.APIKey) er
 
 // RevokeAPIKey implements fatora.MerchantService.
 func (s *MerchantService) RevokeAPIKey(ctx context.Context, merchantID int64, keyID string) error {
-	const notFound = "The merchant has no API key with this id."
 	if !storable(keyID) {
-		return fatora.Errorf(fatora.CodeNotFound, "%s", notFound)
+		return fatora.MerchantKeyNotFound()
 	}
 	tag, err := s.db.pool.Exec(ctx, `UPDATE api_keys SET revoked_at = coalesce(revoked_at, $1)
 		WHERE merchant_id = $2 AND id = $3`, s.db.now(), merchantID, keyID)
-	return mustAffect(tag, err, notFound)
+	return mustAffect(tag, err, fatora.MerchantKeyNotFound())
 }
 
 // mustAffect maps the result of a statement that must change one row.
-func mustAffect(tag pgconn.CommandTag, err error, notFound string) error {
+func mustAffect(tag pgconn.CommandTag, err error, notFound error) error {
 	if err != nil {
 		return mapError(err)
 	}
 	if tag.RowsAffected() == 0 {
-		return fatora.Errorf(fatora.CodeNotFound, "%s", notFound)
+		return notFound
 	}
 	return nil
 }
@@ -166,7 +156,7 @@ func (s *MerchantService) FindCredentialByHash(ctx context.Context, hash []byte)
 // FindCredentialByKeyID implements fatora.MerchantService.
 func (s *MerchantService) FindCredentialByKeyID(ctx context.Context, keyID string) (fatora.Credential, error) {
 	if !storable(keyID) {
-		return fatora.Credential{}, fatora.Errorf(fatora.CodeNotFound, "No such API key.")
+		return fatora.Credential{}, fatora.CredentialNotFound()
 	}
 	return s.findCredential(ctx, "k.id = $1", keyID)
 }
@@ -179,7 +169,7 @@ func (s *MerchantService) findCredential(ctx context.Context, cond string, arg a
 		&c.Merchant.Disabled, &c.Merchant.CreatedAt)
 	c.Key, c.Merchant.CreatedAt = k, c.Merchant.CreatedAt.UTC()
 	if errors.Is(err, pgx.ErrNoRows) {
-		return c, fatora.Errorf(fatora.CodeNotFound, "No such API key.")
+		return c, fatora.CredentialNotFound()
 	}
 	return c, mapError(err)
 }

@@ -3,7 +3,6 @@ package sqlite
 import (
 	"context"
 	"database/sql"
-	"strconv"
 	"time"
 
 	"github.com/fatora-oss/fatora"
@@ -19,10 +18,6 @@ func NewMerchantService(db *DB) *MerchantService { return &MerchantService{db: d
 
 var _ fatora.MerchantService = (*MerchantService)(nil)
 
-// merchantNumberBase offsets merchant numbers from row ids, so the first
-// merchant is 10001.
-const merchantNumberBase = 10000
-
 // CreateMerchant implements fatora.MerchantService.
 func (s *MerchantService) CreateMerchant(ctx context.Context, m *fatora.Merchant, keys []*fatora.APIKey) error {
 	if err := m.Validate(); err != nil {
@@ -34,12 +29,12 @@ func (s *MerchantService) CreateMerchant(ctx context.Context, m *fatora.Merchant
 			VALUES ('pending:' || hex(randomblob(16)), ?, ?, ?, ?) RETURNING id`,
 			m.Name, m.Email, fatora.FoldEmail(m.Email), m.CreatedAt.UnixMicro()).Scan(&m.ID)
 		if isUnique(err) {
-			return fatora.Errorf(fatora.CodeConflict, "A merchant with the e-mail %s already exists.", m.Email)
+			return fatora.MerchantEmailTaken(m.Email)
 		}
 		if err != nil {
 			return mapError(err)
 		}
-		m.Number = strconv.FormatInt(merchantNumberBase+m.ID, 10)
+		m.Number = fatora.MerchantNumber(m.ID)
 		if _, err := tx.ExecContext(ctx, "UPDATE merchants SET number = ? WHERE id = ?", m.Number, m.ID); err != nil {
 			return mapError(err)
 		}
@@ -58,7 +53,7 @@ func insertKey(ctx context.Context, tx runner, k *fatora.APIKey, now time.Time) 
 	_, err := tx.ExecContext(ctx, `INSERT INTO api_keys (merchant_id, id, mode, prefix, hash, created_at)
 		VALUES (?, ?, ?, ?, ?, ?)`, k.MerchantID, k.ID, k.Mode, k.Prefix, k.Hash, now.UnixMicro())
 	if isUnique(err) {
-		return fatora.Errorf(fatora.CodeConflict, "This API key is already registered.")
+		return fatora.APIKeyTaken()
 	}
 	return mapError(err)
 }
@@ -78,7 +73,7 @@ func (s *MerchantService) FindMerchantByNumber(ctx context.Context, number strin
 		Scan(&m.ID, &m.Number, &m.Name, &m.Email, &m.Disabled, &created)
 	m.CreatedAt = time.UnixMicro(created).UTC()
 	if err == sql.ErrNoRows {
-		return m, fatora.Errorf(fatora.CodeNotFound, "No merchant has the number %s.", number)
+		return m, fatora.MerchantNumberNotFound(number)
 	}
 	return m, mapError(err)
 }
@@ -87,7 +82,7 @@ func (s *MerchantService) FindMerchantByNumber(ctx context.Context, number strin
 func (s *MerchantService) SetMerchantDisabled(ctx context.Context, merchantID int64, disabled bool) error {
 	return s.db.inTx(ctx, func(tx runner) error {
 		res, err := tx.ExecContext(ctx, "UPDATE merchants SET disabled = ? WHERE id = ?", disabled, merchantID)
-		return mustAffect(res, err, "No such merchant.")
+		return mustAffect(res, err, fatora.MerchantNotFound())
 	})
 }
 
@@ -101,17 +96,17 @@ func (s *MerchantService) RevokeAPIKey(ctx context.Context, merchantID int64, ke
 	return s.db.inTx(ctx, func(tx runner) error {
 		res, err := tx.ExecContext(ctx, `UPDATE api_keys SET revoked_at = coalesce(revoked_at, ?)
 			WHERE merchant_id = ? AND id = ?`, s.db.now().UnixMicro(), merchantID, keyID)
-		return mustAffect(res, err, "The merchant has no API key with this id.")
+		return mustAffect(res, err, fatora.MerchantKeyNotFound())
 	})
 }
 
 // mustAffect maps the result of a statement that must change one row.
-func mustAffect(res sql.Result, err error, notFound string) error {
+func mustAffect(res sql.Result, err error, notFound error) error {
 	if err != nil {
 		return mapError(err)
 	}
 	if n, err := res.RowsAffected(); err != nil || n == 0 {
-		return errorsOr(mapError(err), fatora.Errorf(fatora.CodeNotFound, "%s", notFound))
+		return errorsOr(mapError(err), notFound)
 	}
 	return nil
 }
@@ -176,7 +171,7 @@ func (s *MerchantService) findCredential(ctx context.Context, cond string, arg a
 	k, err := scanKey(row, &c.Merchant.ID, &c.Merchant.Number, &c.Merchant.Name, &c.Merchant.Email, &c.Merchant.Disabled, &created)
 	c.Key, c.Merchant.CreatedAt = k, time.UnixMicro(created).UTC()
 	if err == sql.ErrNoRows {
-		return c, fatora.Errorf(fatora.CodeNotFound, "No such API key.")
+		return c, fatora.CredentialNotFound()
 	}
 	return c, mapError(err)
 }

@@ -13,7 +13,12 @@ func testMerchants(t *testing.T, open func(testing.TB) Store) {
 	s := open(t)
 	ctx := context.Background()
 	a, b := newTenant(t, s, "alpha"), newTenant(t, s, "beta")
-	if a.merchant.Number == "" || a.merchant.Number == b.merchant.Number {
+	for _, m := range []fatora.Merchant{a.merchant, b.merchant} {
+		if m.Number != fatora.MerchantNumber(m.ID) {
+			t.Fatalf("merchant %d has the number %q, want %q", m.ID, m.Number, fatora.MerchantNumber(m.ID))
+		}
+	}
+	if a.merchant.Number == b.merchant.Number {
 		t.Fatalf("merchant numbers %q and %q are not distinct", a.merchant.Number, b.merchant.Number)
 	}
 	got, err := s.Merchants.FindMerchantByNumber(ctx, a.merchant.Number)
