@@ -42,6 +42,20 @@ type APIKey struct {
 	RevokedAt time.Time
 }
 
+// maxKeyTextRunes caps an API key's id and prefix.
+const maxKeyTextRunes = 200
+
+// Validate checks a new key's id and prefix: at most 200 characters of
+// valid UTF-8 without control characters. Errors: invalid_field.
+func (k *APIKey) Validate() error {
+	for _, field := range [...]struct{ name, value string }{{"id", k.ID}, {"prefix", k.Prefix}} {
+		if _, msg := normalizeText(field.value, fieldRule{field.name, maxKeyTextRunes, false}); msg != "" {
+			return Errorf(CodeInvalidField, "The API key's %s %s.", field.name, msg)
+		}
+	}
+	return nil
+}
+
 // Revoked reports whether the key has been revoked.
 func (k APIKey) Revoked() bool { return !k.RevokedAt.IsZero() }
 
