@@ -61,8 +61,8 @@ type execer interface {
 }
 
 func insertKey(ctx context.Context, db execer, k *fatora.APIKey, now time.Time) error {
-	if !storable(k.ID, k.Prefix) {
-		return unstorable("An API key's id and prefix")
+	if err := k.Validate(); err != nil {
+		return err
 	}
 	k.CreatedAt = now
 	_, err := db.Exec(ctx, `INSERT INTO api_keys (merchant_id, id, mode, prefix, hash, created_at)

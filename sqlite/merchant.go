@@ -49,6 +49,9 @@ func (s *MerchantService) CreateMerchant(ctx context.Context, m *fatora.Merchant
 }
 
 func insertKey(ctx context.Context, tx runner, k *fatora.APIKey, now time.Time) error {
+	if err := k.Validate(); err != nil {
+		return err
+	}
 	k.CreatedAt = now
 	_, err := tx.ExecContext(ctx, `INSERT INTO api_keys (merchant_id, id, mode, prefix, hash, created_at)
 		VALUES (?, ?, ?, ?, ?, ?)`, k.MerchantID, k.ID, k.Mode, k.Prefix, k.Hash, now.UnixMicro())
