@@ -95,7 +95,7 @@ func ClientNotFound() *Error {
 }
 
 // DuplicateClient is the error for a client whose data equals that of the
-// existing client id (see ClientFields.Keys).
+// existing client id (see ClientFields.MatchKeys).
 func DuplicateClient(id int64) *Error {
 	return &Error{Code: CodeDuplicateClient, ExistingClientID: id,
 		Message: "A client with the same name, e-mail, phone and address already exists."}

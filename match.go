@@ -11,9 +11,11 @@ import (
 	"golang.org/x/text/unicode/norm"
 )
 
-// ClientKeys are the forms of a client's fields that matching uses: the
-// stores keep them beside the fields and index them.
-type ClientKeys struct {
+// MatchKeys are the forms of a client's fields that matching uses (finding
+// by e-mail, keyword search, spotting duplicates): the stores keep them
+// beside the fields and index them. They are keys in the index sense, not
+// API keys or idempotency keys.
+type MatchKeys struct {
 	// EmailFolded is the e-mail address case-folded, for exact matching.
 	EmailFolded string
 	// PhoneDigits is the phone number as ASCII digits (E.164 with a leading
@@ -27,9 +29,9 @@ type ClientKeys struct {
 	Dedup string
 }
 
-// Keys derives the matching keys of normalised fields (see Normalize).
-func (f ClientFields) Keys() ClientKeys {
-	k := ClientKeys{EmailFolded: FoldEmail(f.Email), PhoneDigits: PhoneDigits(f.Phone)}
+// MatchKeys derives the match keys of normalised fields (see Normalize).
+func (f ClientFields) MatchKeys() MatchKeys {
+	k := MatchKeys{EmailFolded: FoldEmail(f.Email), PhoneDigits: PhoneDigits(f.Phone)}
 	k.SearchText = strings.Join([]string{FoldText(f.Name), k.EmailFolded, FoldText(f.Phone), k.PhoneDigits}, "\n")
 	phone := k.PhoneDigits
 	if phone == "" {

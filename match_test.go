@@ -61,24 +61,24 @@ func TestDedupKey(t *testing.T) {
 		// Field boundaries matter: moving text between fields is not the same client.
 		{Name: "Noura", Email: "noura@example.com", Phone: "+974 5555 1234", Address: ""},
 	}
-	want := base.Keys().Dedup
+	want := base.MatchKeys().Dedup
 	for _, f := range same {
-		if got := f.Keys().Dedup; got != want {
+		if got := f.MatchKeys().Dedup; got != want {
 			t.Errorf("%+v is not the same client as %+v", f, base)
 		}
 	}
 	for _, f := range differ {
-		if got := f.Keys().Dedup; got == want {
+		if got := f.MatchKeys().Dedup; got == want {
 			t.Errorf("%+v counts as the same client as %+v", f, base)
 		}
 	}
-	if a, b := (fatora.ClientFields{Name: "A", Phone: "Client Phone"}).Keys().Dedup, (fatora.ClientFields{Name: "A"}).Keys().Dedup; a == b {
+	if a, b := (fatora.ClientFields{Name: "A", Phone: "Client Phone"}).MatchKeys().Dedup, (fatora.ClientFields{Name: "A"}).MatchKeys().Dedup; a == b {
 		t.Error("a phone without digits is ignored by the duplicate rule")
 	}
 }
 
 // FuzzNormalize checks that validation never panics, that what it accepts
-// is stable (normalising again changes nothing) and that keys derive.
+// is stable (normalising again changes nothing) and that match keys derive.
 func FuzzNormalize(f *testing.F) {
 	f.Add("Client Name", "Client Phone", "client@example.com", "Address\nline", "notes")
 	f.Add("محمد", "+٩٧٤ ٥٥", "محمد@مثال.قطر", "", "🌟")
@@ -93,7 +93,7 @@ func FuzzNormalize(f *testing.F) {
 		if err != nil || again != out {
 			t.Fatalf("Normalize is not stable: %+q -> %+q -> %+q (%v)", in, out, again, err)
 		}
-		_ = out.Keys()
+		_ = out.MatchKeys()
 	})
 }
 

@@ -21,6 +21,6 @@ func BenchmarkDecodeAndValidateCreate(b *testing.B) {
 		if err != nil {
 			b.Fatal(err)
 		}
-		_ = f.Keys()
+		_ = f.MatchKeys()
 	}
 }

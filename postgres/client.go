@@ -33,12 +33,12 @@ func (s *ClientService) CreateClient(ctx context.Context, f fatora.ClientFields)
 	}
 	c := fatora.Client{ClientFields: f, CreatedAt: s.db.now()}
 	c.UpdatedAt = c.CreatedAt
-	keys := f.Keys() // outside the transaction: the writer's time is the scarce one
+	match := f.MatchKeys() // outside the transaction: the writer's time is the scarce one
 	idem := fatora.IdempotencyFrom(ctx)
 	if idem == nil {
-		err = s.db.inBatch(ctx, func(tx pgx.Tx) error { return insertClient(ctx, tx, scope, &c, keys) })
+		err = s.db.inBatch(ctx, func(tx pgx.Tx) error { return insertClient(ctx, tx, scope, &c, match) })
 	} else {
-		err = s.db.batch.doKeyed(&keyedCreate{ctx: ctx, scope: scope, idem: idem, c: &c, keys: keys})
+		err = s.db.batch.doKeyed(&keyedCreate{ctx: ctx, scope: scope, idem: idem, c: &c, match: match})
 	}
 	if err != nil {
 		return fatora.Client{}, err
@@ -50,17 +50,17 @@ func (s *ClientService) CreateClient(ctx context.Context, f fatora.ClientFields)
 // duplicate_client error naming the client it would duplicate. A concurrent
 // insert of the same data waits on the unique index until the other
 // transaction ends, so exactly one of them stores the client.
-func insertClient(ctx context.Context, tx pgx.Tx, scope fatora.Scope, c *fatora.Client, k fatora.ClientKeys) error {
+func insertClient(ctx context.Context, tx pgx.Tx, scope fatora.Scope, c *fatora.Client, match fatora.MatchKeys) error {
 	f := c.ClientFields
 	err := tx.QueryRow(ctx, `INSERT INTO clients (merchant_id, mode, name, phone, email, address, notes,
 		email_folded, phone_digits, search_text, dedup, created_at, updated_at)
 		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)
 		ON CONFLICT (merchant_id, mode, dedup) DO NOTHING RETURNING id`,
 		scope.MerchantID, string(scope.Mode), f.Name, f.Phone, f.Email, f.Address, f.Notes,
-		k.EmailFolded, k.PhoneDigits, k.SearchText, k.Dedup, c.CreatedAt, c.UpdatedAt,
+		match.EmailFolded, match.PhoneDigits, match.SearchText, match.Dedup, c.CreatedAt, c.UpdatedAt,
 	).Scan(&c.ID)
 	if errors.Is(err, pgx.ErrNoRows) {
-		return duplicateOf(ctx, tx, scope, k.Dedup)
+		return duplicateOf(ctx, tx, scope, match.Dedup)
 	}
 	return mapError(err)
 }
@@ -224,7 +224,7 @@ func (s *ClientService) UpdateClient(ctx context.Context, id int64, u fatora.Cli
 // updateRow writes c inside a savepoint: a unique violation aborts only the
 // savepoint, and the transaction can still look up the other client.
 func updateRow(ctx context.Context, tx pgx.Tx, scope fatora.Scope, c fatora.Client) error {
-	k := c.Keys()
+	match := c.MatchKeys()
 	sp, err := tx.Begin(ctx)
 	if err != nil {
 		return mapError(err)
@@ -233,13 +233,13 @@ func updateRow(ctx context.Context, tx pgx.Tx, scope fatora.Scope, c fatora.Clie
 	_, err = sp.Exec(ctx, `UPDATE clients SET name = $1, phone = $2, email = $3, address = $4, notes = $5,
 		email_folded = $6, phone_digits = $7, search_text = $8, dedup = $9, updated_at = $10
 		WHERE merchant_id = $11 AND mode = $12 AND id = $13`,
-		c.Name, c.Phone, c.Email, c.Address, c.Notes, k.EmailFolded, k.PhoneDigits, k.SearchText, k.Dedup,
+		c.Name, c.Phone, c.Email, c.Address, c.Notes, match.EmailFolded, match.PhoneDigits, match.SearchText, match.Dedup,
 		c.UpdatedAt, scope.MerchantID, string(scope.Mode), c.ID)
 	if isUnique(err) {
 		if err := sp.Rollback(ctx); err != nil {
 			return mapError(err)
 		}
-		return duplicateOf(ctx, tx, scope, k.Dedup)
+		return duplicateOf(ctx, tx, scope, match.Dedup)
 	}
 	if err != nil {
 		return mapError(err)

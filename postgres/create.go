@@ -19,7 +19,7 @@ type keyedCreate struct {
 	scope fatora.Scope
 	idem  *fatora.Idempotency
 	c     *fatora.Client
-	keys  fatora.ClientKeys
+	match fatora.MatchKeys
 
 	// What the statements found.
 	locked   bool
@@ -90,7 +90,7 @@ func (k *keyedCreate) queueInsert(b *pgx.Batch) {
 	f, resp := k.c.ClientFields, k.idem.Response(*k.c)
 	b.Queue(insertWithKeySQL,
 		k.scope.MerchantID, string(k.scope.Mode), k.idem.Key, k.c.ID, f.Name, f.Phone, f.Email, f.Address, f.Notes,
-		k.keys.EmailFolded, k.keys.PhoneDigits, k.keys.SearchText, k.keys.Dedup, k.c.CreatedAt,
+		k.match.EmailFolded, k.match.PhoneDigits, k.match.SearchText, k.match.Dedup, k.c.CreatedAt,
 		k.idem.Fingerprint, resp.Status, resp.Location, resp.Body,
 	).QueryRow(k.scanInsert)
 }
@@ -118,7 +118,7 @@ func (k *keyedCreate) finish(tx pgx.Tx) error {
 	case k.inserted:
 		return nil
 	case k.prior == nil:
-		return duplicateOf(k.ctx, tx, k.scope, k.keys.Dedup)
+		return duplicateOf(k.ctx, tx, k.scope, k.match.Dedup)
 	}
 	forget, err := k.idem.Decide(k.prior, k.c.CreatedAt)
 	if forget {
@@ -133,7 +133,7 @@ func (k *keyedCreate) createAfterExpiredKey(tx pgx.Tx) error {
 	if err := forgetKey(k.ctx, tx, k.scope, k.idem.Key); err != nil {
 		return err
 	}
-	if err := insertClient(k.ctx, tx, k.scope, k.c, k.keys); err != nil {
+	if err := insertClient(k.ctx, tx, k.scope, k.c, k.match); err != nil {
 		return err
 	}
 	return keepResponse(k.ctx, tx, k.scope, k.idem, *k.c, k.c.CreatedAt)

@@ -37,13 +37,13 @@ func (s *ClientService) CreateClient(ctx context.Context, f fatora.ClientFields)
 	}
 	c := fatora.Client{ClientFields: f, CreatedAt: s.db.now()}
 	c.UpdatedAt = c.CreatedAt
-	keys := f.Keys() // outside the transaction: the writer's time is the scarce one
+	match := f.MatchKeys() // outside the transaction: the writer's time is the scarce one
 	idem := fatora.IdempotencyFrom(ctx)
 	err = s.db.inTx(ctx, func(tx runner) error {
 		if err := claimKey(ctx, tx, scope, idem, c.CreatedAt); err != nil {
 			return err
 		}
-		if err := insertClient(ctx, tx, scope, &c, keys); err != nil {
+		if err := insertClient(ctx, tx, scope, &c, match); err != nil {
 			return err
 		}
 		return keepResponse(ctx, tx, scope, idem, c, c.CreatedAt)
@@ -53,17 +53,17 @@ func (s *ClientService) CreateClient(ctx context.Context, f fatora.ClientFields)
 
 // insertClient stores a new client, filling its id, or returns the
 // duplicate_client error naming the client it would duplicate.
-func insertClient(ctx context.Context, tx runner, scope fatora.Scope, c *fatora.Client, k fatora.ClientKeys) error {
+func insertClient(ctx context.Context, tx runner, scope fatora.Scope, c *fatora.Client, match fatora.MatchKeys) error {
 	f := c.ClientFields
 	err := tx.QueryRowContext(ctx, `INSERT INTO clients (merchant_id, mode, name, phone, email, address, notes,
 			email_folded, phone_digits, search_text, dedup, created_at, updated_at)
 			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
 			ON CONFLICT (merchant_id, mode, dedup) DO NOTHING RETURNING id`,
 		scope.MerchantID, scope.Mode, f.Name, f.Phone, f.Email, f.Address, f.Notes,
-		k.EmailFolded, k.PhoneDigits, k.SearchText, k.Dedup, c.CreatedAt.UnixMicro(), c.UpdatedAt.UnixMicro(),
+		match.EmailFolded, match.PhoneDigits, match.SearchText, match.Dedup, c.CreatedAt.UnixMicro(), c.UpdatedAt.UnixMicro(),
 	).Scan(&c.ID)
 	if err == sql.ErrNoRows {
-		return duplicateOf(ctx, tx, scope, k.Dedup)
+		return duplicateOf(ctx, tx, scope, match.Dedup)
 	}
 	return mapError(err)
 }
@@ -149,14 +149,14 @@ func (s *ClientService) UpdateClient(ctx context.Context, id int64, u fatora.Cli
 }
 
 func updateRow(ctx context.Context, tx runner, scope fatora.Scope, c fatora.Client) error {
-	k := c.Keys()
+	match := c.MatchKeys()
 	_, err := tx.ExecContext(ctx, `UPDATE clients SET name = ?, phone = ?, email = ?, address = ?, notes = ?,
 		email_folded = ?, phone_digits = ?, search_text = ?, dedup = ?, updated_at = ?
 		WHERE merchant_id = ? AND mode = ? AND id = ?`,
-		c.Name, c.Phone, c.Email, c.Address, c.Notes, k.EmailFolded, k.PhoneDigits, k.SearchText, k.Dedup,
+		c.Name, c.Phone, c.Email, c.Address, c.Notes, match.EmailFolded, match.PhoneDigits, match.SearchText, match.Dedup,
 		c.UpdatedAt.UnixMicro(), scope.MerchantID, scope.Mode, c.ID)
 	if isUnique(err) {
-		return duplicateOf(ctx, tx, scope, k.Dedup)
+		return duplicateOf(ctx, tx, scope, match.Dedup)
 	}
 	return mapError(err)
 }
