@@ -92,12 +92,13 @@ func (w *writer) close() {
 func (w *writer) loop() {
 	defer close(w.done)
 	for batch, ok := w.queue.Next(); ok; batch, ok = w.queue.Next() {
-		w.commit(batch)
+		w.runAndReport(batch)
 	}
 }
 
-// commit runs a batch in one transaction and tells each write its outcome.
-func (w *writer) commit(batch []*writeOp) {
+// runAndReport runs a batch (see runBatch) and tells each write its
+// outcome.
+func (w *writer) runAndReport(batch []*writeOp) {
 	w.batches.Add(1)
 	w.writes.Add(int64(len(batch)))
 	results := make([]error, len(batch))
@@ -139,7 +140,8 @@ func (w *writer) runTogether(batch []*writeOp, results []error) (spoiled bool, e
 			continue
 		}
 		if len(batch) == 1 || !refusal(results[i]) || w.changes() != before {
-			return len(batch) > 1, w.rollback()
+			w.rollback()
+			return len(batch) > 1, nil
 		}
 	}
 	return false, w.end()
@@ -222,9 +224,8 @@ var searchCatchUpStatements = []string{
 
 // rollback ends the transaction without keeping anything. SQLite may have
 // rolled it back already (after some errors), so a failure here is ignored.
-func (w *writer) rollback() error {
+func (w *writer) rollback() {
 	w.run.ExecContext(context.Background(), "ROLLBACK")
-	return nil
 }
 
 func (w *writer) dropConn() {

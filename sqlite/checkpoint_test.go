@@ -15,7 +15,7 @@ import (
 func TestCheckpointsLeaveTheWriter(t *testing.T) {
 	db, _, ctx := openTenant(t)
 	var threshold int
-	err := db.inTx(context.Background(), func(tx runner) error {
+	err := db.inBatch(context.Background(), func(tx runner) error {
 		return tx.QueryRowContext(context.Background(), "PRAGMA wal_autocheckpoint").Scan(&threshold)
 	})
 	if err != nil || threshold != writerCheckpointPages {

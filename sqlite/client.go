@@ -39,7 +39,7 @@ func (s *ClientService) CreateClient(ctx context.Context, f fatora.ClientFields)
 	c.UpdatedAt = c.CreatedAt
 	match := f.MatchKeys() // outside the transaction: the writer's time is the scarce one
 	idem := fatora.IdempotencyFrom(ctx)
-	err = s.db.inTx(ctx, func(tx runner) error {
+	err = s.db.inBatch(ctx, func(tx runner) error {
 		if err := claimKey(ctx, tx, scope, idem, c.CreatedAt); err != nil {
 			return err
 		}
@@ -129,7 +129,7 @@ func (s *ClientService) UpdateClient(ctx context.Context, id int64, u fatora.Cli
 	}
 	var c fatora.Client
 	idem, now := fatora.IdempotencyFrom(ctx), s.db.now()
-	err = s.db.inTx(ctx, func(tx runner) error {
+	err = s.db.inBatch(ctx, func(tx runner) error {
 		if err := claimKey(ctx, tx, scope, idem, now); err != nil {
 			return err
 		}
@@ -168,7 +168,7 @@ func (s *ClientService) DeleteClient(ctx context.Context, id int64) error {
 		return err
 	}
 	idem, now := fatora.IdempotencyFrom(ctx), s.db.now()
-	return s.db.inTx(ctx, func(tx runner) error {
+	return s.db.inBatch(ctx, func(tx runner) error {
 		if err := claimKey(ctx, tx, scope, idem, now); err != nil {
 			return err
 		}

@@ -181,10 +181,11 @@ func (db *DB) searchTurn(ctx context.Context) (r runner, leave func(), err error
 	return r, func() { leaveRead(); db.searchGate.leave() }, nil
 }
 
-// inTx runs fn in a write transaction (BEGIN IMMEDIATE), possibly with
-// other writes in savepoints of the same transaction (see writer), and
-// returns nil only once the transaction has committed.
-func (db *DB) inTx(ctx context.Context, fn func(runner) error) error {
+// inBatch runs fn in a write transaction (BEGIN IMMEDIATE) that other
+// writes may share (group commit, see writer), and returns nil only once
+// that transaction has committed. A refusal that changed rows costs the
+// batch a second run, each write alone (see writer).
+func (db *DB) inBatch(ctx context.Context, fn func(runner) error) error {
 	return db.writer.do(ctx, fn)
 }
 

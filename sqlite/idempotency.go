@@ -69,7 +69,7 @@ func (s *ClientService) PurgeIdempotencyKeys(ctx context.Context, cutoff time.Ti
 	var total int64
 	for {
 		var n int64
-		err := s.db.inTx(ctx, func(tx runner) error {
+		err := s.db.inBatch(ctx, func(tx runner) error {
 			res, err := tx.ExecContext(ctx, `DELETE FROM idempotency_keys WHERE (merchant_id, mode, key) IN
 				(SELECT merchant_id, mode, key FROM idempotency_keys WHERE created_at < ? LIMIT ?)`, cutoff.UnixMicro(), purgeBatch)
 			if err != nil {

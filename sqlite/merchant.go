@@ -24,7 +24,7 @@ func (s *MerchantService) CreateMerchant(ctx context.Context, m *fatora.Merchant
 		return err
 	}
 	m.CreatedAt = s.db.now()
-	return s.db.inTx(ctx, func(tx runner) error {
+	return s.db.inBatch(ctx, func(tx runner) error {
 		err := tx.QueryRowContext(ctx, `INSERT INTO merchants (number, name, email, email_folded, created_at)
 			VALUES ('pending:' || hex(randomblob(16)), ?, ?, ?, ?) RETURNING id`,
 			m.Name, m.Email, fatora.FoldEmail(m.Email), m.CreatedAt.UnixMicro()).Scan(&m.ID)
@@ -83,7 +83,7 @@ func (s *MerchantService) FindMerchantByNumber(ctx context.Context, number strin
 
 // SetMerchantDisabled implements fatora.MerchantService.
 func (s *MerchantService) SetMerchantDisabled(ctx context.Context, merchantID int64, disabled bool) error {
-	return s.db.inTx(ctx, func(tx runner) error {
+	return s.db.inBatch(ctx, func(tx runner) error {
 		res, err := tx.ExecContext(ctx, "UPDATE merchants SET disabled = ? WHERE id = ?", disabled, merchantID)
 		return mustAffect(res, err, fatora.MerchantNotFound())
 	})
@@ -91,12 +91,12 @@ func (s *MerchantService) SetMerchantDisabled(ctx context.Context, merchantID in
 
 // CreateAPIKey implements fatora.MerchantService.
 func (s *MerchantService) CreateAPIKey(ctx context.Context, k *fatora.APIKey) error {
-	return s.db.inTx(ctx, func(tx runner) error { return insertKey(ctx, tx, k, s.db.now()) })
+	return s.db.inBatch(ctx, func(tx runner) error { return insertKey(ctx, tx, k, s.db.now()) })
 }
 
 // RevokeAPIKey implements fatora.MerchantService.
 func (s *MerchantService) RevokeAPIKey(ctx context.Context, merchantID int64, keyID string) error {
-	return s.db.inTx(ctx, func(tx runner) error {
+	return s.db.inBatch(ctx, func(tx runner) error {
 		res, err := tx.ExecContext(ctx, `UPDATE api_keys SET revoked_at = coalesce(revoked_at, ?)
 			WHERE merchant_id = ? AND id = ?`, s.db.now().UnixMicro(), merchantID, keyID)
 		return mustAffect(res, err, fatora.MerchantKeyNotFound())
@@ -187,7 +187,7 @@ func (s *MerchantService) SigningSecret(ctx context.Context, newSecret func() (f
 		return fatora.SigningSecret{}, err
 	}
 	var out fatora.SigningSecret
-	err = s.db.inTx(ctx, func(tx runner) error {
+	err = s.db.inBatch(ctx, func(tx runner) error {
 		if _, err := tx.ExecContext(ctx, `INSERT INTO signing_secrets (slot, id, secret, created_at) VALUES (1, ?, ?, ?)
 			ON CONFLICT (slot) DO NOTHING`, fresh.ID, fresh.Secret, s.db.now().UnixMicro()); err != nil {
 			return mapError(err)
