@@ -193,8 +193,8 @@ func (db *DB) inBatch(ctx context.Context, fn func(runner) error) error {
 // turn, see readGate) and the writer's counts.
 func (db *DB) Stats() fatora.StoreStats {
 	s := db.read.Stats()
-	_, waits, waited := db.gate.stats()
-	_, searchWaits, searchWaited := db.searchGate.stats()
+	waits, waited := db.gate.stats()
+	searchWaits, searchWaited := db.searchGate.stats()
 	waits, waited = waits+searchWaits, waited+searchWaited
 	return fatora.StoreStats{MaxConns: s.MaxOpenConnections, OpenConns: s.OpenConnections, InUse: s.InUse, Idle: s.Idle,
 		WaitCount: s.WaitCount + waits, WaitDuration: s.WaitDuration + waited,
