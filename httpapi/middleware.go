@@ -120,22 +120,29 @@ type panicError struct{}
 
 func (panicError) Error() string { return "handler panicked" }
 
-// withCanonicalRequest hands on a copy of the request whose path is matched
-// as Fatora's ASP.NET routes match it (letter case does not matter and one
-// trailing slash is ignored) and whose context ends after d, so a slow
-// database answers 503 instead of holding the caller.
-func withCanonicalRequest(d time.Duration, next http.Handler) http.Handler {
+// withCanonicalPath hands on a copy of the request whose path is matched
+// as Fatora's ASP.NET routes match it: letter case does not matter and one
+// trailing slash is ignored.
+func withCanonicalPath(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		ctx, cancel := context.WithTimeout(r.Context(), d)
-		defer cancel()
 		p := strings.ToLower(r.URL.Path)
 		if len(p) > 1 {
 			p = strings.TrimSuffix(p, "/")
 		}
 		u := *r.URL
 		u.Path, u.RawPath = p, ""
-		canonical := r.WithContext(ctx)
+		canonical := *r // shallow, as WithContext copies: the handlers share the rest
 		canonical.URL = &u
-		next.ServeHTTP(w, canonical)
+		next.ServeHTTP(w, &canonical)
+	})
+}
+
+// withDeadline hands on the request with a context that ends after d, so a
+// slow database answers 503 instead of holding the caller.
+func withDeadline(d time.Duration, next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		ctx, cancel := context.WithTimeout(r.Context(), d)
+		defer cancel()
+		next.ServeHTTP(w, r.WithContext(ctx))
 	})
 }

@@ -73,7 +73,7 @@ func (s *Server) Handler() http.Handler {
 	if s.Metrics != nil {
 		s.router.handle("/metrics", map[string]handlerFunc{http.MethodGet: s.metrics})
 	}
-	return withRequestLog(s.Logger, s.Observe, withRecovery(withCanonicalRequest(s.RequestTimeout, s.router.mux)))
+	return withRequestLog(s.Logger, s.Observe, withRecovery(withCanonicalPath(withDeadline(s.RequestTimeout, s.router.mux))))
 }
 
 // Routes lists every registered path with its methods, for tests that hold
