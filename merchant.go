@@ -89,10 +89,21 @@ type SigningSecret struct {
 	Secret []byte
 }
 
+// CredentialFinder finds the credential an API key or a token names: all
+// that authentication needs of a store. It is not scoped to a merchant.
+type CredentialFinder interface {
+	// FindCredentialByHash finds the key whose hash is given, revoked or not.
+	// Errors: not_found.
+	FindCredentialByHash(ctx context.Context, hash []byte) (Credential, error)
+	// FindCredentialByKeyID finds a key by its public id. Errors: not_found.
+	FindCredentialByKeyID(ctx context.Context, keyID string) (Credential, error)
+}
+
 // MerchantService manages merchants, their API keys and the token signing
-// secret. It is used by the operator's commands and by authentication; it is
-// not scoped to a merchant.
+// secret. It is used by the operator's commands; authentication uses only
+// its CredentialFinder. It is not scoped to a merchant.
 type MerchantService interface {
+	CredentialFinder
 	// CreateMerchant stores m and its initial keys in one transaction, filling
 	// m.ID, m.Number, m.CreatedAt and each key's MerchantID and CreatedAt.
 	// Errors: invalid_field, conflict (e-mail or key already registered).
@@ -107,11 +118,6 @@ type MerchantService interface {
 	RevokeAPIKey(ctx context.Context, merchantID int64, keyID string) error
 	// FindAPIKeys lists a merchant's keys, oldest first.
 	FindAPIKeys(ctx context.Context, merchantID int64) ([]APIKey, error)
-	// FindCredentialByHash finds the key whose hash is given, revoked or not.
-	// Errors: not_found.
-	FindCredentialByHash(ctx context.Context, hash []byte) (Credential, error)
-	// FindCredentialByKeyID finds a key by its public id. Errors: not_found.
-	FindCredentialByKeyID(ctx context.Context, keyID string) (Credential, error)
 	// SigningSecret returns the database's token signing secret, creating it
 	// on first use with newSecret. Safe for concurrent callers and servers.
 	SigningSecret(ctx context.Context, newSecret func() (SigningSecret, error)) (SigningSecret, error)

@@ -64,7 +64,7 @@ var errInvalidAPIKey = fatora.Errorf(fatora.CodeInvalidAPIKey, "The API key is n
 func (s *Server) credentialByKey(r *http.Request, key string, cached bool) (fatora.Credential, error) {
 	hash := token.HashAPIKey(key)
 	load := func(ctx context.Context) (fatora.Credential, error) {
-		return s.Merchants.FindCredentialByHash(ctx, hash)
+		return s.Credentials.FindCredentialByHash(ctx, hash)
 	}
 	var cred fatora.Credential
 	var err error
@@ -130,7 +130,7 @@ func (s *Server) credentialByToken(r *http.Request, header string) (fatora.Crede
 		return fatora.Credential{}, errInvalidToken
 	}
 	cred, err := s.creds.get(r.Context(), "id:"+claims.KeyID, func(ctx context.Context) (fatora.Credential, error) {
-		return s.Merchants.FindCredentialByKeyID(ctx, claims.KeyID)
+		return s.Credentials.FindCredentialByKeyID(ctx, claims.KeyID)
 	})
 	switch {
 	case fatora.ErrorCode(err) == fatora.CodeNotFound:

@@ -222,7 +222,7 @@ func TestTwoServersShareRevocation(t *testing.T) { eachStore(t, testTwoServersSh
 
 func testTwoServersShareRevocation(t *testing.T, st testStore) {
 	e := newEnv(t, st)
-	other := &httpapi.Server{Clients: e.server.Clients, Merchants: e.merchants, Signer: e.signer, Ping: e.server.Ping,
+	other := &httpapi.Server{Clients: e.server.Clients, Credentials: e.merchants, Signer: e.signer, Ping: e.server.Ping,
 		Now: e.clock.Now, Logger: e.server.Logger}
 	servers := map[string]http.Handler{"first": e.handler, "second": other.Handler()}
 	call := func(h http.Handler) int {

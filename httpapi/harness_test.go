@@ -120,7 +120,7 @@ func newEnv(t testing.TB, st testStore, wrap ...func(*services)) *env {
 	}
 	e.signer = &token.Signer{SecretID: "secret-1", Secret: token.NewSecret(), Issuer: "fatora",
 		Audience: "fatora-clients-api", TTL: 24 * time.Hour, Now: e.clock.Now}
-	e.server = &httpapi.Server{Clients: svc.clients, Merchants: e.merchants, Signer: e.signer, Ping: svc.ping,
+	e.server = &httpapi.Server{Clients: svc.clients, Credentials: e.merchants, Signer: e.signer, Ping: svc.ping,
 		Now: e.clock.Now, Logger: slog.New(slog.NewJSONHandler(e.logs, nil)), RequestTimeout: svc.timeout}
 	e.handler = e.server.Handler()
 	e.alpha, e.beta = e.newMerchant("alpha"), e.newMerchant("beta")

@@ -21,10 +21,11 @@ const DefaultRequestTimeout = 10 * time.Second
 
 // Server holds what the handlers need. Set the fields, then call Handler.
 type Server struct {
-	Clients   fatora.ClientService
-	Merchants fatora.MerchantService
-	Signer    *token.Signer
-	Logger    *slog.Logger
+	Clients fatora.ClientService
+	// Credentials finds the API keys that requests and tokens name.
+	Credentials fatora.CredentialFinder
+	Signer      *token.Signer
+	Logger      *slog.Logger
 	// Ping reports whether the database answers, for /readyz.
 	Ping func(context.Context) error
 	// Now is the clock of the credential cache.

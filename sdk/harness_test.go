@@ -68,7 +68,7 @@ func newTestServer(t testing.TB, fronts ...func(http.Handler) http.Handler) *tes
 	ts.scope = fatora.Scope{MerchantID: m.ID, Mode: fatora.ModeTest}
 	signer := &token.Signer{SecretID: "secret-1", Secret: token.NewSecret(), Issuer: "fatora",
 		Audience: "fatora-clients-api", TTL: 24 * time.Hour, Now: ts.clock.Now}
-	srv := &httpapi.Server{Clients: ts.store, Merchants: merchants, Signer: signer, Ping: db.Ping,
+	srv := &httpapi.Server{Clients: ts.store, Credentials: merchants, Signer: signer, Ping: db.Ping,
 		Now: ts.clock.Now, Logger: slog.New(slog.DiscardHandler)}
 	h := ts.count(srv.Handler())
 	for i := len(fronts) - 1; i >= 0; i-- {

@@ -116,7 +116,7 @@ func (s *server) start(ctx context.Context, cfg serverConfig) error {
 	m := metrics.New()
 	m.ObserveStore(s.store.stats)
 	s.api = &httpapi.Server{
-		Clients: s.store.clients, Merchants: s.store.merchants, Ping: s.store.ping, Logger: s.log,
+		Clients: s.store.clients, Credentials: s.store.merchants, Ping: s.store.ping, Logger: s.log,
 		IdempotencyTTL: cfg.idempotencyTTL, Observe: m.ObserveRequest,
 		Signer: &token.Signer{SecretID: secret.ID, Secret: secret.Secret, Issuer: tokenIssuer,
 			Audience: tokenAudience, TTL: cfg.tokenTTL, Now: time.Now},
