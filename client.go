@@ -48,6 +48,27 @@ func (u ClientUpdate) Apply(f ClientFields) ClientFields {
 	return f
 }
 
+// NewClient validates f and returns the client to store, created and
+// updated at now, with its match keys. Errors: invalid_field.
+func NewClient(f ClientFields, now time.Time) (Client, MatchKeys, error) {
+	f, err := f.Normalize()
+	if err != nil {
+		return Client{}, MatchKeys{}, err
+	}
+	return Client{ClientFields: f, CreatedAt: now, UpdatedAt: now}, f.MatchKeys(), nil
+}
+
+// ApplyTo returns c with the fields present in u replaced, validated and
+// normalised, updated at now. Errors: invalid_field.
+func (u ClientUpdate) ApplyTo(c Client, now time.Time) (Client, error) {
+	f, err := u.Apply(c.ClientFields).Normalize()
+	if err != nil {
+		return c, err
+	}
+	c.ClientFields, c.UpdatedAt = f, now
+	return c, nil
+}
+
 // Paging limits.
 const (
 	DefaultPageSize = 20
