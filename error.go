@@ -87,6 +87,12 @@ func ErrorMessage(err error) string {
 	return "An internal error occurred."
 }
 
+// DatabaseClosing is the error for a write that comes after its store
+// began to close: another server, or this one restarted, may take it.
+func DatabaseClosing() *Error {
+	return Errorf(CodeUnavailable, "The database is closing; retry later.")
+}
+
 // ClientNotFound is the error for a client id the caller's scope does not
 // hold: the same for an id that never existed, one that was deleted and one
 // of another merchant or mode.

@@ -26,6 +26,16 @@ const merchantNumberBase = 10000
 // Stores call it once they know the id of a merchant they create.
 func MerchantNumber(id int64) string { return strconv.FormatInt(merchantNumberBase+id, 10) }
 
+// SetID gives a merchant being created the id its store drew, the number
+// derived from it (see MerchantNumber), and makes keys, its initial keys,
+// its own.
+func (m *Merchant) SetID(id int64, keys []*APIKey) {
+	m.ID, m.Number = id, MerchantNumber(id)
+	for _, k := range keys {
+		k.MerchantID = id
+	}
+}
+
 // APIKey is a merchant's credential for one mode. The key's value is never
 // stored: only its SHA-256 hash and a short prefix to recognise it by.
 type APIKey struct {

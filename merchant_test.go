@@ -29,3 +29,12 @@ func TestAPIKeyValidate(t *testing.T) {
 		}
 	}
 }
+
+func TestMerchantSetID(t *testing.T) {
+	var m fatora.Merchant
+	keys := []*fatora.APIKey{{ID: "a"}, {ID: "b"}}
+	m.SetID(7, keys)
+	if m.ID != 7 || m.Number != fatora.MerchantNumber(7) || keys[0].MerchantID != 7 || keys[1].MerchantID != 7 {
+		t.Errorf("after SetID(7): merchant %+v, keys %+v %+v", m, *keys[0], *keys[1])
+	}
+}
