@@ -41,22 +41,22 @@ type StoredResponse struct {
 	Body     []byte
 }
 
-// Response renders the answer to keep for a change that succeeded on c.
-// Its Body is never nil: a 204 keeps an empty body.
-func (idem *Idempotency) Response(c Client) StoredResponse {
-	resp := idem.Render(c)
-	if resp.Body == nil {
-		resp.Body = []byte{}
-	}
-	return resp
-}
-
 // IdempotencyRecord is what a store keeps for a key whose change was made:
 // the fingerprint of the request that made it, when, and its answer.
 type IdempotencyRecord struct {
 	Fingerprint string
 	CreatedAt   time.Time
 	Response    StoredResponse
+}
+
+// Record returns the record to keep for a change made at now that
+// succeeded on c. Its Response.Body is never nil: a 204 keeps an empty body.
+func (idem *Idempotency) Record(c Client, now time.Time) IdempotencyRecord {
+	resp := idem.Render(c)
+	if resp.Body == nil {
+		resp.Body = []byte{}
+	}
+	return IdempotencyRecord{Fingerprint: idem.Fingerprint, CreatedAt: now, Response: resp}
 }
 
 // Decide tells a store what to do with a request whose key it looked up

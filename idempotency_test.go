@@ -1,7 +1,6 @@
 package fatora_test
 
 import (
-	"errors"
 	"testing"
 	"time"
 
@@ -11,7 +10,7 @@ import (
 func TestIdempotencyDecide(t *testing.T) {
 	now := time.Date(2026, 1, 2, 12, 0, 0, 0, time.UTC)
 	idem := &fatora.Idempotency{Key: "k", Fingerprint: "fp", TTL: time.Hour}
-	answer := fatora.StoredResponse{Status: 201, Location: "/v1/clients/7", Body: []byte(`{"id":7}`)}
+	answer := fatora.StoredResponse{Status: 201, Location: "/v1/clients/7", Body: []byte("7")}
 	kept := func(fingerprint string, age time.Duration) *fatora.IdempotencyRecord {
 		return &fatora.IdempotencyRecord{Fingerprint: fingerprint, CreatedAt: now.Add(-age), Response: answer}
 	}
@@ -19,7 +18,7 @@ func TestIdempotencyDecide(t *testing.T) {
 		name       string
 		kept       *fatora.IdempotencyRecord
 		wantForget bool
-		wantCode   string // "" for no error, "replay" for a *Replay
+		wantCode   string // "" for no error, "replay" for a *Replay of answer
 	}{
 		{"no record: go ahead", nil, false, ""},
 		{"same request: replay", kept("fp", time.Minute), false, "replay"},
@@ -34,31 +33,18 @@ func TestIdempotencyDecide(t *testing.T) {
 			if forget != tt.wantForget {
 				t.Errorf("forget = %v, want %v", forget, tt.wantForget)
 			}
-			var replay *fatora.Replay
-			switch {
-			case tt.wantCode == "":
-				if err != nil {
-					t.Errorf("err = %v, want nil", err)
-				}
-			case tt.wantCode == "replay":
-				if !errors.As(err, &replay) || replay.Response.Location != answer.Location ||
-					string(replay.Response.Body) != string(answer.Body) || replay.Response.Status != answer.Status {
-					t.Errorf("err = %v, want a replay of %+v", err, answer)
-				}
-			default:
-				if got := fatora.ErrorCode(err); got != tt.wantCode {
-					t.Errorf("err = %v, want code %s", err, tt.wantCode)
-				}
-			}
+			wantOutcome(t, err, tt.wantCode)
 		})
 	}
 }
 
-func TestIdempotencyResponseKeepsNoNilBody(t *testing.T) {
-	idem := &fatora.Idempotency{Render: func(c fatora.Client) fatora.StoredResponse {
+func TestIdempotencyRecordKeepsNoNilBody(t *testing.T) {
+	now := time.Date(2026, 1, 2, 12, 0, 0, 0, time.UTC)
+	idem := &fatora.Idempotency{Key: "k", Fingerprint: "fp", Render: func(c fatora.Client) fatora.StoredResponse {
 		return fatora.StoredResponse{Status: 204}
 	}}
-	if resp := idem.Response(fatora.Client{ID: 1}); resp.Body == nil || len(resp.Body) != 0 || resp.Status != 204 {
-		t.Errorf("Response = %+v, want 204 with an empty, non-nil body", resp)
+	r := idem.Record(fatora.Client{ID: 1}, now)
+	if r.Response.Body == nil || len(r.Response.Body) != 0 || r.Response.Status != 204 || r.Fingerprint != "fp" || !r.CreatedAt.Equal(now) {
+		t.Errorf("Record = %+v, want fp, %v, 204 with an empty, non-nil body", r, now)
 	}
 }

@@ -54,8 +54,6 @@ func newBatcher(db *DB) *batcher {
 	return b
 }
 
-var errClosing = &fatora.Error{Code: fatora.CodeUnavailable, Message: "The database is closing; retry later."}
-
 // do runs fn in a batch and returns once its transaction has committed
 // (nil) or failed. It waits for the outcome even when ctx ends, because by
 // then the write may already be part of a committing batch.
@@ -71,7 +69,7 @@ func (b *batcher) doKeyed(k *keyedCreate) error {
 
 func (b *batcher) enqueue(op *batchOp) error {
 	if err := b.queue.Put(op.ctx, op); errors.Is(err, groupcommit.ErrClosed) {
-		return errClosing
+		return fatora.DatabaseClosing()
 	} else if err != nil {
 		return mapError(err)
 	}

@@ -28,14 +28,12 @@ func (s *ClientService) CreateClient(ctx context.Context, f fatora.ClientFields)
 	if err != nil {
 		return fatora.Client{}, err
 	}
-	if f, err = f.Normalize(); err != nil {
+	// Outside the transaction: the writer's time is the scarce one.
+	c, match, err := fatora.NewClient(f, s.db.now())
+	if err != nil {
 		return fatora.Client{}, err
 	}
-	c := fatora.Client{ClientFields: f, CreatedAt: s.db.now()}
-	c.UpdatedAt = c.CreatedAt
-	match := f.MatchKeys() // outside the transaction: the writer's time is the scarce one
-	idem := fatora.IdempotencyFrom(ctx)
-	if idem == nil {
+	if idem := fatora.IdempotencyFrom(ctx); idem == nil {
 		err = s.db.inBatch(ctx, func(tx pgx.Tx) error { return insertClient(ctx, tx, scope, &c, match) })
 	} else {
 		err = s.db.batch.doKeyed(&keyedCreate{ctx: ctx, scope: scope, idem: idem, c: &c, match: match})
@@ -201,22 +199,15 @@ func (s *ClientService) UpdateClient(ctx context.Context, id int64, u fatora.Cli
 		return fatora.Client{}, err
 	}
 	var c fatora.Client
-	idem, now := fatora.IdempotencyFrom(ctx), s.db.now()
-	err = s.db.inBatch(ctx, func(tx pgx.Tx) error {
-		if err := claimKey(ctx, tx, scope, idem, now); err != nil {
-			return err
-		}
+	now := s.db.now()
+	err = s.db.keyedChange(ctx, scope, now, func(tx pgx.Tx) (fatora.Client, error) {
 		if c, err = findClient(ctx, tx, scope, id, "FOR UPDATE"); err != nil {
-			return err
+			return c, err
 		}
-		if c.ClientFields, err = u.Apply(c.ClientFields).Normalize(); err != nil {
-			return err
+		if c, err = u.ApplyTo(c, now); err != nil {
+			return c, err
 		}
-		c.UpdatedAt = now
-		if err := updateRow(ctx, tx, scope, c); err != nil {
-			return err
-		}
-		return keepResponse(ctx, tx, scope, idem, c, now)
+		return c, updateRow(ctx, tx, scope, c)
 	})
 	return c, err
 }
@@ -253,20 +244,16 @@ func (s *ClientService) DeleteClient(ctx context.Context, id int64) error {
 	if err != nil {
 		return err
 	}
-	idem, now := fatora.IdempotencyFrom(ctx), s.db.now()
-	return s.db.inBatch(ctx, func(tx pgx.Tx) error {
-		if err := claimKey(ctx, tx, scope, idem, now); err != nil {
-			return err
-		}
+	return s.db.keyedChange(ctx, scope, s.db.now(), func(tx pgx.Tx) (fatora.Client, error) {
 		tag, err := tx.Exec(ctx, "DELETE FROM clients WHERE merchant_id = $1 AND mode = $2 AND id = $3",
 			scope.MerchantID, string(scope.Mode), id)
 		if err != nil {
-			return mapError(err)
+			return fatora.Client{}, mapError(err)
 		}
 		if tag.RowsAffected() == 0 {
-			return fatora.ClientNotFound()
+			return fatora.Client{}, fatora.ClientNotFound()
 		}
-		return keepResponse(ctx, tx, scope, idem, fatora.Client{ID: id}, now)
+		return fatora.Client{ID: id}, nil
 	})
 }
 

@@ -87,11 +87,11 @@ const insertWithKeySQL = `WITH prior AS (
 
 // queueInsert queues the second statement; the lock must be held.
 func (k *keyedCreate) queueInsert(b *pgx.Batch) {
-	f, resp := k.c.ClientFields, k.idem.Response(*k.c)
+	f, kept := k.c.ClientFields, k.idem.Record(*k.c, k.c.CreatedAt)
 	b.Queue(insertWithKeySQL,
 		k.scope.MerchantID, string(k.scope.Mode), k.idem.Key, k.c.ID, f.Name, f.Phone, f.Email, f.Address, f.Notes,
 		k.match.EmailFolded, k.match.PhoneDigits, k.match.SearchText, k.match.Dedup, k.c.CreatedAt,
-		k.idem.Fingerprint, resp.Status, resp.Location, resp.Body,
+		kept.Fingerprint, kept.Response.Status, kept.Response.Location, kept.Response.Body,
 	).QueryRow(k.scanInsert)
 }
 
@@ -127,14 +127,12 @@ func (k *keyedCreate) finish(tx pgx.Tx) error {
 	return err
 }
 
-// createAfterExpiredKey forgets a key kept longer than its lifetime, then
-// makes the client with the key afresh.
+// createAfterExpiredKey makes the client with a key kept longer than its
+// lifetime, the slow way: fatora.ChangeOnce forgets the key, then the
+// client is inserted and its answer kept.
 func (k *keyedCreate) createAfterExpiredKey(tx pgx.Tx) error {
-	if err := forgetKey(k.ctx, tx, k.scope, k.idem.Key); err != nil {
-		return err
-	}
-	if err := insertClient(k.ctx, tx, k.scope, k.c, k.match); err != nil {
-		return err
-	}
-	return keepResponse(k.ctx, tx, k.scope, k.idem, *k.c, k.c.CreatedAt)
+	return fatora.ChangeOnce(k.ctx, k.idem, keyRecords{tx, k.scope}, k.c.CreatedAt, func() (fatora.Client, error) {
+		err := insertClient(k.ctx, tx, k.scope, k.c, k.match)
+		return *k.c, err
+	})
 }

@@ -9,13 +9,24 @@ import (
 	"github.com/jackc/pgx/v5"
 )
 
-// claimKey looks the request's idempotency key up inside the change's
-// transaction. It first takes a transaction-scoped advisory lock on the key,
-// without waiting: a request holding it (on any server) is still running,
-// and the caller gets idempotency_in_progress. Then it returns nil to go
-// ahead, *Replay when the change was made, or idempotency_key_reused for
-// another request.
-func claimKey(ctx context.Context, tx pgx.Tx, scope fatora.Scope, idem *fatora.Idempotency, now time.Time) error {
+// keyedChange runs change in a batch, at most once for the idempotency key
+// ctx may carry (see fatora.ChangeOnce), once it holds the key's lock (see
+// lockKey). change returns the client the kept answer names (zero for a
+// delete). A keyed create takes its own, pipelined path (see keyedCreate).
+func (db *DB) keyedChange(ctx context.Context, scope fatora.Scope, now time.Time, change func(pgx.Tx) (fatora.Client, error)) error {
+	idem := fatora.IdempotencyFrom(ctx)
+	return db.inBatch(ctx, func(tx pgx.Tx) error {
+		if err := lockKey(ctx, tx, scope, idem); err != nil {
+			return err
+		}
+		return fatora.ChangeOnce(ctx, idem, keyRecords{tx, scope}, now, func() (fatora.Client, error) { return change(tx) })
+	})
+}
+
+// lockKey takes a transaction-scoped advisory lock on the request's
+// idempotency key, without waiting: a request holding it (on any server) is
+// still running, and the caller gets idempotency_in_progress.
+func lockKey(ctx context.Context, tx pgx.Tx, scope fatora.Scope, idem *fatora.Idempotency) error {
 	if idem == nil {
 		return nil
 	}
@@ -28,48 +39,43 @@ func claimKey(ctx context.Context, tx pgx.Tx, scope fatora.Scope, idem *fatora.I
 	if !locked {
 		return fatora.IdempotencyInProgress()
 	}
-	return findKey(ctx, tx, scope, idem, now)
+	return nil
 }
 
-// findKey acts on what fatora.Idempotency.Decide makes of the record kept
-// for the request's key: nil to go ahead (after forgetting an expired key),
-// *Replay when the change was made, idempotency_key_reused for another
-// request. The key's lock must be held.
-func findKey(ctx context.Context, tx pgx.Tx, scope fatora.Scope, idem *fatora.Idempotency, now time.Time) error {
+// keyRecords are the idempotency records of scope in the transaction tx.
+type keyRecords struct {
+	tx    pgx.Tx
+	scope fatora.Scope
+}
+
+// FindRecord implements fatora.IdempotencyRecords.
+func (r keyRecords) FindRecord(ctx context.Context, key string) (*fatora.IdempotencyRecord, error) {
 	var kept fatora.IdempotencyRecord
-	err := tx.QueryRow(ctx, `SELECT fingerprint, status, location, body, created_at FROM idempotency_keys
-		WHERE merchant_id = $1 AND mode = $2 AND key = $3`, scope.MerchantID, string(scope.Mode), idem.Key).
+	err := r.tx.QueryRow(ctx, `SELECT fingerprint, status, location, body, created_at FROM idempotency_keys
+		WHERE merchant_id = $1 AND mode = $2 AND key = $3`, r.scope.MerchantID, string(r.scope.Mode), key).
 		Scan(&kept.Fingerprint, &kept.Response.Status, &kept.Response.Location, &kept.Response.Body, &kept.CreatedAt)
 	switch {
 	case errors.Is(err, pgx.ErrNoRows):
-		return nil
+		return nil, nil
 	case err != nil:
-		return mapError(err)
+		return nil, mapError(err)
 	}
-	forget, err := idem.Decide(&kept, now)
-	if forget {
-		return forgetKey(ctx, tx, scope, idem.Key)
-	}
-	return err
+	return &kept, nil
 }
 
-// forgetKey deletes the record kept for an expired key.
-func forgetKey(ctx context.Context, tx pgx.Tx, scope fatora.Scope, key string) error {
-	_, err := tx.Exec(ctx, "DELETE FROM idempotency_keys WHERE merchant_id = $1 AND mode = $2 AND key = $3",
-		scope.MerchantID, string(scope.Mode), key)
+// DeleteRecord implements fatora.IdempotencyRecords.
+func (r keyRecords) DeleteRecord(ctx context.Context, key string) error {
+	_, err := r.tx.Exec(ctx, "DELETE FROM idempotency_keys WHERE merchant_id = $1 AND mode = $2 AND key = $3",
+		r.scope.MerchantID, string(r.scope.Mode), key)
 	return mapError(err)
 }
 
-// keepResponse stores the answer to the change just made with the key, in
-// the change's transaction.
-func keepResponse(ctx context.Context, tx pgx.Tx, scope fatora.Scope, idem *fatora.Idempotency, c fatora.Client, now time.Time) error {
-	if idem == nil {
-		return nil
-	}
-	resp := idem.Response(c)
-	_, err := tx.Exec(ctx, `INSERT INTO idempotency_keys
+// InsertRecord implements fatora.IdempotencyRecords.
+func (r keyRecords) InsertRecord(ctx context.Context, key string, kept fatora.IdempotencyRecord) error {
+	_, err := r.tx.Exec(ctx, `INSERT INTO idempotency_keys
 		(merchant_id, mode, key, fingerprint, status, location, body, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`,
-		scope.MerchantID, string(scope.Mode), idem.Key, idem.Fingerprint, resp.Status, resp.Location, resp.Body, now)
+		r.scope.MerchantID, string(r.scope.Mode), key, kept.Fingerprint, kept.Response.Status, kept.Response.Location,
+		kept.Response.Body, kept.CreatedAt)
 	return mapError(err)
 }
 

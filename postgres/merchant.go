@@ -31,11 +31,12 @@ func (s *MerchantService) CreateMerchant(ctx context.Context, m *fatora.Merchant
 	}
 	m.CreatedAt = s.db.now()
 	return s.db.inTx(ctx, func(tx pgx.Tx) error {
-		err := tx.QueryRow(ctx, "SELECT nextval(pg_get_serial_sequence('merchants', 'id'))").Scan(&m.ID)
+		var id int64
+		err := tx.QueryRow(ctx, "SELECT nextval(pg_get_serial_sequence('merchants', 'id'))").Scan(&id)
 		if err != nil {
 			return mapError(err)
 		}
-		m.Number = fatora.MerchantNumber(m.ID)
+		m.SetID(id, keys)
 		_, err = tx.Exec(ctx, `INSERT INTO merchants (id, number, name, email, email_folded, created_at)
 			OVERRIDING SYSTEM VALUE VALUES ($1, $2, $3, $4, $5, $6)`,
 			m.ID, m.Number, m.Name, m.Email, fatora.FoldEmail(m.Email), m.CreatedAt)
@@ -46,7 +47,6 @@ func (s *MerchantService) CreateMerchant(ctx context.Context, m *fatora.Merchant
 			return mapError(err)
 		}
 		for _, k := range keys {
-			k.MerchantID = m.ID
 			if err := insertKey(ctx, tx, k, m.CreatedAt); err != nil {
 				return err
 			}

@@ -66,15 +66,13 @@ func newWriter(pool *sql.DB) *writer {
 	return w
 }
 
-var errClosed = &fatora.Error{Code: fatora.CodeUnavailable, Message: "The database is closing; retry later."}
-
 // do runs fn in a write transaction and returns once that transaction has
 // committed (nil) or failed. It waits for the outcome even when ctx ends,
 // because by then the write may already be part of a committing batch.
 func (w *writer) do(ctx context.Context, fn func(runner) error) error {
 	op := &writeOp{ctx: ctx, fn: fn, done: make(chan error, 1)}
 	if err := w.queue.Put(ctx, op); errors.Is(err, groupcommit.ErrClosed) {
-		return errClosed
+		return fatora.DatabaseClosing()
 	} else if err != nil {
 		return mapError(err)
 	}

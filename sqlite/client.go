@@ -32,21 +32,14 @@ func (s *ClientService) CreateClient(ctx context.Context, f fatora.ClientFields)
 	if err != nil {
 		return fatora.Client{}, err
 	}
-	if f, err = f.Normalize(); err != nil {
+	// Outside the transaction: the writer's time is the scarce one.
+	c, match, err := fatora.NewClient(f, s.db.now())
+	if err != nil {
 		return fatora.Client{}, err
 	}
-	c := fatora.Client{ClientFields: f, CreatedAt: s.db.now()}
-	c.UpdatedAt = c.CreatedAt
-	match := f.MatchKeys() // outside the transaction: the writer's time is the scarce one
-	idem := fatora.IdempotencyFrom(ctx)
-	err = s.db.inBatch(ctx, func(tx runner) error {
-		if err := claimKey(ctx, tx, scope, idem, c.CreatedAt); err != nil {
-			return err
-		}
-		if err := insertClient(ctx, tx, scope, &c, match); err != nil {
-			return err
-		}
-		return keepResponse(ctx, tx, scope, idem, c, c.CreatedAt)
+	err = s.db.keyedChange(ctx, scope, c.CreatedAt, func(tx runner) (fatora.Client, error) {
+		err := insertClient(ctx, tx, scope, &c, match)
+		return c, err
 	})
 	return c, err
 }
@@ -128,22 +121,15 @@ func (s *ClientService) UpdateClient(ctx context.Context, id int64, u fatora.Cli
 		return fatora.Client{}, err
 	}
 	var c fatora.Client
-	idem, now := fatora.IdempotencyFrom(ctx), s.db.now()
-	err = s.db.inBatch(ctx, func(tx runner) error {
-		if err := claimKey(ctx, tx, scope, idem, now); err != nil {
-			return err
-		}
+	now := s.db.now()
+	err = s.db.keyedChange(ctx, scope, now, func(tx runner) (fatora.Client, error) {
 		if c, err = findClient(ctx, tx, scope, id); err != nil {
-			return err
+			return c, err
 		}
-		if c.ClientFields, err = u.Apply(c.ClientFields).Normalize(); err != nil {
-			return err
+		if c, err = u.ApplyTo(c, now); err != nil {
+			return c, err
 		}
-		c.UpdatedAt = now
-		if err := updateRow(ctx, tx, scope, c); err != nil {
-			return err
-		}
-		return keepResponse(ctx, tx, scope, idem, c, now)
+		return c, updateRow(ctx, tx, scope, c)
 	})
 	return c, err
 }
@@ -167,20 +153,16 @@ func (s *ClientService) DeleteClient(ctx context.Context, id int64) error {
 	if err != nil {
 		return err
 	}
-	idem, now := fatora.IdempotencyFrom(ctx), s.db.now()
-	return s.db.inBatch(ctx, func(tx runner) error {
-		if err := claimKey(ctx, tx, scope, idem, now); err != nil {
-			return err
-		}
+	return s.db.keyedChange(ctx, scope, s.db.now(), func(tx runner) (fatora.Client, error) {
 		res, err := tx.ExecContext(ctx, "DELETE FROM clients WHERE merchant_id = ? AND mode = ? AND id = ?",
 			scope.MerchantID, scope.Mode, id)
 		if err != nil {
-			return mapError(err)
+			return fatora.Client{}, mapError(err)
 		}
 		if n, err := res.RowsAffected(); err != nil || n == 0 {
-			return errorsOr(mapError(err), fatora.ClientNotFound())
+			return fatora.Client{}, errorsOr(mapError(err), fatora.ClientNotFound())
 		}
-		return keepResponse(ctx, tx, scope, idem, fatora.Client{ID: id}, now)
+		return fatora.Client{ID: id}, nil
 	})
 }
 

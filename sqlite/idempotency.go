@@ -8,34 +8,29 @@ import (
 	"github.com/fatora-oss/fatora"
 )
 
-// claimKey looks the request's idempotency key up inside the change's
-// transaction (which holds the database's write lock, so no other change
-// with the key can run meanwhile) and acts on what fatora.Idempotency.Decide
-// makes of it: nil to go ahead (after forgetting an expired key), *Replay
-// when the change was made, idempotency_key_reused for another request.
-func claimKey(ctx context.Context, tx runner, scope fatora.Scope, idem *fatora.Idempotency, now time.Time) error {
-	if idem == nil {
-		return nil
-	}
-	kept, err := findKey(ctx, tx, scope, idem.Key)
-	if err != nil {
-		return err
-	}
-	forget, err := idem.Decide(kept, now)
-	if forget {
-		_, err = tx.ExecContext(ctx, "DELETE FROM idempotency_keys WHERE merchant_id = ? AND mode = ? AND key = ?",
-			scope.MerchantID, scope.Mode, idem.Key)
-		return mapError(err)
-	}
-	return err
+// keyedChange runs change in a batch, at most once for the idempotency key
+// ctx may carry (see fatora.ChangeOnce); the batch's transaction holds the
+// database's write lock, so no other change with the key runs meanwhile.
+// change returns the client the kept answer names (zero for a delete).
+func (db *DB) keyedChange(ctx context.Context, scope fatora.Scope, now time.Time, change func(runner) (fatora.Client, error)) error {
+	idem := fatora.IdempotencyFrom(ctx)
+	return db.inBatch(ctx, func(tx runner) error {
+		return fatora.ChangeOnce(ctx, idem, keyRecords{tx, scope}, now, func() (fatora.Client, error) { return change(tx) })
+	})
 }
 
-// findKey returns the record kept for key, or nil when there is none.
-func findKey(ctx context.Context, tx runner, scope fatora.Scope, key string) (*fatora.IdempotencyRecord, error) {
+// keyRecords are the idempotency records of scope in the transaction tx.
+type keyRecords struct {
+	tx    runner
+	scope fatora.Scope
+}
+
+// FindRecord implements fatora.IdempotencyRecords.
+func (r keyRecords) FindRecord(ctx context.Context, key string) (*fatora.IdempotencyRecord, error) {
 	var kept fatora.IdempotencyRecord
 	var created int64
-	err := tx.QueryRowContext(ctx, `SELECT fingerprint, status, location, body, created_at FROM idempotency_keys
-		WHERE merchant_id = ? AND mode = ? AND key = ?`, scope.MerchantID, scope.Mode, key).
+	err := r.tx.QueryRowContext(ctx, `SELECT fingerprint, status, location, body, created_at FROM idempotency_keys
+		WHERE merchant_id = ? AND mode = ? AND key = ?`, r.scope.MerchantID, r.scope.Mode, key).
 		Scan(&kept.Fingerprint, &kept.Response.Status, &kept.Response.Location, &kept.Response.Body, &created)
 	switch {
 	case err == sql.ErrNoRows:
@@ -47,16 +42,19 @@ func findKey(ctx context.Context, tx runner, scope fatora.Scope, key string) (*f
 	return &kept, nil
 }
 
-// keepResponse stores the answer to the change just made with the key, in
-// the change's transaction.
-func keepResponse(ctx context.Context, tx runner, scope fatora.Scope, idem *fatora.Idempotency, c fatora.Client, now time.Time) error {
-	if idem == nil {
-		return nil
-	}
-	resp := idem.Response(c)
-	_, err := tx.ExecContext(ctx, `INSERT INTO idempotency_keys
+// DeleteRecord implements fatora.IdempotencyRecords.
+func (r keyRecords) DeleteRecord(ctx context.Context, key string) error {
+	_, err := r.tx.ExecContext(ctx, "DELETE FROM idempotency_keys WHERE merchant_id = ? AND mode = ? AND key = ?",
+		r.scope.MerchantID, r.scope.Mode, key)
+	return mapError(err)
+}
+
+// InsertRecord implements fatora.IdempotencyRecords.
+func (r keyRecords) InsertRecord(ctx context.Context, key string, kept fatora.IdempotencyRecord) error {
+	_, err := r.tx.ExecContext(ctx, `INSERT INTO idempotency_keys
 		(merchant_id, mode, key, fingerprint, status, location, body, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
-		scope.MerchantID, scope.Mode, idem.Key, idem.Fingerprint, resp.Status, resp.Location, resp.Body, now.UnixMicro())
+		r.scope.MerchantID, r.scope.Mode, key, kept.Fingerprint, kept.Response.Status, kept.Response.Location,
+		kept.Response.Body, kept.CreatedAt.UnixMicro())
 	return mapError(err)
 }
 

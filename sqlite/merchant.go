@@ -25,21 +25,21 @@ func (s *MerchantService) CreateMerchant(ctx context.Context, m *fatora.Merchant
 	}
 	m.CreatedAt = s.db.now()
 	return s.db.inBatch(ctx, func(tx runner) error {
+		var id int64
 		err := tx.QueryRowContext(ctx, `INSERT INTO merchants (number, name, email, email_folded, created_at)
 			VALUES ('pending:' || hex(randomblob(16)), ?, ?, ?, ?) RETURNING id`,
-			m.Name, m.Email, fatora.FoldEmail(m.Email), m.CreatedAt.UnixMicro()).Scan(&m.ID)
+			m.Name, m.Email, fatora.FoldEmail(m.Email), m.CreatedAt.UnixMicro()).Scan(&id)
 		if isUnique(err) {
 			return fatora.MerchantEmailTaken(m.Email)
 		}
 		if err != nil {
 			return mapError(err)
 		}
-		m.Number = fatora.MerchantNumber(m.ID)
+		m.SetID(id, keys)
 		if _, err := tx.ExecContext(ctx, "UPDATE merchants SET number = ? WHERE id = ?", m.Number, m.ID); err != nil {
 			return mapError(err)
 		}
 		for _, k := range keys {
-			k.MerchantID = m.ID
 			if err := insertKey(ctx, tx, k, m.CreatedAt); err != nil {
 				return err
 			}
