@@ -87,6 +87,19 @@ func ErrorMessage(err error) string {
 	return "An internal error occurred."
 }
 
+// DatabaseTimedOut is the error for a database that did not answer in
+// time; cause, for the log, is the store's failure.
+func DatabaseTimedOut(cause error) *Error {
+	return &Error{Code: CodeUnavailable, Message: "The database did not answer in time; retry later.", Cause: cause}
+}
+
+// DatabaseUnavailable is the error for a database that could not do the
+// work now but may later (lost, busy, full, shutting down); cause, for the
+// log, is the store's failure.
+func DatabaseUnavailable(cause error) *Error {
+	return &Error{Code: CodeUnavailable, Message: "The database is unavailable; retry later.", Cause: cause}
+}
+
 // DatabaseClosing is the error for a write that comes after its store
 // began to close: another server, or this one restarted, may take it.
 func DatabaseClosing() *Error {

@@ -25,9 +25,9 @@ func mapError(err error) error {
 	case errors.Is(err, pgx.ErrNoRows):
 		return fatora.Errorf(fatora.CodeNotFound, "Not found.")
 	case timedOut(err):
-		return &fatora.Error{Code: fatora.CodeUnavailable, Message: "The database did not answer in time; retry later.", Cause: err}
+		return fatora.DatabaseTimedOut(err)
 	case transient(err):
-		return &fatora.Error{Code: fatora.CodeUnavailable, Message: "The database is unavailable; retry later.", Cause: err}
+		return fatora.DatabaseUnavailable(err)
 	}
 	return fmt.Errorf("postgres: %w", err)
 }

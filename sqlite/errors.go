@@ -25,9 +25,9 @@ func mapError(err error) error {
 	case errors.Is(err, context.Canceled):
 		return &fatora.Error{Code: fatora.CodeUnavailable, Message: "The request was cancelled.", Cause: err}
 	case errors.Is(err, context.DeadlineExceeded):
-		return &fatora.Error{Code: fatora.CodeUnavailable, Message: "The database did not answer in time; retry later.", Cause: err}
+		return fatora.DatabaseTimedOut(err)
 	case errors.As(err, &se) && transient(se.Code()):
-		return &fatora.Error{Code: fatora.CodeUnavailable, Message: "The database is unavailable; retry later.", Cause: err}
+		return fatora.DatabaseUnavailable(err)
 	}
 	return fmt.Errorf("sqlite: %w", err)
 }
