@@ -16,8 +16,8 @@ import (
 
 	"github.com/fatora-oss/fatora"
 	"github.com/fatora-oss/fatora/httpapi"
+	"github.com/fatora-oss/fatora/internal/testenv"
 	"github.com/fatora-oss/fatora/postgres"
-	"github.com/fatora-oss/fatora/postgres/pgtest"
 	"github.com/fatora-oss/fatora/sqlite"
 	"github.com/fatora-oss/fatora/token"
 )
@@ -101,7 +101,7 @@ func openSQLite(t testing.TB, now fatora.Clock) (fatora.ClientService, fatora.Me
 }
 
 func openPostgres(t testing.TB, now fatora.Clock) (fatora.ClientService, fatora.MerchantService, func(context.Context) error) {
-	db, err := postgres.Open(context.Background(), pgtest.DSN(t), postgres.Options{MaxConns: 8})
+	db, err := postgres.Open(context.Background(), testenv.PostgresSchema(t), postgres.Options{MaxConns: 8})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -7,8 +7,8 @@ import (
 	"time"
 
 	"github.com/fatora-oss/fatora"
+	"github.com/fatora-oss/fatora/internal/testenv"
 	"github.com/fatora-oss/fatora/postgres"
-	"github.com/fatora-oss/fatora/postgres/pgtest"
 )
 
 // outageTimeout is the request deadline of the outage test.
@@ -20,8 +20,8 @@ const outageTimeout = time.Second
 // request deadline, /readyz says not ready, and the server serves again by
 // itself once the database is back.
 func TestPostgresOutage(t *testing.T) {
-	dsn := pgtest.DSN(t)
-	proxy := pgtest.NewProxy(t, dsn)
+	dsn := testenv.PostgresSchema(t)
+	proxy := testenv.NewProxy(t, dsn)
 	viaProxy := testStore{"postgres via proxy", func(t testing.TB, now fatora.Clock) (fatora.ClientService, fatora.MerchantService, func(context.Context) error) {
 		db, err := postgres.Open(context.Background(), proxy.DSN(dsn), postgres.Options{MaxConns: 4})
 		if err != nil {

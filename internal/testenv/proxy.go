@@ -1,4 +1,4 @@
-package pgtest
+package testenv
 
 import (
 	"io"
@@ -33,7 +33,7 @@ func NewProxy(t testing.TB, dsn string) *Proxy {
 	t.Helper()
 	u, err := url.Parse(dsn)
 	if err != nil || u.Host == "" {
-		t.Fatalf("pgtest: the proxy needs a postgres:// URL, got %q", dsn)
+		t.Fatalf("testenv: the proxy needs a postgres:// URL, got %q", dsn)
 	}
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
