@@ -7,7 +7,7 @@
 // and validation without storage, and prints the server's ratio to it.
 // With --seed N it first loads N clients through the API.
 //
-//	go run ./cmd/fatora-bench [--url URL --api-key KEY | --db temp|sqlite:PATH|postgres://...]
+//	go run ./tools/fatora-bench [--url URL --api-key KEY | --db temp|sqlite:PATH|postgres://...]
 //	    [--mix create=60,get=20,list=10,search=5,update=5] [--concurrency 64]
 //	    [--duration 20s] [--warmup 2s] [--baseline] [--seed N] [--bin PATH] [--keep] [--json]
 package main

@@ -2,10 +2,10 @@ package main
 
 import (
 	"os"
-	"os/exec"
 	"sync"
-	"syscall"
 	"time"
+
+	"github.com/fatora-oss/fatora/internal/testenv"
 )
 
 // process is the fatora server as a child process that can be killed and
@@ -15,9 +15,8 @@ type process struct {
 	args []string
 	log  *os.File // every incarnation appends its log here
 
-	mu   sync.Mutex
-	cmd  *exec.Cmd
-	done chan struct{} // closed when cmd has exited
+	mu  sync.Mutex
+	cur *testenv.Process // the latest incarnation; nil before the first
 }
 
 func newProcess(bin string, args []string, log *os.File) *process {
@@ -28,17 +27,11 @@ func newProcess(bin string, args []string, log *os.File) *process {
 func (p *process) start() error {
 	p.mu.Lock()
 	defer p.mu.Unlock()
-	cmd := exec.Command(p.bin, p.args...)
-	cmd.Stdout, cmd.Stderr = p.log, p.log
-	if err := cmd.Start(); err != nil {
+	cur, err := testenv.StartProcess(p.bin, p.args, p.log)
+	if err != nil {
 		return err
 	}
-	done := make(chan struct{})
-	go func() {
-		cmd.Wait()
-		close(done)
-	}()
-	p.cmd, p.done = cmd, done
+	p.cur = cur
 	return nil
 }
 
@@ -50,15 +43,7 @@ func (p *process) exited() bool {
 }
 
 func (p *process) exitedLocked() bool {
-	if p.done == nil {
-		return true
-	}
-	select {
-	case <-p.done:
-		return true
-	default:
-		return false
-	}
+	return p.cur == nil || p.cur.Exited()
 }
 
 // kill sends SIGKILL and waits for the process to die. It reports whether
@@ -69,8 +54,7 @@ func (p *process) kill() bool {
 	if p.exitedLocked() {
 		return false
 	}
-	p.cmd.Process.Kill()
-	<-p.done
+	p.cur.Kill()
 	return true
 }
 
@@ -82,13 +66,8 @@ func (p *process) terminate(grace time.Duration) string {
 	if p.exitedLocked() {
 		return "not running when it was to be stopped"
 	}
-	p.cmd.Process.Signal(syscall.SIGTERM)
-	select {
-	case <-p.done:
-		return p.cmd.ProcessState.String()
-	case <-time.After(grace):
-		p.cmd.Process.Kill()
-		<-p.done
-		return "still running " + grace.String() + " after SIGTERM; killed"
+	if err := p.cur.Stop(grace); err != nil {
+		return err.Error()
 	}
+	return "exit status 0"
 }

@@ -4,14 +4,12 @@ import (
 	"context"
 	"crypto/rand"
 	"encoding/hex"
-	"encoding/json"
 	"fmt"
 	"io"
-	"net"
 	"os"
-	"os/exec"
 	"path/filepath"
-	"strconv"
+
+	"github.com/fatora-oss/fatora/internal/testenv"
 )
 
 // merchant is one tenant of the run: the key its workers send.
@@ -76,20 +74,10 @@ func (env *environment) build(ctx context.Context, cfg config, out io.Writer) er
 		return nil
 	}
 	env.bin = filepath.Join(env.dir, "fatora")
-	if err := buildFatora(ctx, env.bin); err != nil {
+	if err := testenv.BuildFatora(ctx, env.bin); err != nil {
 		return err
 	}
 	fmt.Fprintf(out, "built %s\n", env.bin)
-	return nil
-}
-
-// buildFatora runs go build for cmd/fatora; the working directory must be
-// inside the module.
-func buildFatora(ctx context.Context, bin string) error {
-	cmd := exec.CommandContext(ctx, "go", "build", "-o", bin, "github.com/fatora-oss/fatora/cmd/fatora")
-	if b, err := cmd.CombinedOutput(); err != nil {
-		return fmt.Errorf("go build ./cmd/fatora: %v\n%s", err, b)
-	}
 	return nil
 }
 
@@ -101,8 +89,7 @@ func (env *environment) openDatabase(ctx context.Context, cfg config, out io.Wri
 		env.dsn = "sqlite:" + env.sqlitePath
 		return nil
 	}
-	schema := "faults_" + env.runID + randomHex(4)
-	dsn, drop, err := createSchema(ctx, cfg.pg, schema)
+	dsn, schema, drop, err := createSchema(ctx, cfg.pg, "faults_"+env.runID+"_")
 	if err != nil {
 		return err
 	}
@@ -115,27 +102,13 @@ func (env *environment) openDatabase(ctx context.Context, cfg config, out io.Wri
 // with its fixed live key.
 func (env *environment) createMerchants(ctx context.Context, cfg config, out io.Writer) error {
 	for i, m := range env.merchants {
-		cmd := exec.CommandContext(ctx, env.bin, "merchant", "create", "--name", m.name,
-			"--email", fmt.Sprintf("faults-%d@example.com", i), "--db", env.dsn,
-			"--api-key", m.apiKey, "--mode", "live", "--json")
-		b, err := cmd.Output()
-		var created struct{ Number string }
-		if err == nil {
-			err = json.Unmarshal(b, &created)
-		}
+		number, err := testenv.CreateMerchant(ctx, env.bin, env.dsn, m.name, fmt.Sprintf("faults-%d@example.com", i), m.apiKey)
 		if err != nil {
-			return fmt.Errorf("fatora merchant create: %v %s", err, stderrOf(err))
+			return err
 		}
-		fmt.Fprintf(out, "merchant %s: %s\n", created.Number, m.name)
+		fmt.Fprintf(out, "merchant %s: %s\n", number, m.name)
 	}
 	return nil
-}
-
-func stderrOf(err error) string {
-	if ee, ok := err.(*exec.ExitError); ok {
-		return string(ee.Stderr)
-	}
-	return ""
 }
 
 // openLog opens the file every server incarnation writes its log to.
@@ -149,15 +122,9 @@ func (env *environment) openLog(context.Context, config, io.Writer) error {
 // pickAddr finds a free port on the loopback interface; every incarnation
 // of the server listens on it.
 func (env *environment) pickAddr(context.Context, config, io.Writer) error {
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		return err
-	}
-	port := ln.Addr().(*net.TCPAddr).Port
-	ln.Close()
-	env.addr = net.JoinHostPort("127.0.0.1", strconv.Itoa(port))
-	env.baseURL = "http://" + env.addr
-	return nil
+	addr, err := testenv.FreeAddr()
+	env.addr, env.baseURL = addr, "http://"+addr
+	return err
 }
 
 // serveArgs is the command line of the server.

@@ -13,55 +13,37 @@ import (
 	"strings"
 	"time"
 
-	"github.com/jackc/pgx/v5"
+	"github.com/fatora-oss/fatora/internal/testenv"
 )
 
-// createSchema makes schema in the database at base and returns a DSN whose
-// search_path is it, and a function that drops it.
-func createSchema(ctx context.Context, base, schema string) (string, func() error, error) {
+// createSchema makes a schema named prefix and random digits in the
+// database at base and returns a DSN whose search_path is it, its name,
+// and a function that drops it.
+func createSchema(ctx context.Context, base, prefix string) (dsn, name string, drop func() error, err error) {
 	u, err := url.Parse(base)
 	if err != nil || (u.Scheme != "postgres" && u.Scheme != "postgresql") {
-		return "", nil, fmt.Errorf("--pg: want a postgres:// URL")
+		return "", "", nil, fmt.Errorf("--pg: want a postgres:// URL")
 	}
-	ident := pgx.Identifier{schema}.Sanitize()
-	if err := pgExec(ctx, base, "CREATE SCHEMA "+ident); err != nil {
-		return "", nil, err
+	s, err := testenv.NewSchema(ctx, base, prefix)
+	if err != nil {
+		return "", "", nil, err
 	}
-	q := u.Query()
-	q.Set("search_path", schema)
-	u.RawQuery = q.Encode()
-	drop := func() error { return dropSchema(base, ident) }
-	return u.String(), drop, nil
+	return s.DSN, s.Name, func() error { return dropSchema(s) }, nil
 }
 
 // dropSchema drops a schema, retrying for a while: PostgreSQL may be
 // coming back from a restart.
-func dropSchema(base, ident string) error {
+func dropSchema(s *testenv.Schema) error {
 	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 	defer cancel()
 	var err error
 	for ctx.Err() == nil {
-		if err = pgExec(ctx, base, "DROP SCHEMA "+ident+" CASCADE"); err == nil {
+		if err = s.Drop(ctx); err == nil {
 			return nil
 		}
 		sleep(ctx, time.Second)
 	}
 	return err
-}
-
-// pgExec runs sql on a connection of its own.
-func pgExec(ctx context.Context, dsn, sql string) error {
-	ctx, cancel := context.WithTimeout(ctx, 15*time.Second)
-	defer cancel()
-	conn, err := pgx.Connect(ctx, dsn)
-	if err != nil {
-		return fmt.Errorf("connect to PostgreSQL: %w", err)
-	}
-	defer conn.Close(context.Background())
-	if _, err := conn.Exec(ctx, sql); err != nil {
-		return fmt.Errorf("%s: %w", sql, err)
-	}
-	return nil
 }
 
 // pgRestartLoop restarts the local PostgreSQL cluster "main" with

@@ -28,6 +28,8 @@ import (
 	"os/signal"
 	"syscall"
 	"time"
+
+	"github.com/fatora-oss/fatora/internal/testenv"
 )
 
 func main() {
@@ -47,10 +49,6 @@ func main() {
 	}
 }
 
-// defaultPostgres is the database --pg names when neither it nor
-// FATORA_TEST_POSTGRES is set.
-const defaultPostgres = "postgres://postgres@127.0.0.1:5432/test?sslmode=disable"
-
 // parseConfig reads the command line.
 func parseConfig(args []string, stderr io.Writer) (config, error) {
 	fs := flag.NewFlagSet("fatora-faults", flag.ContinueOnError)
@@ -62,7 +60,7 @@ func parseConfig(args []string, stderr io.Writer) (config, error) {
 	fs.DurationVar(&c.killEvery, "kill-every", 3*time.Second, "SIGKILL and restart the server this often")
 	fs.DurationVar(&c.pgRestartEvery, "pg-restart-every", 15*time.Second, "postgres: restart PostgreSQL with -m immediate this often (0: never)")
 	fs.StringVar(&c.bin, "bin", "", "the fatora binary (default: build ./cmd/fatora)")
-	fs.StringVar(&c.pg, "pg", envOr("FATORA_TEST_POSTGRES", defaultPostgres), "postgres: the database to make a schema in")
+	fs.StringVar(&c.pg, "pg", envOr(testenv.PostgresEnvVar, testenv.ExamplePostgresDSN), "postgres: the database to make a schema in")
 	if err := fs.Parse(args); err != nil {
 		return c, err
 	}

@@ -90,27 +90,6 @@ func errorCode(body []byte) string {
 	return e.Error.Code
 }
 
-// waitReady polls /readyz until it answers 200, for at most limit.
-func (a *api) waitReady(ctx context.Context, limit time.Duration) error {
-	ctx, cancel := context.WithTimeout(ctx, limit)
-	defer cancel()
-	last := "no answer"
-	for {
-		ans := a.do(ctx, http.MethodGet, "/readyz", nil)
-		if ans.err == nil && ans.status == http.StatusOK {
-			return nil
-		}
-		if ans.err != nil {
-			last = ans.err.Error()
-		} else {
-			last = fmt.Sprintf("%d %s", ans.status, ans.body)
-		}
-		if !sleep(ctx, 100*time.Millisecond) {
-			return fmt.Errorf("/readyz: %s", last)
-		}
-	}
-}
-
 // sleep waits d or until ctx ends; it reports whether the whole d passed.
 func sleep(ctx context.Context, d time.Duration) bool {
 	t := time.NewTimer(d)

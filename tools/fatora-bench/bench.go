@@ -10,6 +10,9 @@ import (
 	"io"
 	"net/http"
 	"os"
+	"path/filepath"
+
+	"github.com/fatora-oss/fatora/internal/testenv"
 )
 
 // preseedCount is how many clients a run creates before it starts when its
@@ -134,11 +137,12 @@ func (b *bench) startFatora(ctx context.Context) (string, error) {
 	bin := b.cfg.bin
 	if bin == "" {
 		fmt.Fprintln(b.progress, "building ./cmd/fatora")
-		if bin, err = buildServer(ctx, b.dir); err != nil {
+		bin = filepath.Join(b.dir, "fatora")
+		if err = testenv.BuildFatora(ctx, bin); err != nil {
 			return "", err
 		}
 	}
-	b.merchantErr = createMerchant(ctx, bin, b.db.dsn, b.cfg.apiKey)
+	_, b.merchantErr = testenv.CreateMerchant(ctx, bin, b.db.dsn, "Bench", "bench@example.com", b.cfg.apiKey)
 	if b.server, err = startServer(ctx, bin, b.db.dsn, b.dir, b.cfg.serveFlags); err != nil {
 		return "", errors.Join(b.merchantErr, err)
 	}

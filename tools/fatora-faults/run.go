@@ -7,6 +7,8 @@ import (
 	"io"
 	"sync"
 	"time"
+
+	"github.com/fatora-oss/fatora/internal/testenv"
 )
 
 // config is what one check runs with.
@@ -73,7 +75,7 @@ func check(ctx context.Context, cfg config, env *environment, out io.Writer) (re
 	}
 	defer srv.kill()
 	cl := newAPI(env.baseURL)
-	if err := cl.waitReady(ctx, time.Minute); err != nil {
+	if err := testenv.WaitReady(ctx, env.baseURL, time.Minute, nil); err != nil {
 		return result{}, fmt.Errorf("the server did not become ready: %w", err)
 	}
 	st := &stats{}
@@ -110,7 +112,7 @@ func heal(ctx context.Context, cfg config, env *environment, srv *process, cl *a
 			return result{}, err
 		}
 	}
-	if err := cl.waitReady(ctx, 2*time.Minute); err != nil {
+	if err := testenv.WaitReady(ctx, env.baseURL, 2*time.Minute, nil); err != nil {
 		return result{}, fmt.Errorf("after the faults the server did not become ready: %w", err)
 	}
 	fmt.Fprintf(out, "faults stopped; resolving %d indeterminate operations\n", countOutcome(ops, indeterminate))

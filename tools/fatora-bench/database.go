@@ -2,15 +2,13 @@ package main
 
 import (
 	"context"
-	"crypto/rand"
-	"encoding/hex"
 	"fmt"
 	"net/url"
 	"path/filepath"
 	"strings"
 	"time"
 
-	"github.com/jackc/pgx/v5"
+	"github.com/fatora-oss/fatora/internal/testenv"
 )
 
 // database is where the started server keeps its data.
@@ -43,33 +41,14 @@ func postgresSchema(ctx context.Context, base string) (*database, error) {
 	if err != nil {
 		return nil, fmt.Errorf("--db: %v", err)
 	}
-	b := make([]byte, 6)
-	rand.Read(b)
-	schema := "bench_" + hex.EncodeToString(b)
-	ident := pgx.Identifier{schema}.Sanitize()
-	if err := pgExec(ctx, base, "CREATE SCHEMA "+ident); err != nil {
+	s, err := testenv.NewSchema(ctx, base, "bench_")
+	if err != nil {
 		return nil, err
 	}
-	q := u.Query()
-	q.Set("search_path", schema)
-	u.RawQuery = q.Encode()
 	drop := func() error {
 		ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 		defer cancel()
-		return pgExec(ctx, base, "DROP SCHEMA "+ident+" CASCADE")
+		return s.Drop(ctx)
 	}
-	return &database{dsn: u.String(), name: u.Redacted() + " (schema " + schema + ")", drop: drop}, nil
-}
-
-// pgExec runs one statement on its own connection.
-func pgExec(ctx context.Context, dsn, sql string) error {
-	conn, err := pgx.Connect(ctx, dsn)
-	if err != nil {
-		return fmt.Errorf("connect to PostgreSQL: %w", err)
-	}
-	defer conn.Close(context.Background())
-	if _, err := conn.Exec(ctx, sql); err != nil {
-		return fmt.Errorf("%s: %w", sql, err)
-	}
-	return nil
+	return &database{dsn: s.DSN, name: u.Redacted() + " (schema " + s.Name + ")", drop: drop}, nil
 }

@@ -10,6 +10,8 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/fatora-oss/fatora/internal/testenv"
 )
 
 // binDir holds the fatora binary the tests build once.
@@ -40,7 +42,7 @@ func fatoraBinary(t testing.TB) string {
 	buildOnce.Do(func() {
 		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
 		defer cancel()
-		buildErr = buildFatora(ctx, bin)
+		buildErr = testenv.BuildFatora(ctx, bin)
 	})
 	if buildErr != nil {
 		t.Fatal(buildErr)
@@ -59,10 +61,7 @@ func TestFaultsSQLite(t *testing.T) {
 // process is killed: restarting PostgreSQL would break the other test
 // packages that share it.
 func TestFaultsPostgres(t *testing.T) {
-	pg := os.Getenv("FATORA_TEST_POSTGRES")
-	if pg == "" {
-		t.Skip("FATORA_TEST_POSTGRES is not set; skipping the PostgreSQL fault-injection check")
-	}
+	pg := testenv.PostgresURL(t)
 	t.Parallel()
 	checkBriefly(t, config{store: "postgres", pg: pg})
 }

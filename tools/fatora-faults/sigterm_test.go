@@ -2,14 +2,12 @@ package main
 
 import (
 	"bufio"
-	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
 	"net"
 	"net/http"
-	"os"
 	"os/exec"
 	"path/filepath"
 	"strings"
@@ -17,6 +15,8 @@ import (
 	"syscall"
 	"testing"
 	"time"
+
+	"github.com/fatora-oss/fatora/internal/testenv"
 )
 
 // TestSIGTERMFinishesInFlight holds the server to its graceful shutdown:
@@ -31,7 +31,9 @@ func TestSIGTERMFinishesInFlight(t *testing.T) {
 	bin := fatoraBinary(t)
 	dsn := "sqlite:" + filepath.Join(t.TempDir(), "sigterm.db")
 	const apiKey = "SIGTERM-TEST-LIVE-KEY-000000001"
-	mustRun(t, bin, "merchant", "create", "--name", "Shop", "--email", "shop@example.com", "--db", dsn, "--api-key", apiKey, "--mode", "live", "--json")
+	if _, err := testenv.CreateMerchant(t.Context(), bin, dsn, "Shop", "shop@example.com", apiKey); err != nil {
+		t.Fatal(err)
+	}
 
 	srv := startChild(t, bin, dsn)
 	bearer := "Bearer " + authorize(t, srv.addr, apiKey)
@@ -291,17 +293,5 @@ func getJSON(t *testing.T, url, header, value string, v any) {
 	}
 	if err := json.Unmarshal(body, v); err != nil {
 		t.Fatalf("GET %s: %v in %s", url, err, body)
-	}
-}
-
-// mustRun runs the binary and fails the test if it fails.
-func mustRun(t *testing.T, bin string, args ...string) {
-	t.Helper()
-	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
-	defer cancel()
-	cmd := exec.CommandContext(ctx, bin, args...)
-	cmd.Stderr = os.Stderr
-	if err := cmd.Run(); err != nil {
-		t.Fatalf("fatora %s: %v", strings.Join(args, " "), err)
 	}
 }
