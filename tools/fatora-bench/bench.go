@@ -67,16 +67,14 @@ func (b *bench) execute(ctx context.Context) (*report, error) {
 func (b *bench) measureAll(ctx context.Context, t *target, rep *report) error {
 	var bt *target
 	if b.cfg.baseline {
-		base, err := startBaseline()
+		base, err := startBaseline(b.cfg.apiKey)
 		if err != nil {
 			return err
 		}
 		defer base.close()
-		tok, err := base.issueToken()
-		if err != nil {
-			return err
+		if bt, err = b.authorizedTarget(ctx, "baseline", base.url()); err != nil {
+			return fmt.Errorf("baseline: %w", err)
 		}
-		bt = b.newTarget("baseline", base.url(), tok)
 	}
 	for range b.cfg.rounds {
 		for _, target := range []*target{bt, t} {
@@ -116,10 +114,20 @@ func (b *bench) fatoraTarget(ctx context.Context, rep *report) (*target, error) 
 		}
 		rep.Target, rep.Database = base, b.db.name
 	}
-	t := b.newTarget("fatora", base, "")
-	tok, err := authorize(ctx, t.client, base, b.cfg.apiKey)
+	t, err := b.authorizedTarget(ctx, "fatora", base)
 	if err != nil {
 		return nil, errors.Join(b.merchantErr, err)
+	}
+	return t, nil
+}
+
+// authorizedTarget returns the server at base as a target, with a token
+// for the bench's API key.
+func (b *bench) authorizedTarget(ctx context.Context, name, base string) (*target, error) {
+	t := b.newTarget(name, base)
+	tok, err := authorize(ctx, t.client, base, b.cfg.apiKey)
+	if err != nil {
+		return nil, err
 	}
 	t.bearer = "Bearer " + tok
 	return t, nil
@@ -150,13 +158,10 @@ func (b *bench) startFatora(ctx context.Context) (string, error) {
 	return b.server.url, nil
 }
 
-func (b *bench) newTarget(name, base, bearer string) *target {
+func (b *bench) newTarget(name, base string) *target {
 	run := make([]byte, 4)
 	rand.Read(run)
-	if bearer != "" {
-		bearer = "Bearer " + bearer
-	}
-	return &target{name: name, base: base, bearer: bearer, client: newHTTPClient(b.cfg.concurrency),
+	return &target{name: name, base: base, client: newHTTPClient(b.cfg.concurrency),
 		pool: new(clientPool), run: hex.EncodeToString(run)}
 }
 

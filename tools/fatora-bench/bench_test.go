@@ -56,21 +56,21 @@ func TestRunSQLite(t *testing.T) {
 // TestLoadBaseline drives every operation against the in-process baseline
 // (no binary needed).
 func TestLoadBaseline(t *testing.T) {
-	base, err := startBaseline()
+	base, err := startBaseline(defaultAPIKey)
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer base.close()
-	tok, err := base.issueToken()
-	if err != nil {
-		t.Fatal(err)
-	}
 	m, err := parseMix(allOps)
 	if err != nil {
 		t.Fatal(err)
 	}
-	b := &bench{cfg: config{mix: m, concurrency: 8, duration: time.Second, warmup: 100 * time.Millisecond}}
-	res, err := b.measure(context.Background(), b.newTarget("baseline", base.url(), tok))
+	b := &bench{cfg: config{apiKey: defaultAPIKey, mix: m, concurrency: 8, duration: time.Second, warmup: 100 * time.Millisecond}}
+	target, err := b.authorizedTarget(context.Background(), "baseline", base.url())
+	if err != nil {
+		t.Fatal(err)
+	}
+	res, err := b.measure(context.Background(), target)
 	if err != nil {
 		t.Fatal(err)
 	}

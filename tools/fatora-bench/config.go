@@ -44,7 +44,7 @@ func parseConfig(args []string, stderr io.Writer) (config, error) {
 	fs.DurationVar(&c.duration, "duration", 20*time.Second, "measured time of each run (0: only --seed)")
 	fs.DurationVar(&c.warmup, "warmup", 2*time.Second, "load before each measured run, left out of the figures")
 	fs.IntVar(&c.seed, "seed", 0, "first load this many clients through the API, as fast as possible")
-	fs.BoolVar(&c.baseline, "baseline", false, "first measure a bare in-process handler (decode, verify token, validate; no storage) and print our ratio to it")
+	fs.BoolVar(&c.baseline, "baseline", false, "first measure the real API in this process over a store that keeps nothing, and print the server's ratio to it")
 	fs.IntVar(&c.rounds, "rounds", 1, "with --baseline: measure the baseline and the server this many times, alternately, and judge the median ratio")
 	fs.BoolVar(&c.keep, "keep", false, "keep the temporary database (or PostgreSQL schema) at the end")
 	fs.BoolVar(&c.asJSON, "json", false, "print the summary as JSON")

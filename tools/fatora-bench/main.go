@@ -3,8 +3,9 @@
 // authorizes, and drives a mix of client operations over keep-alive
 // connections, printing requests/s, latency percentiles and errors per
 // operation. With --baseline it first measures, with the same load
-// generator, a bare handler doing the same decoding, token verification
-// and validation without storage, and prints the server's ratio to it.
+// generator, the real API (httpapi.Server) served in this process over a
+// store that keeps nothing, and prints the server's ratio to it: what
+// storage costs.
 // With --seed N it first loads N clients through the API.
 //
 //	go run ./tools/fatora-bench [--url URL --api-key KEY | --db temp|sqlite:PATH|postgres://...]
