@@ -348,7 +348,7 @@ func TestServeCommand(t *testing.T) {
 }
 
 // listenWatcher collects the server's JSON log and sends the address of its
-// "listening" line.
+// "listening" line. A write may hold several lines (the log is buffered).
 type listenWatcher struct {
 	syncBuffer
 	once      sync.Once
@@ -356,12 +356,14 @@ type listenWatcher struct {
 }
 
 func (w *listenWatcher) Write(p []byte) (int, error) {
-	var line struct {
-		Msg  string `json:"msg"`
-		Addr string `json:"addr"`
-	}
-	if json.Unmarshal(p, &line) == nil && line.Msg == "listening" {
-		w.once.Do(func() { w.listening <- line.Addr })
+	for _, raw := range bytes.Split(p, []byte("\n")) {
+		var line struct {
+			Msg  string `json:"msg"`
+			Addr string `json:"addr"`
+		}
+		if json.Unmarshal(raw, &line) == nil && line.Msg == "listening" {
+			w.once.Do(func() { w.listening <- line.Addr })
+		}
 	}
 	return w.syncBuffer.Write(p)
 }

@@ -57,7 +57,7 @@ func serveCommand(ctx context.Context, args []string, stdout, stderr io.Writer) 
 		return fmt.Errorf("--token-ttl and --idempotency-ttl must be at least 1m")
 	}
 	tuneGC()
-	logOut := newBufferedLog(stderr)
+	logOut := newBufferedLog(stderr, nil)
 	defer logOut.Flush()
 	log := slog.New(slog.NewJSONHandler(logOut, nil))
 	p, err := startServer(ctx, serverConfig{addr: *addr, adminAddr: *adminAddr, db: *db, pool: pool, tokenTTL: *ttl, idempotencyTTL: *idemTTL}, log)
