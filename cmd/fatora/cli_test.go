@@ -376,11 +376,12 @@ func testDB(t testing.TB) (dsn, path string) {
 	return "sqlite:" + path, path
 }
 
-// runFatora runs one command line and returns its output.
+// runFatora runs one command line and returns its output. A clients
+// command retries without waiting (see quickRetries).
 func runFatora(t testing.TB, args ...string) (stdout, stderr string, err error) {
 	t.Helper()
 	var out, errOut bytes.Buffer
-	err = run(context.Background(), args, &out, &errOut)
+	err = run(quickRetries(context.Background()), args, &out, &errOut)
 	return out.String(), errOut.String(), err
 }
 

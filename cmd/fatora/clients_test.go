@@ -6,10 +6,13 @@ import (
 	"errors"
 	"flag"
 	"fmt"
+	"log/slog"
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 
+	"github.com/fatora-oss/fatora/sdk"
 	"github.com/google/go-cmp/cmp"
 	"github.com/google/go-cmp/cmp/cmpopts"
 )
@@ -46,8 +49,15 @@ func (e *apiEnv) clientsCtx(t testing.TB, ctx context.Context, args ...string) c
 	t.Helper()
 	full := append(append([]string{"clients"}, args...), "--url", e.ts.base, "--api-key", e.key)
 	var out, errOut bytes.Buffer
-	err := run(ctx, full, &out, &errOut)
+	err := run(quickRetries(ctx), full, &out, &errOut)
 	return cliResult{stdout: out.String(), stderr: errOut.String(), err: err}
+}
+
+// quickRetries returns ctx making the commands' SDK clients wait at most a
+// millisecond between attempts, and opts besides, so that a command
+// retrying does not wait in real time.
+func quickRetries(ctx context.Context, opts ...sdk.Option) context.Context {
+	return context.WithValue(ctx, sdkOptionsKey{}, append([]sdk.Option{sdk.WithBackoff(0, time.Millisecond)}, opts...))
 }
 
 // ok runs a command that must succeed and returns its stdout.
@@ -238,13 +248,17 @@ func TestClientsCommandErrors(t *testing.T) {
 	}
 	t.Run("wrong key", func(t *testing.T) {
 		var out, errOut bytes.Buffer
-		err := run(context.Background(), []string{"clients", "list", "--url", e.ts.base, "--api-key", fatoraSampleKey}, &out, &errOut)
+		err := run(quickRetries(context.Background()), []string{"clients", "list", "--url", e.ts.base, "--api-key", fatoraSampleKey}, &out, &errOut)
 		wantOneLineError(t, cliResult{err: err}, "401 invalid_api_key: ")
 	})
 	t.Run("no server", func(t *testing.T) {
-		var out, errOut bytes.Buffer
-		err := run(context.Background(), []string{"clients", "get", "1", "--url", "http://127.0.0.1:1", "--api-key", e.key}, &out, &errOut)
+		var out, errOut, retries bytes.Buffer
+		ctx := quickRetries(context.Background(), sdk.WithLogger(slog.New(slog.NewTextHandler(&retries, nil))))
+		err := run(ctx, []string{"clients", "get", "1", "--url", "http://127.0.0.1:1", "--api-key", e.key}, &out, &errOut)
 		wantOneLineError(t, cliResult{err: err}, "no answer from http://127.0.0.1:1: ")
+		if n := strings.Count(retries.String(), "fatora: retrying"); n != sdk.DefaultMaxRetries {
+			t.Errorf("%d retries logged, want %d:\n%s", n, sdk.DefaultMaxRetries, retries.String())
+		}
 	})
 	t.Run("help", func(t *testing.T) {
 		if r := e.clients(t, "list", "-h"); !errors.Is(r.err, flag.ErrHelp) || strings.Contains(r.stderr, e.key) {
