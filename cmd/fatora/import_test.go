@@ -156,17 +156,27 @@ func (f roundTripFunc) RoundTrip(r *http.Request) (*http.Response, error) { retu
 // the import again from a copy of the file elsewhere: in the end every good
 // line exists once, the second run counts the first run's clients as
 // already present (replays of their creates, not duplicates), and the bad
-// lines are reported both times.
+// lines are reported both times. Under -short: 1,000 lines, 10 of them
+// bad, interrupted after 300 creates.
 func TestImportInterruptedAndRerun(t *testing.T) {
 	t.Parallel()
 	e := newAPIEnv(t)
-	bad := []int{3, 10, 17, 25, 40, 150, 300, 450, 700, 999, 1000, 1200, 1500, 1800, 2100, 2400, 2700, 2900, 2998, 2999}
-	f := makeImportFile(3000, bad)
+	lines, cutAfter := 3000, int64(1000)
+	if testing.Short() {
+		lines, cutAfter = 1000, 300
+	}
+	var bad []int
+	for _, i := range []int{3, 10, 17, 25, 40, 150, 300, 450, 700, 999, 1000, 1200, 1500, 1800, 2100, 2400, 2700, 2900, 2998, 2999} {
+		if i < lines {
+			bad = append(bad, i)
+		}
+	}
+	f := makeImportFile(lines, bad)
 	path := writeFile(t, "clients.csv", f.text)
 
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
-	proxy := cutOffProxy(t, e.ts.base, 1000, cancel)
+	proxy := cutOffProxy(t, e.ts.base, cutAfter, cancel)
 	first := runImport(t, e, ctx, proxy.URL, path)
 	if first.err == nil || !strings.Contains(first.err.Error(), "import interrupted; run the same command again") {
 		t.Fatalf("the interrupted import returned %v, want it interrupted", first.err)
@@ -197,7 +207,7 @@ func TestImportInterruptedAndRerun(t *testing.T) {
 		t.Fatalf("second run: %v\nstderr: %s", second.err, second.stderr)
 	}
 	sum2 := decodeSummary(t, second.stdout)
-	want := importSummary{Lines: 3000, Created: len(f.good) - stored, AlreadyPresent: stored, Replayed: stored,
+	want := importSummary{Lines: lines, Created: len(f.good) - stored, AlreadyPresent: stored, Replayed: stored,
 		Rejected: len(bad), Complete: true}
 	sum2.RejectedLines = nil
 	if diff := cmp.Diff(want, sum2); diff != "" {

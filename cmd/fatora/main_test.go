@@ -184,10 +184,15 @@ func TestTwoServersOneDatabase(t *testing.T) {
 
 // TestServersStartTogether starts several servers at once on a database
 // that does not exist yet: all must come up and share one signing secret.
-// A race is involved, so it is run on several new databases.
+// A race is involved, so it is run on several new databases: 40 in full,
+// 4 under -short.
 func TestServersStartTogether(t *testing.T) {
 	t.Parallel()
-	const rounds, together = 40, 4
+	const together = 4
+	rounds := 40
+	if testing.Short() {
+		rounds = 4
+	}
 	for round := range rounds {
 		dsn, _ := testDB(t)
 		servers := make([]*testServer, together)

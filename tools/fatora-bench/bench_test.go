@@ -19,7 +19,7 @@ var allOps = "create=40,get=20,list=15,search=15,update=10"
 // baseline.
 func TestRunSQLite(t *testing.T) {
 	if testing.Short() {
-		t.Skip("builds and starts the fatora binary")
+		t.Skip("builds fatora and loads it for seconds: runs in full without -short (CI)")
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
 	defer cancel()
@@ -56,6 +56,9 @@ func TestRunSQLite(t *testing.T) {
 // TestLoadBaseline drives every operation against the in-process baseline
 // (no binary needed).
 func TestLoadBaseline(t *testing.T) {
+	if testing.Short() {
+		t.Skip("loads the baseline for over a second: runs in full without -short (CI)")
+	}
 	base, err := startBaseline(defaultAPIKey)
 	if err != nil {
 		t.Fatal(err)

@@ -53,6 +53,7 @@ func fatoraBinary(t testing.TB) string {
 // TestFaultsSQLite runs the whole check briefly on SQLite: the server is
 // killed every second, and nothing acknowledged may be lost.
 func TestFaultsSQLite(t *testing.T) {
+	skipIfShort(t)
 	t.Parallel()
 	checkBriefly(t, config{store: "sqlite"})
 }
@@ -61,9 +62,19 @@ func TestFaultsSQLite(t *testing.T) {
 // process is killed: restarting PostgreSQL would break the other test
 // packages that share it.
 func TestFaultsPostgres(t *testing.T) {
+	skipIfShort(t)
 	pg := testenv.PostgresURL(t)
 	t.Parallel()
 	checkBriefly(t, config{store: "postgres", pg: pg})
+}
+
+// skipIfShort skips a test that builds the fatora binary and runs it for
+// seconds.
+func skipIfShort(t *testing.T) {
+	t.Helper()
+	if testing.Short() {
+		t.Skip("builds fatora and runs it as a process for seconds: runs in full without -short (CI)")
+	}
 }
 
 // checkBriefly runs the check for 8 seconds with a kill every second and

@@ -26,6 +26,7 @@ import (
 // "100 Continue" shows a handler is reading; the server closing an idle
 // keep-alive connection shows the shutdown has begun.
 func TestSIGTERMFinishesInFlight(t *testing.T) {
+	skipIfShort(t)
 	t.Parallel()
 	const n = 10
 	bin := fatoraBinary(t)
