@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"net/url"
 	"os"
 	"os/exec"
 	"sort"
@@ -15,21 +14,6 @@ import (
 
 	"github.com/fatora-oss/fatora/internal/testenv"
 )
-
-// createSchema makes a schema named prefix and random digits in the
-// database at base and returns a DSN whose search_path is it, its name,
-// and a function that drops it.
-func createSchema(ctx context.Context, base, prefix string) (dsn, name string, drop func() error, err error) {
-	u, err := url.Parse(base)
-	if err != nil || (u.Scheme != "postgres" && u.Scheme != "postgresql") {
-		return "", "", nil, fmt.Errorf("--pg: want a postgres:// URL")
-	}
-	s, err := testenv.NewSchema(ctx, base, prefix)
-	if err != nil {
-		return "", "", nil, err
-	}
-	return s.DSN, s.Name, func() error { return dropSchema(s) }, nil
-}
 
 // dropSchema drops a schema, retrying for a while: PostgreSQL may be
 // coming back from a restart.

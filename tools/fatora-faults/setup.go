@@ -4,10 +4,12 @@ import (
 	"context"
 	"crypto/rand"
 	"encoding/hex"
+	"errors"
 	"fmt"
 	"io"
 	"os"
 	"path/filepath"
+	"strings"
 
 	"github.com/fatora-oss/fatora/internal/testenv"
 )
@@ -89,12 +91,15 @@ func (env *environment) openDatabase(ctx context.Context, cfg config, out io.Wri
 		env.dsn = "sqlite:" + env.sqlitePath
 		return nil
 	}
-	dsn, schema, drop, err := createSchema(ctx, cfg.pg, "faults_"+env.runID+"_")
+	if !strings.HasPrefix(cfg.pg, "postgres://") && !strings.HasPrefix(cfg.pg, "postgresql://") {
+		return errors.New("--pg: want a postgres:// URL")
+	}
+	s, err := testenv.NewSchema(ctx, cfg.pg, "faults_"+env.runID+"_")
 	if err != nil {
 		return err
 	}
-	env.dsn, env.dropSchema = dsn, drop
-	fmt.Fprintf(out, "using PostgreSQL schema %s\n", schema)
+	env.dsn, env.dropSchema = s.DSN, func() error { return dropSchema(s) }
+	fmt.Fprintf(out, "using PostgreSQL schema %s\n", s.Name)
 	return nil
 }
 
