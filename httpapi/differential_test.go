@@ -7,6 +7,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/fatora-oss/fatora/internal/apitest"
 	"github.com/fatora-oss/fatora/postgres/pgtest"
 	"github.com/google/go-cmp/cmp"
 )
@@ -52,8 +53,8 @@ func TestStoresAnswerAlike(t *testing.T) {
 	if os.Getenv(pgtest.EnvVar) == "" {
 		t.Skip(pgtest.EnvVar + " is not set; skipping the SQLite/PostgreSQL comparison")
 	}
-	sqliteRun := runScript(t, newEnv(t, testStore{"sqlite", openSQLite}))
-	postgresRun := runScript(t, newEnv(t, testStore{"postgres", openPostgres}))
+	sqliteRun := runScript(t, newEnv(t, apitest.SQLite()))
+	postgresRun := runScript(t, newEnv(t, apitest.PostgreSQL()))
 	if diff := cmp.Diff(sqliteRun, postgresRun); diff != "" {
 		t.Errorf("SQLite and PostgreSQL answer differently (-sqlite +postgres):\n%s", diff)
 	}
