@@ -6,6 +6,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/fatora-oss/fatora/internal/apitest"
 	"github.com/fatora-oss/fatora/internal/testenv"
 	"github.com/google/go-cmp/cmp"
 )
@@ -49,8 +50,8 @@ var differentialScript = []request{
 
 func TestStoresAnswerAlike(t *testing.T) {
 	testenv.PostgresURL(t) // skips (or fails, where PostgreSQL is required) before the SQLite half runs
-	sqliteRun := runScript(t, newEnv(t, testStore{"sqlite", openSQLite}))
-	postgresRun := runScript(t, newEnv(t, testStore{"postgres", openPostgres}))
+	sqliteRun := runScript(t, newEnv(t, apitest.SQLite()))
+	postgresRun := runScript(t, newEnv(t, apitest.PostgreSQL()))
 	if diff := cmp.Diff(sqliteRun, postgresRun); diff != "" {
 		t.Errorf("SQLite and PostgreSQL answer differently (-sqlite +postgres):\n%s", diff)
 	}

@@ -15,6 +15,7 @@ import (
 
 	"github.com/fatora-oss/fatora/api"
 	"github.com/fatora-oss/fatora/httpapi"
+	"github.com/fatora-oss/fatora/internal/apitest"
 	"github.com/fatora-oss/fatora/metrics"
 	"github.com/getkin/kin-openapi/openapi3"
 )
@@ -259,7 +260,7 @@ func TestResponseValidationCatchesMistakes(t *testing.T) {
 // TestDocsEndpoints: /openapi.json is the embedded document byte for byte,
 // and /docs is the embedded page, which loads nothing from other sites.
 func TestDocsEndpoints(t *testing.T) {
-	e := newEnv(t, testStore{"sqlite", openSQLite})
+	e := newEnv(t, apitest.SQLite())
 	r := e.do(request{method: "GET", path: "/openapi.json"})
 	if r.status != 200 || !strings.HasPrefix(r.header.Get("Content-Type"), "application/json") || r.body != string(api.OpenAPI()) {
 		t.Fatalf("GET /openapi.json = %d %s, want the embedded document", r.status, r.header.Get("Content-Type"))

@@ -1,12 +1,11 @@
 package httpapi_test
 
 import (
-	"context"
 	"strconv"
 	"testing"
 	"time"
 
-	"github.com/fatora-oss/fatora"
+	"github.com/fatora-oss/fatora/internal/apitest"
 	"github.com/fatora-oss/fatora/internal/testenv"
 	"github.com/fatora-oss/fatora/postgres"
 )
@@ -25,16 +24,8 @@ func TestPostgresOutage(t *testing.T) {
 	}
 	dsn := testenv.PostgresSchema(t)
 	proxy := testenv.NewProxy(t, dsn)
-	viaProxy := testStore{"postgres via proxy", func(t testing.TB, now fatora.Clock) (fatora.ClientService, fatora.MerchantService, func(context.Context) error) {
-		db, err := postgres.Open(context.Background(), proxy.DSN(dsn), postgres.Options{MaxConns: 4})
-		if err != nil {
-			t.Fatal(err)
-		}
-		t.Cleanup(func() { db.Close() })
-		db.Now = now
-		return postgres.NewClientService(db), postgres.NewMerchantService(db), db.Ping
-	}}
-	e := newEnv(t, viaProxy, func(s *services) { s.timeout = outageTimeout })
+	viaProxy := apitest.PostgreSQLAt("postgres via proxy", proxy.DSN(dsn), 4)
+	e := newEnvWith(t, apitest.Options{Store: viaProxy, RequestTimeout: outageTimeout})
 	id := e.create(e.alpha, `{"name":"Before the outage"}`)
 
 	for name, cut := range map[string]func(){"refused": proxy.Refuse, "silent": proxy.Silence} {

@@ -5,6 +5,8 @@ import (
 	"net/http"
 	"strings"
 	"testing"
+
+	"github.com/fatora-oss/fatora/internal/apitest"
 )
 
 // scenario is one request through the real router on a real database and
@@ -19,7 +21,7 @@ type scenario struct {
 	check      func(t *testing.T, e *env, resp response)
 }
 
-func runScenarios(t *testing.T, st testStore, scenarios []scenario) {
+func runScenarios(t *testing.T, st apitest.Store, scenarios []scenario) {
 	t.Helper()
 	for _, sc := range scenarios {
 		t.Run(sc.name, func(t *testing.T) {
@@ -90,9 +92,9 @@ func both(checks ...func(t *testing.T, e *env, resp response)) func(t *testing.T
 	}
 }
 
-func TestStrictJSON(t *testing.T) { eachStore(t, testStrictJSON) }
+func TestStrictJSON(t *testing.T) { apitest.EachStore(t, testStrictJSON) }
 
-func testStrictJSON(t *testing.T, st testStore) {
+func testStrictJSON(t *testing.T, st apitest.Store) {
 	post := func(body string) func(e *env) request {
 		return func(e *env) request { return request{method: "POST", path: "/v1/clients", body: body, as: e.alpha} }
 	}
@@ -132,9 +134,9 @@ func testStrictJSON(t *testing.T, st testStore) {
 	})
 }
 
-func TestValidation(t *testing.T) { eachStore(t, testValidation) }
+func TestValidation(t *testing.T) { apitest.EachStore(t, testValidation) }
 
-func testValidation(t *testing.T, st testStore) {
+func testValidation(t *testing.T, st apitest.Store) {
 	post := func(body string) func(e *env) request {
 		return func(e *env) request { return request{method: "POST", path: "/v1/clients", body: body, as: e.alpha} }
 	}

@@ -9,8 +9,9 @@ import (
 	"time"
 )
 
-// Error codes of the API (the code member of an error body). They are
-// stable: switch on them.
+// Error codes of the API (the code member of an error body), as the API
+// description (api/openapi.json, components.schemas.ErrorCode) lists them.
+// They are stable: switch on them.
 const (
 	CodeMalformedJSON         = "malformed_json"
 	CodeInvalidField          = "invalid_field"
@@ -23,8 +24,11 @@ const (
 	CodeKeyRevoked            = "key_revoked"
 	CodeMerchantDisabled      = "merchant_disabled"
 	CodeNotFound              = "not_found"
+	CodeMethodNotAllowed      = "method_not_allowed"
+	CodeNotAcceptable         = "not_acceptable"
 	CodeDuplicateClient       = "duplicate_client"
 	CodePayloadTooLarge       = "payload_too_large"
+	CodeUnsupportedMediaType  = "unsupported_media_type"
 	CodeUnavailable           = "unavailable"
 	CodeInternal              = "internal"
 	CodeIdempotencyKeyInvalid = "idempotency_key_invalid"

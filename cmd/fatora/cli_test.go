@@ -18,6 +18,7 @@ import (
 	"time"
 
 	"github.com/fatora-oss/fatora"
+	"github.com/fatora-oss/fatora/internal/apitest"
 	"github.com/fatora-oss/fatora/sqlite"
 	"github.com/google/go-cmp/cmp"
 	"github.com/google/go-cmp/cmp/cmpopts"
@@ -350,7 +351,7 @@ func TestServeCommand(t *testing.T) {
 // listenWatcher collects the server's JSON log and sends the address of its
 // "listening" line. A write may hold several lines (the log is buffered).
 type listenWatcher struct {
-	syncBuffer
+	apitest.LogBuffer
 	once      sync.Once
 	listening chan string
 }
@@ -365,7 +366,7 @@ func (w *listenWatcher) Write(p []byte) (int, error) {
 			w.once.Do(func() { w.listening <- line.Addr })
 		}
 	}
-	return w.syncBuffer.Write(p)
+	return w.LogBuffer.Write(p)
 }
 
 // testDB returns the --db value of a new SQLite database in a temporary

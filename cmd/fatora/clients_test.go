@@ -7,29 +7,42 @@ import (
 	"flag"
 	"fmt"
 	"log/slog"
+	"net/http/httptest"
 	"strconv"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/fatora-oss/fatora"
+	"github.com/fatora-oss/fatora/internal/apitest"
 	"github.com/fatora-oss/fatora/sdk"
 	"github.com/google/go-cmp/cmp"
 	"github.com/google/go-cmp/cmp/cmpopts"
 )
 
-// apiEnv is a server started in-process on a new SQLite database with one
-// merchant, whose test key the clients commands use.
+// apiEnv is the API served in-process (internal/apitest) on a new SQLite
+// database, with one merchant whose test key the clients commands use.
 type apiEnv struct {
-	dsn string
-	ts  *testServer
-	key string
+	api *apitest.Env
+	srv *httptest.Server
+	// base is the URL the commands are given: srv's, or a proxy's.
+	base string
+	key  string
 }
 
 func newAPIEnv(t testing.TB) *apiEnv {
 	t.Helper()
-	dsn, _ := testDB(t)
-	m := createMerchant(t, dsn, "shop@example.com")
-	return &apiEnv{dsn: dsn, ts: startTestServer(t, dsn), key: m.key(t, "test").APIKey}
+	api := apitest.New(t, apitest.Options{})
+	srv := api.Serve()
+	return &apiEnv{api: api, srv: srv, base: srv.URL, key: api.NewMerchant("shop").Keys[fatora.ModeTest]}
+}
+
+// restart stops serving once every request in flight has been answered,
+// then serves the API again, on another port.
+func (e *apiEnv) restart() {
+	e.srv.Close()
+	e.srv = e.api.Serve()
+	e.base = e.srv.URL
 }
 
 // cliResult is what one command line did.
@@ -47,7 +60,7 @@ func (e *apiEnv) clients(t testing.TB, args ...string) cliResult {
 
 func (e *apiEnv) clientsCtx(t testing.TB, ctx context.Context, args ...string) cliResult {
 	t.Helper()
-	full := append(append([]string{"clients"}, args...), "--url", e.ts.base, "--api-key", e.key)
+	full := append(append([]string{"clients"}, args...), "--url", e.base, "--api-key", e.key)
 	var out, errOut bytes.Buffer
 	err := run(quickRetries(ctx), full, &out, &errOut)
 	return cliResult{stdout: out.String(), stderr: errOut.String(), err: err}
@@ -248,7 +261,7 @@ func TestClientsCommandErrors(t *testing.T) {
 	}
 	t.Run("wrong key", func(t *testing.T) {
 		var out, errOut bytes.Buffer
-		err := run(quickRetries(context.Background()), []string{"clients", "list", "--url", e.ts.base, "--api-key", fatoraSampleKey}, &out, &errOut)
+		err := run(quickRetries(context.Background()), []string{"clients", "list", "--url", e.base, "--api-key", fatoraSampleKey}, &out, &errOut)
 		wantOneLineError(t, cliResult{err: err}, "401 invalid_api_key: ")
 	})
 	t.Run("no server", func(t *testing.T) {
@@ -274,7 +287,7 @@ func TestClientsCommandErrors(t *testing.T) {
 // the defaults of --url and --api-key, and that a missing key is named.
 func TestClientsEnvironment(t *testing.T) {
 	e := newAPIEnv(t)
-	t.Setenv("FATORA_URL", e.ts.base+"/v1")
+	t.Setenv("FATORA_URL", e.base+"/v1")
 	t.Setenv("FATORA_API_KEY", e.key)
 	created := mustRun(t, "clients", "create", "--name", "From Env", "--json")
 	if !strings.Contains(created, `"name": "From Env"`) {

@@ -176,7 +176,7 @@ func TestImportInterruptedAndRerun(t *testing.T) {
 
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
-	proxy := cutOffProxy(t, e.ts.base, cutAfter, cancel)
+	proxy := cutOffProxy(t, e.base, cutAfter, cancel)
 	first := runImport(t, e, ctx, proxy.URL, path)
 	if first.err == nil || !strings.Contains(first.err.Error(), "import interrupted; run the same command again") {
 		t.Fatalf("the interrupted import returned %v, want it interrupted", first.err)
@@ -189,10 +189,7 @@ func TestImportInterruptedAndRerun(t *testing.T) {
 
 	// Let every request the cut left running end before counting.
 	proxy.Close()
-	if err := e.ts.stop(); err != nil {
-		t.Fatal(err)
-	}
-	e.ts = startTestServer(t, e.dsn)
+	e.restart()
 	var count listOutput
 	decodeJSON(t, []byte(e.ok(t, "list", "--page-size", "1", "--json")), &count)
 	stored := count.TotalCount
@@ -202,7 +199,7 @@ func TestImportInterruptedAndRerun(t *testing.T) {
 	}
 
 	elsewhere := writeFile(t, "renamed.csv", f.text)
-	second := runImport(t, e, context.Background(), e.ts.base, elsewhere)
+	second := runImport(t, e, context.Background(), e.base, elsewhere)
 	if second.err != nil {
 		t.Fatalf("second run: %v\nstderr: %s", second.err, second.stderr)
 	}
@@ -229,7 +226,7 @@ func TestImportInterruptedAndRerun(t *testing.T) {
 func runImport(t testing.TB, e *apiEnv, ctx context.Context, base, path string, extra ...string) cliResult {
 	t.Helper()
 	to := *e
-	to.ts = &testServer{base: base}
+	to.base = base
 	return to.clientsCtx(t, ctx, append([]string{"import", path, "--json"}, extra...)...)
 }
 
@@ -261,7 +258,7 @@ func TestImportJSONLines(t *testing.T) {
 		`{"name":"Tail"} {"name":"More"}`,
 	}
 	path := writeFile(t, "clients.ndjson", strings.Join(lines, "\n"))
-	r := runImport(t, e, context.Background(), e.ts.base, path, "--concurrency", "1")
+	r := runImport(t, e, context.Background(), e.base, path, "--concurrency", "1")
 	if r.err != nil {
 		t.Fatalf("import: %v\nstderr: %s", r.err, r.stderr)
 	}
@@ -350,7 +347,7 @@ func TestImportStopsOnFailure(t *testing.T) {
 	f := makeImportFile(500, nil)
 	path := writeFile(t, "clients.csv", f.text)
 	e.key = fatoraSampleKey // no merchant has it
-	r := runImport(t, e, context.Background(), e.ts.base, path)
+	r := runImport(t, e, context.Background(), e.base, path)
 	if r.err == nil || !strings.Contains(r.err.Error(), "import stopped: line ") ||
 		!strings.Contains(r.err.Error(), "401 invalid_api_key") || !strings.Contains(r.err.Error(), "run the same command again") {
 		t.Fatalf("import with an unknown key: %v; want it stopped at a line, with the 401 and what to do", r.err)

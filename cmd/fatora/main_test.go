@@ -16,6 +16,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/fatora-oss/fatora/internal/apitest"
 	"github.com/google/go-cmp/cmp"
 )
 
@@ -226,7 +227,7 @@ type testServer struct {
 	*server
 	base     string
 	client   *http.Client
-	logs     *syncBuffer
+	logs     *apitest.LogBuffer
 	stopOnce sync.Once
 	stopErr  error
 }
@@ -244,7 +245,7 @@ func startTestServer(t testing.TB, dsn string) *testServer {
 
 func newTestServer(t testing.TB, dsn string) (*testServer, error) {
 	t.Helper()
-	logs := &syncBuffer{}
+	logs := &apitest.LogBuffer{}
 	s, err := startServer(context.Background(), serverConfig{addr: "127.0.0.1:0", db: dsn, tokenTTL: time.Hour},
 		slog.New(slog.NewJSONHandler(logs, nil)))
 	if err != nil {
@@ -459,22 +460,4 @@ func waitListenerClosed(t testing.TB, addr string) {
 		}
 		runtime.Gosched()
 	}
-}
-
-// syncBuffer is a bytes.Buffer safe for the server's concurrent log writes.
-type syncBuffer struct {
-	mu  sync.Mutex
-	buf bytes.Buffer
-}
-
-func (b *syncBuffer) Write(p []byte) (int, error) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.Write(p)
-}
-
-func (b *syncBuffer) String() string {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.String()
 }
