@@ -143,3 +143,16 @@ type ClientService interface {
 	// DeleteClient removes a client for good. Errors: not_found, unavailable.
 	DeleteClient(ctx context.Context, id int64) error
 }
+
+// Update applies u to c: the fields present in u change, validated and
+// normalised (see ClientFields.Normalize). UpdatedAt moves to now only when
+// a field's stored form changed, so writing a client back unchanged is no
+// change. It reports whether one was made; on an error c is unchanged.
+func (c *Client) Update(u ClientUpdate, now time.Time) (changed bool, err error) {
+	next, err := u.Apply(c.ClientFields).Normalize()
+	if err != nil || next == c.ClientFields {
+		return false, err
+	}
+	c.ClientFields, c.UpdatedAt = next, now
+	return true, nil
+}

@@ -38,8 +38,8 @@ func testClientLifecycle(t *testing.T, st apitest.Store) {
 			t.Errorf("PUT %s = %d %s, want 400 invalid_field", body, r.status, r.body)
 		}
 	}
-	if r := e.do(request{method: "PUT", path: path, body: `{"id":7}`, as: e.alpha}); r.status != 400 || r.code() != "unknown_field" {
-		t.Errorf("PUT with id = %d %s, want 400 unknown_field", r.status, r.body)
+	if r := e.do(request{method: "PUT", path: path, body: `{"id":7}`, as: e.alpha}); r.status != 400 || r.code() != "invalid_field" {
+		t.Errorf("PUT with another id = %d %s, want 400 invalid_field", r.status, r.body)
 	}
 	if r := e.do(request{method: "PUT", path: path, body: `{"name":"x"}`, header: http.Header{"Content-Type": {"text/plain"}}, as: e.alpha}); r.status != 415 {
 		t.Errorf("PUT text/plain = %d, want 415", r.status)

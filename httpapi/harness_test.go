@@ -59,13 +59,15 @@ type response struct {
 	json   map[string]any
 }
 
-// code returns error.code of an error body.
+// code returns error.code of an error body, or the code beside error in
+// Authorize's shape.
 func (r response) code() string {
 	if e, ok := r.json["error"].(map[string]any); ok {
 		s, _ := e["code"].(string)
 		return s
 	}
-	return ""
+	s, _ := r.json["code"].(string)
+	return s
 }
 
 // client returns the client member of a body.

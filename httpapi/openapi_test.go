@@ -181,11 +181,14 @@ func responseCodes(ref *openapi3.ResponseRef) []string {
 		if part.Ref != "" {
 			continue // the Error schema itself, with every code
 		}
-		errRef := part.Value.Properties["error"]
-		if errRef == nil || errRef.Value.Properties["code"] == nil {
+		code := part.Value.Properties["code"] // Authorize's shape: code beside error
+		if errRef := part.Value.Properties["error"]; errRef != nil {
+			code = errRef.Value.Properties["code"]
+		}
+		if code == nil {
 			continue
 		}
-		for _, c := range errRef.Value.Properties["code"].Value.Enum {
+		for _, c := range code.Value.Enum {
 			codes = append(codes, c.(string))
 		}
 	}

@@ -209,12 +209,14 @@ func (s *ClientService) UpdateClient(ctx context.Context, id int64, u fatora.Cli
 		if c, err = findClient(ctx, tx, scope, id, "FOR UPDATE"); err != nil {
 			return err
 		}
-		if c.ClientFields, err = u.Apply(c.ClientFields).Normalize(); err != nil {
+		changed, err := c.Update(u, now)
+		if err != nil {
 			return err
 		}
-		c.UpdatedAt = now
-		if err := updateRow(ctx, tx, scope, c); err != nil {
-			return err
+		if changed {
+			if err := updateRow(ctx, tx, scope, c); err != nil {
+				return err
+			}
 		}
 		return keepResponse(ctx, tx, scope, idem, c, now)
 	})
