@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"github.com/fatora-oss/fatora"
+	"github.com/fatora-oss/fatora/internal/apitest"
 	"github.com/fatora-oss/fatora/token"
 	"github.com/google/go-cmp/cmp"
 )
@@ -15,18 +16,18 @@ import (
 // These tests hold the server to what Fatora integrations send as real
 // integrators write them (see API-CONTRACT.md, "Decisions").
 
-func TestWriteBackUnchanged(t *testing.T) { eachStore(t, testWriteBackUnchanged) }
+func TestWriteBackUnchanged(t *testing.T) { apitest.EachStore(t, testWriteBackUnchanged) }
 
 // testWriteBackUnchanged: every client object the API answers with (create,
 // get, list item, update) can be PUT (and PATCHed) back as it is: 200, and
 // nothing changes, updated_at included.
-func testWriteBackUnchanged(t *testing.T, st testStore) {
+func testWriteBackUnchanged(t *testing.T, st apitest.Store) {
 	e := newEnv(t, st)
 	created := e.do(request{method: "POST", path: "/v1/clients", as: e.alpha,
 		body: `{"name":"أحمد الكعبي","phone":"+974 5512 3456","email":"ahmed@example.qa","address":"Doha","notes":"VIP"}`})
 	id := int64(created.client()["id"].(float64))
 	path := fmt.Sprintf("/v1/clients/%d", id)
-	e.clock.Advance(2e9) // an update that changed something would move updated_at
+	e.Clock.Advance(2e9) // an update that changed something would move updated_at
 	answers := map[string]func() map[string]any{
 		"create": func() map[string]any { return created.client() },
 		"get":    func() map[string]any { return e.do(request{method: "GET", path: path, as: e.alpha}).client() },
@@ -55,11 +56,11 @@ func testWriteBackUnchanged(t *testing.T, st testStore) {
 	}
 }
 
-func TestClientObjectMembers(t *testing.T) { eachStore(t, testClientObjectMembers) }
+func TestClientObjectMembers(t *testing.T) { apitest.EachStore(t, testClientObjectMembers) }
 
 // testClientObjectMembers: id, created_at, updated_at and note beside notes
 // are accepted in any letter case; id must name the client of the path.
-func testClientObjectMembers(t *testing.T, st testStore) {
+func testClientObjectMembers(t *testing.T, st apitest.Store) {
 	post := func(body string) func(e *env) request {
 		return func(e *env) request { return request{method: "POST", path: "/v1/clients", body: body, as: e.alpha} }
 	}
@@ -111,12 +112,12 @@ func nameStays(name string) func(t *testing.T, e *env, resp response) {
 	}
 }
 
-func TestNumbersForText(t *testing.T) { eachStore(t, testNumbersForText) }
+func TestNumbersForText(t *testing.T) { apitest.EachStore(t, testNumbersForText) }
 
 // testNumbersForText: a JSON number sent for a text member is kept as its
 // literal text, as Newtonsoft reads it; booleans, arrays and objects are
 // refused.
-func testNumbersForText(t *testing.T, st testStore) {
+func testNumbersForText(t *testing.T, st apitest.Store) {
 	e := newEnv(t, st)
 	resp := e.do(request{method: "POST", path: "/v1/clients", as: e.alpha,
 		body: `{"name":1.5e3,"phone":97455123456,"address":-0.10,"notes":12345678901234567890123}`})
@@ -141,11 +142,11 @@ func testNumbersForText(t *testing.T, st testStore) {
 	}
 }
 
-func TestJSONContentTypes(t *testing.T) { eachStore(t, testJSONContentTypes) }
+func TestJSONContentTypes(t *testing.T) { apitest.EachStore(t, testJSONContentTypes) }
 
 // testJSONContentTypes: the JSON media types ASP.NET reads are accepted,
 // with no charset or UTF-8; anything else is 415.
-func testJSONContentTypes(t *testing.T, st testStore) {
+func testJSONContentTypes(t *testing.T, st apitest.Store) {
 	e := newEnv(t, st)
 	types := map[string]int{
 		"application/json": 201, "text/json": 201, "Text/JSON; charset=utf-8": 201, "application/json; charset=UTF-8": 201,
@@ -161,15 +162,15 @@ func testJSONContentTypes(t *testing.T, st testStore) {
 	}
 }
 
-func TestAPIKeyForms(t *testing.T) { eachStore(t, testAPIKeyForms) }
+func TestAPIKeyForms(t *testing.T) { apitest.EachStore(t, testAPIKeyForms) }
 
 // testAPIKeyForms: a GUID key matches in any letter case, other keys only
 // exactly; api-key is the same header as api_key.
-func testAPIKeyForms(t *testing.T, st testStore) {
+func testAPIKeyForms(t *testing.T, st apitest.Store) {
 	e := newEnv(t, st)
 	const guid = "E4B73FEE-F492-4607-A38D-852B0EBC91C9"
 	e.addKey(e.alpha, fatora.ModeLive, guid)
-	generated := e.alpha.keys[fatora.ModeTest]
+	generated := e.alpha.Keys[fatora.ModeTest]
 	tests := []struct {
 		name   string
 		header http.Header
@@ -197,21 +198,21 @@ func testAPIKeyForms(t *testing.T, st testStore) {
 
 // addKey gives m a key of its own value for mode, as `fatora key create
 // --api-key` does.
-func (e *env) addKey(m *merchant, mode fatora.Mode, value string) {
+func (e *env) addKey(m *apitest.Merchant, mode fatora.Mode, value string) {
 	e.t.Helper()
 	k := &fatora.APIKey{ID: token.NewID(), MerchantID: m.ID, Mode: mode, Prefix: token.DisplayPrefix(value),
 		Hash: token.HashAPIKey(token.CanonicalAPIKey(value))}
-	if err := e.merchants.CreateAPIKey(t0ctx, k); err != nil {
+	if err := e.Services.Merchants.CreateAPIKey(t0ctx, k); err != nil {
 		e.t.Fatal(err)
 	}
 }
 
-func TestAuthorizeErrorShape(t *testing.T) { eachStore(t, testAuthorizeErrorShape) }
+func TestAuthorizeErrorShape(t *testing.T) { apitest.EachStore(t, testAuthorizeErrorShape) }
 
 // testAuthorizeErrorShape: every failure of Authorize has error as a string,
 // Fatora's wording for an unknown key, and code and request_id beside it;
 // other endpoints keep the object shape.
-func testAuthorizeErrorShape(t *testing.T, st testStore) {
+func testAuthorizeErrorShape(t *testing.T, st apitest.Store) {
 	e := newEnv(t, st)
 	e.revoke(e.beta, fatora.ModeTest)
 	const authorize = "/v1/Authorization/Authorize"
@@ -225,7 +226,7 @@ func testAuthorizeErrorShape(t *testing.T, st testStore) {
 		{"unknown key", request{method: "GET", path: authorize, header: http.Header{"api_key": {"E4B73FEE-0000-4607-A38D-852B0EBC91C9"}}}, 401, "invalid_api_key", "Invalid API Key"},
 		{"unknown key by POST", request{method: "POST", path: authorize, header: http.Header{"api_key": {"nope"}}}, 401, "invalid_api_key", "Invalid API Key"},
 		{"no key", request{method: "GET", path: authorize}, 401, "unauthorized", ""},
-		{"revoked key", request{method: "GET", path: authorize, header: http.Header{"api_key": {e.beta.keys[fatora.ModeTest]}}}, 403, "key_revoked", ""},
+		{"revoked key", request{method: "GET", path: authorize, header: http.Header{"api_key": {e.beta.Keys[fatora.ModeTest]}}}, 403, "key_revoked", ""},
 		{"Accept excludes JSON", request{method: "GET", path: authorize, header: http.Header{"api_key": {"x"}, "Accept": {"application/xml"}}}, 406, "not_acceptable", ""},
 	}
 	for _, tt := range tests {

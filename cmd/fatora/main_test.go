@@ -351,15 +351,24 @@ func wantError(t testing.TB, r response, status int, code string) {
 	t.Helper()
 	wantStatus(t, r, status)
 	var e struct {
-		Status string `json:"status"`
-		Error  struct {
-			Code      string `json:"code"`
-			Message   string `json:"message"`
-			RequestID string `json:"request_id"`
-		} `json:"error"`
+		Status string          `json:"status"`
+		Error  json.RawMessage `json:"error"`
+		// Authorize's shape has code and request_id beside error, a string.
+		Code      string `json:"code"`
+		RequestID string `json:"request_id"`
 	}
 	decodeJSON(t, r.body, &e)
-	if e.Status != "ERROR" || e.Error.Code != code || e.Error.Message == "" || e.Error.RequestID != r.header.Get("X-Request-Id") {
+	var d struct {
+		Code      string `json:"code"`
+		Message   string `json:"message"`
+		RequestID string `json:"request_id"`
+	}
+	if json.Unmarshal(e.Error, &d.Message) == nil {
+		d.Code, d.RequestID = e.Code, e.RequestID
+	} else if err := json.Unmarshal(e.Error, &d); err != nil {
+		t.Fatalf("error body %s: %v", r.body, err)
+	}
+	if e.Status != "ERROR" || d.Code != code || d.Message == "" || d.RequestID != r.header.Get("X-Request-Id") {
 		t.Errorf("error body %s; want status ERROR, code %q, a message and the request id %q", r.body, code, r.header.Get("X-Request-Id"))
 	}
 }
