@@ -22,9 +22,11 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
-	"syscall"
 	"testing"
 	"time"
+
+	"github.com/fatora-oss/fatora/internal/apitest"
+	"github.com/fatora-oss/fatora/internal/testenv"
 )
 
 // seedPHPSample is the PHP sample of the seed's "Create New Client API"
@@ -303,15 +305,28 @@ func startNginx(t testing.TB, bin, site, upstream string, certs testCerts) *ngin
 func tryStartNginx(t testing.TB, bin, site string, certs testCerts) (*nginxProxy, error) {
 	t.Helper()
 	dir := t.TempDir()
-	addr := net.JoinHostPort("127.0.0.1", strconv.Itoa(freePort(t)))
+	addr, err := testenv.FreeAddr()
+	if err != nil {
+		t.Fatal(err)
+	}
 	site = replaceOnce(t, site, "listen 443 ssl;", "listen "+addr+" ssl;")
 	px := &nginxProxy{accessLog: filepath.Join(dir, "access.log")}
 	conf := filepath.Join(dir, "nginx.conf")
 	if err := os.WriteFile(conf, []byte(nginxMainConfig(dir, px.accessLog, site)), 0o600); err != nil {
 		t.Fatal(err)
 	}
-	p := startProcess(t, bin, "-p", dir, "-c", conf, "-e", "stderr", "-g", "daemon off; pid "+filepath.Join(dir, "nginx.pid")+";")
-	if err := p.waitTLS(addr, certs.pool); err != nil {
+	output := &apitest.LogBuffer{}
+	p, err := testenv.StartProcess(bin, []string{"-p", dir, "-c", conf, "-e", "stderr", "-g", "daemon off; pid " + filepath.Join(dir, "nginx.pid") + ";"}, output)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() {
+		p.Stop(10 * time.Second)
+		if t.Failed() {
+			t.Logf("nginx's output:\n%s", output)
+		}
+	})
+	if err := waitTLS(p, output, addr, certs.pool); err != nil {
 		return nil, err
 	}
 	client := &http.Client{Timeout: 30 * time.Second, Transport: &http.Transport{TLSClientConfig: &tls.Config{RootCAs: certs.pool}}}
@@ -334,17 +349,6 @@ func nginxMainConfig(dir, accessLog, site string) string {
 	}
 	fmt.Fprintf(&b, "    log_format status '$request_method $request_uri $status';\n    access_log %s status;\n", accessLog)
 	return b.String() + site + "}\n"
-}
-
-// freePort returns a TCP port of 127.0.0.1 that was free a moment ago.
-func freePort(t testing.TB) int {
-	t.Helper()
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer l.Close()
-	return l.Addr().(*net.TCPAddr).Port
 }
 
 // loggedStatus waits (a bounded wait: nginx logs a request just after
@@ -372,53 +376,9 @@ func (px *nginxProxy) loggedStatus(t testing.TB, request string) int {
 	}
 }
 
-// process is a program started by a test, in its own process group.
-type process struct {
-	cmd    *exec.Cmd
-	output *syncBuffer
-	exited chan struct{} // closed when it has exited; err is then set
-	err    error
-}
-
-// startProcess starts a program that is stopped (SIGTERM, then SIGKILL to
-// its process group after 10 s) when the test ends; its output is logged
-// if the test failed.
-func startProcess(t testing.TB, bin string, args ...string) *process {
-	t.Helper()
-	p := &process{cmd: exec.Command(bin, args...), output: &syncBuffer{}, exited: make(chan struct{})}
-	p.cmd.Stdout, p.cmd.Stderr = p.output, p.output
-	p.cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
-	if err := p.cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	go func() { p.err = p.cmd.Wait(); close(p.exited) }()
-	t.Cleanup(func() {
-		p.stop()
-		if t.Failed() {
-			t.Logf("%s's output:\n%s", filepath.Base(bin), p.output)
-		}
-	})
-	return p
-}
-
-func (p *process) stop() {
-	select {
-	case <-p.exited:
-		return
-	default:
-	}
-	p.cmd.Process.Signal(syscall.SIGTERM)
-	select {
-	case <-p.exited:
-	case <-time.After(10 * time.Second):
-		syscall.Kill(-p.cmd.Process.Pid, syscall.SIGKILL)
-		<-p.exited
-	}
-}
-
 // waitTLS returns once addr completes a TLS handshake with a certificate
-// of pool, or an error if the process exits first or 20 s pass.
-func (p *process) waitTLS(addr string, pool *x509.CertPool) error {
+// of pool, or an error if p exits first or 20 s pass.
+func waitTLS(p *testenv.Process, output fmt.Stringer, addr string, pool *x509.CertPool) error {
 	deadline := time.Now().Add(20 * time.Second)
 	for {
 		conn, err := tls.DialWithDialer(&net.Dialer{Timeout: time.Second}, "tcp", addr, &tls.Config{RootCAs: pool})
@@ -426,15 +386,15 @@ func (p *process) waitTLS(addr string, pool *x509.CertPool) error {
 			return conn.Close()
 		}
 		select {
-		case <-p.exited:
-			if strings.Contains(p.output.String(), "Address already in use") {
-				return fmt.Errorf("%w: %s", errPortTaken, p.output)
+		case <-p.Done():
+			if strings.Contains(output.String(), "Address already in use") {
+				return fmt.Errorf("%w: %s", errPortTaken, output)
 			}
-			return fmt.Errorf("%s exited (%v) before accepting TLS on %s:\n%s", p.cmd.Path, p.err, addr, p.output)
+			return fmt.Errorf("nginx exited (%v) before accepting TLS on %s:\n%s", p.Err(), addr, output)
 		case <-time.After(20 * time.Millisecond): // the next try of a bounded loop
 		}
 		if time.Now().After(deadline) {
-			return fmt.Errorf("%s does not accept TLS on %s after 20 s (last: %v):\n%s", p.cmd.Path, addr, err, p.output)
+			return fmt.Errorf("nginx does not accept TLS on %s after 20 s (last: %v):\n%s", addr, err, output)
 		}
 	}
 }
