@@ -58,17 +58,6 @@ func NewClient(f ClientFields, now time.Time) (Client, MatchKeys, error) {
 	return Client{ClientFields: f, CreatedAt: now, UpdatedAt: now}, f.MatchKeys(), nil
 }
 
-// ApplyTo returns c with the fields present in u replaced, validated and
-// normalised, updated at now. Errors: invalid_field.
-func (u ClientUpdate) ApplyTo(c Client, now time.Time) (Client, error) {
-	f, err := u.Apply(c.ClientFields).Normalize()
-	if err != nil {
-		return c, err
-	}
-	c.ClientFields, c.UpdatedAt = f, now
-	return c, nil
-}
-
 // Paging limits.
 const (
 	DefaultPageSize = 20
@@ -163,4 +152,17 @@ type ClientService interface {
 	UpdateClient(ctx context.Context, id int64, u ClientUpdate) (Client, error)
 	// DeleteClient removes a client for good. Errors: not_found, unavailable.
 	DeleteClient(ctx context.Context, id int64) error
+}
+
+// Update applies u to c: the fields present in u change, validated and
+// normalised (see ClientFields.Normalize). UpdatedAt moves to now only when
+// a field's stored form changed, so writing a client back unchanged is no
+// change. It reports whether one was made; on an error c is unchanged.
+func (c *Client) Update(u ClientUpdate, now time.Time) (changed bool, err error) {
+	next, err := u.Apply(c.ClientFields).Normalize()
+	if err != nil || next == c.ClientFields {
+		return false, err
+	}
+	c.ClientFields, c.UpdatedAt = next, now
+	return true, nil
 }

@@ -1,43 +1,40 @@
-package fatora_test
+package fatora
 
 import (
 	"testing"
 	"time"
-
-	"github.com/fatora-oss/fatora"
 )
 
-func TestNewClient(t *testing.T) {
-	now := time.Date(2026, 1, 2, 12, 0, 0, 0, time.UTC)
-	c, match, err := fatora.NewClient(fatora.ClientFields{Name: "e\u0301", Email: " A@Example.com "}, now)
-	if err != nil {
-		t.Fatal(err)
+func TestClientUpdate(t *testing.T) {
+	t0, t1 := time.Date(2026, 11, 1, 0, 0, 0, 0, time.UTC), time.Date(2026, 11, 2, 0, 0, 0, 0, time.UTC)
+	str := func(s string) *string { return &s }
+	base := Client{ID: 1, ClientFields: ClientFields{Name: "José", Email: "a@example.com"}, CreatedAt: t0, UpdatedAt: t0}
+	tests := []struct {
+		name    string
+		u       ClientUpdate
+		changed bool
+		want    ClientFields
+	}{
+		{"nothing sent", ClientUpdate{}, false, base.ClientFields},
+		{"the same values", ClientUpdate{Name: str("José"), Email: str("a@example.com"), Phone: str("")}, false, base.ClientFields},
+		{"the same name, decomposed", ClientUpdate{Name: str("Jose\u0301")}, false, base.ClientFields},
+		{"the same e-mail with spaces", ClientUpdate{Email: str(" a@example.com ")}, false, base.ClientFields},
+		{"a new phone", ClientUpdate{Phone: str("+974 5555 1234")}, true, ClientFields{Name: "José", Email: "a@example.com", Phone: "+974 5555 1234"}},
+		{"a cleared e-mail", ClientUpdate{Email: str("")}, true, ClientFields{Name: "José"}},
 	}
-	if c.Name != "\u00e9" || c.Email != "A@Example.com" || !c.CreatedAt.Equal(now) || !c.UpdatedAt.Equal(now) || c.ID != 0 {
-		t.Errorf("NewClient = %+v, want the fields normalised, created and updated at %v", c, now)
+	for _, tt := range tests {
+		c := base
+		changed, err := c.Update(tt.u, t1)
+		wantUpdated := t0
+		if tt.changed {
+			wantUpdated = t1
+		}
+		if err != nil || changed != tt.changed || c.ClientFields != tt.want || !c.UpdatedAt.Equal(wantUpdated) {
+			t.Errorf("%s: changed %v, %v, %+v at %v; want changed %v, %+v at %v", tt.name, changed, err, c.ClientFields, c.UpdatedAt, tt.changed, tt.want, wantUpdated)
+		}
 	}
-	if match != c.MatchKeys() || match.EmailFolded != "a@example.com" {
-		t.Errorf("match keys %+v, want those of %+v", match, c.ClientFields)
-	}
-	if _, _, err := fatora.NewClient(fatora.ClientFields{Name: " "}, now); fatora.ErrorCode(err) != fatora.CodeInvalidField {
-		t.Errorf("a blank name gives %v, want invalid_field", err)
-	}
-}
-
-func TestClientUpdateApplyTo(t *testing.T) {
-	created := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
-	now := created.Add(time.Hour)
-	c := fatora.Client{ID: 4, ClientFields: fatora.ClientFields{Name: "Old", Notes: "keep"}, CreatedAt: created, UpdatedAt: created}
-	name, phone := "e\u0301", ""
-	got, err := fatora.ClientUpdate{Name: &name, Phone: &phone}.ApplyTo(c, now)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if got.ID != 4 || got.Name != "\u00e9" || got.Notes != "keep" || !got.CreatedAt.Equal(created) || !got.UpdatedAt.Equal(now) {
-		t.Errorf("ApplyTo = %+v, want the new name in NFC, notes kept, updated at %v", got, now)
-	}
-	blank := " "
-	if _, err := (fatora.ClientUpdate{Name: &blank}).ApplyTo(c, now); fatora.ErrorCode(err) != fatora.CodeInvalidField {
-		t.Errorf("clearing the name gives %v, want invalid_field", err)
+	c := base
+	if changed, err := c.Update(ClientUpdate{Name: str(" ")}, t1); err == nil || changed || c != base {
+		t.Errorf("a blank name: changed %v, %v, %+v; want an error and no change", changed, err, c)
 	}
 }

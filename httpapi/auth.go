@@ -18,6 +18,10 @@ type authorizeResponse struct {
 	ExpiresAt   string `json:"expires_at"`
 }
 
+// authorizeRoute is the pattern of the Authorize endpoint, whose errors
+// keep Fatora's shape (see writeError).
+const authorizeRoute = "/v1/authorization/authorize"
+
 // authorize handles GET and POST /v1/Authorization/Authorize: it exchanges
 // the api_key header for a bearer token. The key is read from the header
 // only, never from the query string or the body.
@@ -43,28 +47,48 @@ func (s *Server) authorize(w http.ResponseWriter, r *http.Request) error {
 	return nil
 }
 
-// apiKeyHeader returns the one api_key header of r.
+// apiKeyHeaders are the names the API key may come under: api_key, as
+// Fatora documents it, and api-key, for proxies (nginx by default) that
+// drop header names with underscores. Both are in canonical form.
+var apiKeyHeaders = []string{"Api_key", "Api-Key"}
+
+// hasAPIKeyHeader reports whether r carries the API key under either name.
+func hasAPIKeyHeader(r *http.Request) bool {
+	_, underscore := r.Header[apiKeyHeaders[0]]
+	_, hyphen := r.Header[apiKeyHeaders[1]]
+	return underscore || hyphen
+}
+
+// apiKeyHeader returns the one API key header of r.
 func apiKeyHeader(r *http.Request) (string, error) {
-	vals := r.Header.Values("Api_key")
+	vals := append(r.Header.Values(apiKeyHeaders[0]), r.Header.Values(apiKeyHeaders[1])...)
 	switch {
 	case len(vals) == 0 || vals[0] == "":
 		return "", fatora.Errorf(fatora.CodeUnauthorized, "Send your API key in the api_key header.")
 	case len(vals) > 1:
-		return "", fatora.Errorf(fatora.CodeInvalidAPIKey, "Send exactly one api_key header.")
+		return "", fatora.Errorf(fatora.CodeInvalidAPIKey, "Send exactly one api_key (or api-key) header.")
 	case len(vals[0]) > token.MaxAPIKeyLen:
 		return "", errInvalidAPIKey
 	}
 	return vals[0], nil
 }
 
-var errInvalidAPIKey = fatora.Errorf(fatora.CodeInvalidAPIKey, "The API key is not valid.")
+// errInvalidAPIKey says, in Fatora's words, that no active key has the
+// value sent.
+var errInvalidAPIKey = fatora.Errorf(fatora.CodeInvalidAPIKey, "Invalid API Key")
 
 // credentialByKey finds the active credential of an API key value. cached
 // allows an answer up to CredentialTTL old.
 func (s *Server) credentialByKey(r *http.Request, key string, cached bool) (fatora.Credential, error) {
-	hash := token.HashAPIKey(key)
+	canonical := token.CanonicalAPIKey(key)
+	hash := token.HashAPIKey(canonical)
 	load := func(ctx context.Context) (fatora.Credential, error) {
-		return s.Credentials.FindCredentialByHash(ctx, hash)
+		cred, err := s.Credentials.FindCredentialByHash(ctx, hash)
+		if fatora.ErrorCode(err) == fatora.CodeNotFound && canonical != key {
+			// A GUID key stored before keys were made canonical kept its case.
+			cred, err = s.Credentials.FindCredentialByHash(ctx, token.HashAPIKey(key))
+		}
+		return cred, err
 	}
 	var cred fatora.Credential
 	var err error
@@ -105,7 +129,7 @@ func (s *Server) credential(r *http.Request) (fatora.Credential, error) {
 	case len(auth) == 1:
 		return s.credentialByToken(r, auth[0])
 	}
-	if _, ok := r.Header["Api_key"]; ok {
+	if hasAPIKeyHeader(r) {
 		key, err := apiKeyHeader(r)
 		if err != nil {
 			return fatora.Credential{}, err

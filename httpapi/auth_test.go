@@ -10,25 +10,26 @@ import (
 
 	"github.com/fatora-oss/fatora"
 	"github.com/fatora-oss/fatora/httpapi"
+	"github.com/fatora-oss/fatora/internal/apitest"
 	"github.com/fatora-oss/fatora/token"
 	"github.com/golang-jwt/jwt/v5"
 )
 
-func TestAuthorize(t *testing.T) { eachStore(t, testAuthorize) }
+func TestAuthorize(t *testing.T) { apitest.EachStore(t, testAuthorize) }
 
-func testAuthorize(t *testing.T, st testStore) {
+func testAuthorize(t *testing.T, st apitest.Store) {
 	e := newEnv(t, st)
-	key := e.alpha.keys[fatora.ModeLive]
+	key := e.alpha.Keys[fatora.ModeLive]
 	r := e.do(request{method: "GET", path: "/v1/Authorization/Authorize", header: http.Header{"api_key": {key}}})
 	if r.status != 200 || r.json["success"] != true {
 		t.Fatalf("Authorize = %d %s", r.status, r.body)
 	}
 	exp, err := time.Parse(time.RFC3339, r.json["expires_at"].(string))
-	if err != nil || !exp.Equal(e.clock.Now().Add(24*time.Hour)) {
+	if err != nil || !exp.Equal(e.Clock.Now().Add(24*time.Hour)) {
 		t.Errorf("expires_at = %v (%v), want now+24h", r.json["expires_at"], err)
 	}
-	claims, err := e.signer.Verify(r.json["bearer_token"].(string))
-	if err != nil || claims.UniqueName != e.alpha.Number+"-:alpha@example.com" || claims.Mode != "live" || claims.KeyID != e.alpha.keyIDs[fatora.ModeLive] {
+	claims, err := e.Signer.Verify(r.json["bearer_token"].(string))
+	if err != nil || claims.UniqueName != e.alpha.Number+"-:alpha@example.com" || claims.Mode != "live" || claims.KeyID != e.alpha.KeyIDs[fatora.ModeLive] {
 		t.Errorf("token claims = %+v, %v", claims, err)
 	}
 	sameID := http.Header{"X-Request-Id": {"probe"}}
@@ -58,21 +59,21 @@ func withKey(h http.Header, key string) http.Header {
 	return out
 }
 
-func TestBearerTokens(t *testing.T) { eachStore(t, testBearerTokens) }
+func TestBearerTokens(t *testing.T) { apitest.EachStore(t, testBearerTokens) }
 
-func testBearerTokens(t *testing.T, st testStore) {
+func testBearerTokens(t *testing.T, st apitest.Store) {
 	e := newEnv(t, st)
-	good := e.alpha.tokens[fatora.ModeTest]
+	good := e.alpha.Tokens[fatora.ModeTest]
 	parts := strings.Split(good, ".")
 	claims := func() jwt.MapClaims {
-		now := e.clock.Now()
-		return jwt.MapClaims{"unique_name": "x", token.HashClaim: e.alpha.keyIDs[fatora.ModeTest], "merchant": e.alpha.Number,
+		now := e.Clock.Now()
+		return jwt.MapClaims{"unique_name": "x", token.HashClaim: e.alpha.KeyIDs[fatora.ModeTest], "merchant": e.alpha.Number,
 			"mode": "test", "iss": "fatora", "aud": "fatora-clients-api", "nbf": now.Unix(), "iat": now.Unix(), "exp": now.Add(time.Hour).Unix()}
 	}
 	sign := func(m jwt.SigningMethod, c jwt.MapClaims) string {
 		tok := jwt.NewWithClaims(m, c)
-		tok.Header["kid"] = e.signer.SecretID
-		s, err := tok.SignedString(e.signer.Secret)
+		tok.Header["kid"] = e.Signer.SecretID
+		s, err := tok.SignedString(e.Signer.Secret)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -84,7 +85,7 @@ func testBearerTokens(t *testing.T, st testStore) {
 		"forged with our secret (positive control)": "Bearer " + sign(jwt.SigningMethodHS256, claims()),
 		"lower-case scheme":                         "bearer " + good,
 		"upper-case scheme":                         "BEARER " + good,
-		"10s clock skew":                            "Bearer " + sign(jwt.SigningMethodHS256, set("iat", e.clock.Now().Add(10*time.Second).Unix())),
+		"10s clock skew":                            "Bearer " + sign(jwt.SigningMethodHS256, set("iat", e.Clock.Now().Add(10*time.Second).Unix())),
 	}
 	for name, h := range okHeaders {
 		if r := e.do(request{method: "GET", path: "/v1/clients", header: http.Header{"Authorization": {h}}}); r.status != 200 {
@@ -96,9 +97,9 @@ func testBearerTokens(t *testing.T, st testStore) {
 		"stripped signature":   {"Bearer " + parts[0] + "." + parts[1] + "."},
 		"alg none":             {"Bearer " + b64([]byte(`{"alg":"none","typ":"JWT"}`)) + "." + parts[1] + "."},
 		"HS512 with our key":   {"Bearer " + sign(jwt.SigningMethodHS512, claims())},
-		"expired":              {"Bearer " + sign(jwt.SigningMethodHS256, set("exp", e.clock.Now().Add(-time.Hour).Unix()))},
+		"expired":              {"Bearer " + sign(jwt.SigningMethodHS256, set("exp", e.Clock.Now().Add(-time.Hour).Unix()))},
 		"no exp":               {"Bearer " + sign(jwt.SigningMethodHS256, func() jwt.MapClaims { c := claims(); delete(c, "exp"); return c }())},
-		"nbf in 10 minutes":    {"Bearer " + sign(jwt.SigningMethodHS256, set("nbf", e.clock.Now().Add(10*time.Minute).Unix()))},
+		"nbf in 10 minutes":    {"Bearer " + sign(jwt.SigningMethodHS256, set("nbf", e.Clock.Now().Add(10*time.Minute).Unix()))},
 		"wrong audience":       {"Bearer " + sign(jwt.SigningMethodHS256, set("aud", "someone-else"))},
 		"mode of another key":  {"Bearer " + sign(jwt.SigningMethodHS256, set("mode", "live"))},
 		"merchant mismatch":    {"Bearer " + sign(jwt.SigningMethodHS256, set("merchant", e.beta.Number))},
@@ -110,7 +111,7 @@ func testBearerTokens(t *testing.T, st testStore) {
 		"two headers":          {"Bearer " + good, "Bearer " + good},
 		"many dots":            {"Bearer " + strings.Repeat(".", 30000)},
 		"Basic":                {"Basic YWxhZGRpbjpvcGVuc2VzYW1l"},
-		"api key as bearer":    {"Bearer " + e.alpha.keys[fatora.ModeTest]},
+		"api key as bearer":    {"Bearer " + e.alpha.Keys[fatora.ModeTest]},
 		"token in the api_key": nil,
 	}
 	for name, h := range badHeaders {
@@ -125,11 +126,11 @@ func testBearerTokens(t *testing.T, st testStore) {
 	}
 }
 
-func TestAPIKeyHeaderOnClients(t *testing.T) { eachStore(t, testAPIKeyHeaderOnClients) }
+func TestAPIKeyHeaderOnClients(t *testing.T) { apitest.EachStore(t, testAPIKeyHeaderOnClients) }
 
-func testAPIKeyHeaderOnClients(t *testing.T, st testStore) {
+func testAPIKeyHeaderOnClients(t *testing.T, st apitest.Store) {
 	e := newEnv(t, st)
-	key := http.Header{"api_key": {e.alpha.keys[fatora.ModeLive]}}
+	key := http.Header{"api_key": {e.alpha.Keys[fatora.ModeLive]}}
 	r := e.do(request{method: "POST", path: "/v1/clients", body: `{"name":"Direct key"}`, header: key})
 	if r.status != 201 {
 		t.Fatalf("create with api_key = %d %s", r.status, r.body)
@@ -146,10 +147,10 @@ func testAPIKeyHeaderOnClients(t *testing.T, st testStore) {
 // a revoked key, or of a disabled merchant, works at most CredentialTTL
 // longer, then gets 403.
 func TestRevocationTakesEffectWithinBound(t *testing.T) {
-	eachStore(t, testRevocationTakesEffectWithinBound)
+	apitest.EachStore(t, testRevocationTakesEffectWithinBound)
 }
 
-func testRevocationTakesEffectWithinBound(t *testing.T, st testStore) {
+func testRevocationTakesEffectWithinBound(t *testing.T, st apitest.Store) {
 	cases := map[string]struct {
 		act  func(e *env)
 		code string
@@ -161,14 +162,14 @@ func testRevocationTakesEffectWithinBound(t *testing.T, st testStore) {
 		t.Run(name, func(t *testing.T) {
 			e := newEnv(t, st)
 			bearer := request{method: "GET", path: "/v1/clients", as: e.alpha}
-			apiKey := request{method: "GET", path: "/v1/clients", header: http.Header{"api_key": {e.alpha.keys[fatora.ModeTest]}}}
+			apiKey := request{method: "GET", path: "/v1/clients", header: http.Header{"api_key": {e.alpha.Keys[fatora.ModeTest]}}}
 			for _, req := range []request{bearer, apiKey} {
 				if r := e.do(req); r.status != 200 {
 					t.Fatalf("before: %d %s", r.status, r.body)
 				}
 			}
 			tc.act(e)
-			e.clock.Advance(5 * time.Second)
+			e.Clock.Advance(5 * time.Second)
 			for _, req := range []request{bearer, apiKey} {
 				if r := e.do(req); r.status != 403 || r.code() != tc.code {
 					t.Errorf("5s after: %d %s, want 403 %s", r.status, r.body, tc.code)
@@ -184,17 +185,20 @@ func testRevocationTakesEffectWithinBound(t *testing.T, st testStore) {
 // TestLogsCarryNoSecrets checks the access log: one line per request with
 // the request id, merchant, method, route, status and latency, and never a
 // key, a token or a body.
-func TestLogsCarryNoSecrets(t *testing.T) { eachStore(t, testLogsCarryNoSecrets) }
+func TestLogsCarryNoSecrets(t *testing.T) { apitest.EachStore(t, testLogsCarryNoSecrets) }
 
-func testLogsCarryNoSecrets(t *testing.T, st testStore) {
+func testLogsCarryNoSecrets(t *testing.T, st apitest.Store) {
 	e := newEnv(t, st)
-	secretBody := `{"name":"Very Private Person","notes":"card 4111111111111111"}`
+	// The secret values are long and hold letters, so that no timestamp,
+	// latency or id in the log can contain them by chance.
+	const name, notes, keyword = "Very Private Person Qzxw", "card number 4111-1111-1111-1111 of Qzxw", "PrivateQzxw"
+	secretBody := `{"name":"` + name + `","notes":"` + notes + `"}`
 	e.do(request{method: "POST", path: "/v1/clients", body: secretBody, as: e.alpha, header: http.Header{"X-Request-Id": {"log-probe"}}})
-	e.do(request{method: "GET", path: "/v1/clients?keyword=Private", header: http.Header{"api_key": {e.alpha.keys[fatora.ModeLive]}}})
-	e.do(request{method: "GET", path: "/v1/Authorization/Authorize?api_key=" + e.beta.keys[fatora.ModeLive]})
-	logs := e.logs.String()
-	for _, secret := range []string{e.alpha.keys[fatora.ModeTest], e.alpha.keys[fatora.ModeLive], e.beta.keys[fatora.ModeLive],
-		e.alpha.tokens[fatora.ModeTest], strings.Split(e.alpha.tokens[fatora.ModeTest], ".")[2], "Very Private", "4111", "keyword="} {
+	e.do(request{method: "GET", path: "/v1/clients?keyword=" + keyword, header: http.Header{"api_key": {e.alpha.Keys[fatora.ModeLive]}}})
+	e.do(request{method: "GET", path: "/v1/Authorization/Authorize?api_key=" + e.beta.Keys[fatora.ModeLive]})
+	logs := e.Logs.String()
+	for _, secret := range []string{e.alpha.Keys[fatora.ModeTest], e.alpha.Keys[fatora.ModeLive], e.beta.Keys[fatora.ModeLive],
+		e.alpha.Tokens[fatora.ModeTest], strings.Split(e.alpha.Tokens[fatora.ModeTest], ".")[2], name, notes, "4111-1111", keyword, "keyword="} {
 		if strings.Contains(logs, secret) {
 			t.Errorf("the log contains %q", secret)
 		}
@@ -218,16 +222,16 @@ func testLogsCarryNoSecrets(t *testing.T, st testStore) {
 // TestTwoServersShareRevocation runs two API servers, each with its own
 // credential cache, on one database: a token either issues works on both,
 // and once its key is revoked both refuse it within CredentialTTL.
-func TestTwoServersShareRevocation(t *testing.T) { eachStore(t, testTwoServersShareRevocation) }
+func TestTwoServersShareRevocation(t *testing.T) { apitest.EachStore(t, testTwoServersShareRevocation) }
 
-func testTwoServersShareRevocation(t *testing.T, st testStore) {
+func testTwoServersShareRevocation(t *testing.T, st apitest.Store) {
 	e := newEnv(t, st)
-	other := &httpapi.Server{Clients: e.server.Clients, Credentials: e.merchants, Signer: e.signer, Ping: e.server.Ping,
-		Now: e.clock.Now, Logger: e.server.Logger}
-	servers := map[string]http.Handler{"first": e.handler, "second": other.Handler()}
+	other := &httpapi.Server{Clients: e.Server.Clients, Credentials: e.Services.Merchants, Signer: e.Signer, Ping: e.Server.Ping,
+		Now: e.Clock.Now, Logger: e.Server.Logger}
+	servers := map[string]http.Handler{"first": e.Handler, "second": other.Handler()}
 	call := func(h http.Handler) int {
 		r := httptest.NewRequest("GET", "/v1/clients", nil)
-		r.Header.Set("Authorization", "Bearer "+e.alpha.tokens[fatora.ModeTest])
+		r.Header.Set("Authorization", "Bearer "+e.alpha.Tokens[fatora.ModeTest])
 		rec := httptest.NewRecorder()
 		h.ServeHTTP(rec, r)
 		return rec.Code
@@ -238,7 +242,7 @@ func testTwoServersShareRevocation(t *testing.T, st testStore) {
 		}
 	}
 	e.revoke(e.alpha, fatora.ModeTest)
-	e.clock.Advance(httpapi.CredentialTTL)
+	e.Clock.Advance(httpapi.CredentialTTL)
 	for name, h := range servers {
 		if got := call(h); got != 403 {
 			t.Errorf("%s server %v after the revocation: %d, want 403", name, httpapi.CredentialTTL, got)

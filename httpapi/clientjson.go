@@ -65,44 +65,6 @@ func toClientList(p fatora.ClientPage) clientListResponse {
 	return out
 }
 
-// clientMembers are the members a client body may have, matched in any
-// letter case; "note" is accepted for "notes" (the seed's C# class sends it).
-var clientMembers = strictjson.Fields{
-	"name": "name", "phone": "phone", "email": "email", "address": "address", "notes": "notes", "note": "notes",
-}
-
-// decodeClient decodes a create or update body into the fields it sets. A
-// null optional member means "no value"; name may not be null.
-func decodeClient(body []byte) (fatora.ClientUpdate, error) {
-	members, err := strictjson.DecodeObject(body, clientMembers)
-	if err != nil {
-		return fatora.ClientUpdate{}, bodyError(err)
-	}
-	var u fatora.ClientUpdate
-	for field, v := range members {
-		if field == "name" && v.Null {
-			return u, invalidField("name", "must be a string; it cannot be null")
-		}
-		s := v.String
-		*memberTarget(&u, field) = &s
-	}
-	return u, nil
-}
-
-func memberTarget(u *fatora.ClientUpdate, field string) **string {
-	switch field {
-	case "name":
-		return &u.Name
-	case "phone":
-		return &u.Phone
-	case "email":
-		return &u.Email
-	case "address":
-		return &u.Address
-	}
-	return &u.Notes
-}
-
 func invalidField(field, msg string) *fatora.Error {
 	return &fatora.Error{Code: fatora.CodeInvalidField, Message: "Invalid client: " + field + " " + msg + ".",
 		Fields: []fatora.FieldError{{Field: field, Message: msg}}}

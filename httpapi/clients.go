@@ -32,12 +32,12 @@ func (s *Server) createClient(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	u, err := decodeClient(body)
+	b, err := decodeClient(body)
 	if err != nil {
 		return err
 	}
-	return s.change(w, r, canonicalUpdate(u), renderClient(http.StatusCreated), func(ctx context.Context) (fatora.Client, error) {
-		return s.Clients.CreateClient(ctx, u.Apply(fatora.ClientFields{}))
+	return s.change(w, r, canonicalUpdate(b.update), renderClient(http.StatusCreated), func(ctx context.Context) (fatora.Client, error) {
+		return s.Clients.CreateClient(ctx, b.update.Apply(fatora.ClientFields{}))
 	})
 }
 
@@ -92,12 +92,15 @@ func (s *Server) updateClient(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	u, err := decodeClient(body)
+	b, err := decodeClient(body)
 	if err != nil {
 		return err
 	}
-	return s.change(w, r, canonicalUpdate(u), renderClient(http.StatusOK), func(ctx context.Context) (fatora.Client, error) {
-		return s.Clients.UpdateClient(ctx, id, u)
+	if err := checkBodyID(b, id); err != nil {
+		return err
+	}
+	return s.change(w, r, canonicalUpdate(b.update), renderClient(http.StatusOK), func(ctx context.Context) (fatora.Client, error) {
+		return s.Clients.UpdateClient(ctx, id, b.update)
 	})
 }
 

@@ -6,11 +6,12 @@ import (
 	"testing"
 
 	"github.com/fatora-oss/fatora"
+	"github.com/fatora-oss/fatora/internal/apitest"
 )
 
-func TestClientLifecycle(t *testing.T) { eachStore(t, testClientLifecycle) }
+func TestClientLifecycle(t *testing.T) { apitest.EachStore(t, testClientLifecycle) }
 
-func testClientLifecycle(t *testing.T, st testStore) {
+func testClientLifecycle(t *testing.T, st apitest.Store) {
 	e := newEnv(t, st)
 	id := e.create(e.alpha, `{"name":"Client Name","phone":"Client Phone","email":"client@example.com","address":"Client Address","notes":"Additional notes"}`)
 	path := fmt.Sprintf("/v1/clients/%d", id)
@@ -19,7 +20,7 @@ func testClientLifecycle(t *testing.T, st testStore) {
 	if got.status != 200 || got.json["status"] != "SUCCESS" || got.client()["name"] != "Client Name" || got.client()["id"] != float64(id) {
 		t.Fatalf("GET = %d %s", got.status, got.body)
 	}
-	e.clock.Advance(1500000000) // 1.5s, so updated_at moves
+	e.Clock.Advance(1500000000) // 1.5s, so updated_at moves
 	put := e.do(request{method: "PUT", path: path, body: `{"phone":"+974 5555 1234","notes":""}`, as: e.alpha})
 	c := put.client()
 	if put.status != 200 || c["phone"] != "+974 5555 1234" || c["notes"] != "" || c["note"] != "" || c["name"] != "Client Name" || c["address"] != "Client Address" {
@@ -37,8 +38,8 @@ func testClientLifecycle(t *testing.T, st testStore) {
 			t.Errorf("PUT %s = %d %s, want 400 invalid_field", body, r.status, r.body)
 		}
 	}
-	if r := e.do(request{method: "PUT", path: path, body: `{"id":7}`, as: e.alpha}); r.status != 400 || r.code() != "unknown_field" {
-		t.Errorf("PUT with id = %d %s, want 400 unknown_field", r.status, r.body)
+	if r := e.do(request{method: "PUT", path: path, body: `{"id":7}`, as: e.alpha}); r.status != 400 || r.code() != "invalid_field" {
+		t.Errorf("PUT with another id = %d %s, want 400 invalid_field", r.status, r.body)
 	}
 	if r := e.do(request{method: "PUT", path: path, body: `{"name":"x"}`, header: http.Header{"Content-Type": {"text/plain"}}, as: e.alpha}); r.status != 415 {
 		t.Errorf("PUT text/plain = %d, want 415", r.status)
@@ -57,9 +58,9 @@ func testClientLifecycle(t *testing.T, st testStore) {
 	}
 }
 
-func TestUpdateToDuplicateIs409(t *testing.T) { eachStore(t, testUpdateToDuplicateIs409) }
+func TestUpdateToDuplicateIs409(t *testing.T) { apitest.EachStore(t, testUpdateToDuplicateIs409) }
 
-func testUpdateToDuplicateIs409(t *testing.T, st testStore) {
+func testUpdateToDuplicateIs409(t *testing.T, st apitest.Store) {
 	e := newEnv(t, st)
 	first := e.create(e.alpha, `{"name":"One","email":"one@example.com"}`)
 	second := e.create(e.alpha, `{"name":"Two","email":"two@example.com"}`)
@@ -69,9 +70,9 @@ func testUpdateToDuplicateIs409(t *testing.T, st testStore) {
 	}
 }
 
-func TestList(t *testing.T) { eachStore(t, testList) }
+func TestList(t *testing.T) { apitest.EachStore(t, testList) }
 
-func testList(t *testing.T, st testStore) {
+func testList(t *testing.T, st apitest.Store) {
 	e := newEnv(t, st)
 	for i := range 25 {
 		e.create(e.alpha, fmt.Sprintf(`{"name":"Client %02d","email":"c%02d@example.com","phone":"+974 5000 %04d"}`, i, i, i))
@@ -121,9 +122,9 @@ func testList(t *testing.T, st testStore) {
 	}
 }
 
-func TestPathsMatchLikeASPNET(t *testing.T) { eachStore(t, testPathsMatchLikeASPNET) }
+func TestPathsMatchLikeASPNET(t *testing.T) { apitest.EachStore(t, testPathsMatchLikeASPNET) }
 
-func testPathsMatchLikeASPNET(t *testing.T, st testStore) {
+func testPathsMatchLikeASPNET(t *testing.T, st apitest.Store) {
 	e := newEnv(t, st)
 	id := e.create(e.alpha, `{"name":"Path"}`)
 	for _, path := range []string{"/v1/clients/%d", "/V1/Clients/%d", "/v1/clients/%d/", "/V1/CLIENTS/%d/"} {
@@ -133,7 +134,7 @@ func testPathsMatchLikeASPNET(t *testing.T, st testStore) {
 	}
 	for _, path := range []string{"/v1/Authorization/Authorize", "/v1/authorization/authorize/", "/V1/AUTHORIZATION/AUTHORIZE"} {
 		for _, method := range []string{"GET", "POST"} {
-			r := e.do(request{method: method, path: path, header: http.Header{"api_key": {e.alpha.keys[fatora.ModeTest]}}})
+			r := e.do(request{method: method, path: path, header: http.Header{"api_key": {e.alpha.Keys[fatora.ModeTest]}}})
 			if r.status != 200 || r.json["success"] != true || r.json["bearer_token"] == "" || r.json["expires_at"] == "" {
 				t.Errorf("%s %s = %d %s", method, path, r.status, r.body)
 			}
@@ -144,9 +145,9 @@ func testPathsMatchLikeASPNET(t *testing.T, st testStore) {
 	}
 }
 
-func TestRequestID(t *testing.T) { eachStore(t, testRequestID) }
+func TestRequestID(t *testing.T) { apitest.EachStore(t, testRequestID) }
 
-func testRequestID(t *testing.T, st testStore) {
+func testRequestID(t *testing.T, st apitest.Store) {
 	e := newEnv(t, st)
 	r := e.do(request{method: "GET", path: "/healthz", header: http.Header{"X-Request-Id": {"abc-123_x.y:z"}}})
 	if got := r.header.Get("X-Request-Id"); got != "abc-123_x.y:z" {
@@ -164,9 +165,9 @@ func testRequestID(t *testing.T, st testStore) {
 	}
 }
 
-func TestListWithCursor(t *testing.T) { eachStore(t, testListWithCursor) }
+func TestListWithCursor(t *testing.T) { apitest.EachStore(t, testListWithCursor) }
 
-func testListWithCursor(t *testing.T, st testStore) {
+func testListWithCursor(t *testing.T, st apitest.Store) {
 	e := newEnv(t, st)
 	for i := range 7 {
 		e.create(e.alpha, fmt.Sprintf(`{"name":"Cursor %d"}`, i))

@@ -17,7 +17,7 @@ func BenchmarkDecodeAndValidateCreate(b *testing.B) {
 		if err != nil {
 			b.Fatal(err)
 		}
-		f, err := u.Apply(fatora.ClientFields{}).Normalize()
+		f, err := u.update.Apply(fatora.ClientFields{}).Normalize()
 		if err != nil {
 			b.Fatal(err)
 		}

@@ -2,12 +2,12 @@ package httpapi_test
 
 import (
 	"fmt"
-	"os"
 	"regexp"
 	"strings"
 	"testing"
 
-	"github.com/fatora-oss/fatora/postgres/pgtest"
+	"github.com/fatora-oss/fatora/internal/apitest"
+	"github.com/fatora-oss/fatora/internal/testenv"
 	"github.com/google/go-cmp/cmp"
 )
 
@@ -49,11 +49,9 @@ var differentialScript = []request{
 }
 
 func TestStoresAnswerAlike(t *testing.T) {
-	if os.Getenv(pgtest.EnvVar) == "" {
-		t.Skip(pgtest.EnvVar + " is not set; skipping the SQLite/PostgreSQL comparison")
-	}
-	sqliteRun := runScript(t, newEnv(t, testStore{"sqlite", openSQLite}))
-	postgresRun := runScript(t, newEnv(t, testStore{"postgres", openPostgres}))
+	testenv.PostgresURL(t) // skips (or fails, where PostgreSQL is required) before the SQLite half runs
+	sqliteRun := runScript(t, newEnv(t, apitest.SQLite()))
+	postgresRun := runScript(t, newEnv(t, apitest.PostgreSQL()))
 	if diff := cmp.Diff(sqliteRun, postgresRun); diff != "" {
 		t.Errorf("SQLite and PostgreSQL answer differently (-sqlite +postgres):\n%s", diff)
 	}

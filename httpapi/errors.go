@@ -71,9 +71,24 @@ func writeError(w http.ResponseWriter, r *http.Request, err error) {
 	if status == http.StatusServiceUnavailable || e.Code == fatora.CodeIdempotencyInProgress {
 		w.Header().Set("Retry-After", retryAfterSeconds)
 	}
+	if infoOf(r).route == authorizeRoute {
+		writeJSON(w, status, authorizeErrorBody{Status: "ERROR", Error: e.Message, Code: e.Code, RequestID: requestIDOf(r)})
+		return
+	}
 	writeJSON(w, status, errorBody{Status: "ERROR", Error: errorDetail{
 		Code: e.Code, Message: e.Message, Fields: e.Fields, ExistingClientID: e.ExistingClientID, RequestID: requestIDOf(r),
 	}})
+}
+
+// authorizeErrorBody is the shape of Authorize's failures, which Fatora
+// documents with error as a string ({"status":"ERROR","error":"Invalid API
+// Key"}), so code written against it reads them; code and request_id are
+// ours, beside it.
+type authorizeErrorBody struct {
+	Status    string `json:"status"`
+	Error     string `json:"error"`
+	Code      string `json:"code"`
+	RequestID string `json:"request_id"`
 }
 
 // setAuthChallenge adds the WWW-Authenticate header RFC 6750 asks of a 401.

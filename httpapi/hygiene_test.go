@@ -9,6 +9,7 @@ import (
 	"testing"
 
 	"github.com/fatora-oss/fatora/httpapi"
+	"github.com/fatora-oss/fatora/internal/apitest"
 )
 
 func TestHTTPServerLimits(t *testing.T) {
@@ -22,12 +23,12 @@ func TestHTTPServerLimits(t *testing.T) {
 }
 
 // TestOversizedHeaderIs431 sends a 100 KiB header to a real listener.
-func TestOversizedHeaderIs431(t *testing.T) { eachStore(t, testOversizedHeaderIs431) }
+func TestOversizedHeaderIs431(t *testing.T) { apitest.EachStore(t, testOversizedHeaderIs431) }
 
-func testOversizedHeaderIs431(t *testing.T, st testStore) {
+func testOversizedHeaderIs431(t *testing.T, st apitest.Store) {
 	e := newEnv(t, st)
-	ts := httptest.NewUnstartedServer(e.handler)
-	ts.Config = httpapi.NewHTTPServer("", e.handler, slog.New(slog.NewTextHandler(io.Discard, nil)))
+	ts := httptest.NewUnstartedServer(e.Handler)
+	ts.Config = httpapi.NewHTTPServer("", e.Handler, slog.New(slog.NewTextHandler(io.Discard, nil)))
 	ts.Start()
 	defer ts.Close()
 	req, _ := http.NewRequest("GET", ts.URL+"/healthz", nil)

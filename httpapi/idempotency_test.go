@@ -6,19 +6,21 @@ import (
 	"strings"
 	"sync"
 	"testing"
+
+	"github.com/fatora-oss/fatora/internal/apitest"
 )
 
 func key(k string) http.Header { return http.Header{"Idempotency-Key": {k}} }
 
-func TestIdempotentRetries(t *testing.T) { eachStore(t, testIdempotentRetries) }
+func TestIdempotentRetries(t *testing.T) { apitest.EachStore(t, testIdempotentRetries) }
 
-func testIdempotentRetries(t *testing.T, st testStore) {
+func testIdempotentRetries(t *testing.T, st apitest.Store) {
 	e := newEnv(t, st)
 	first := e.do(request{method: "POST", path: "/v1/clients", body: seedCurlBody, header: key("order-42"), as: e.alpha})
 	if first.status != 201 || first.header.Get("Idempotent-Replayed") != "" {
 		t.Fatalf("first = %d %v %s", first.status, first.header, first.body)
 	}
-	e.clock.Advance(3e9)
+	e.Clock.Advance(3e9)
 	retries := map[string]string{
 		"same bytes":               seedCurlBody,
 		"other case, order, space": `{ "NOTES":"Additional notes", "Email":"client@example.com","phone":"Client Phone","address":"Client Address","Name":"Client Name"}`,
@@ -42,9 +44,11 @@ func testIdempotentRetries(t *testing.T, st testStore) {
 	}
 }
 
-func TestIdempotencyRefusalsAreNotKept(t *testing.T) { eachStore(t, testIdempotencyRefusalsAreNotKept) }
+func TestIdempotencyRefusalsAreNotKept(t *testing.T) {
+	apitest.EachStore(t, testIdempotencyRefusalsAreNotKept)
+}
 
-func testIdempotencyRefusalsAreNotKept(t *testing.T, st testStore) {
+func testIdempotencyRefusalsAreNotKept(t *testing.T, st apitest.Store) {
 	e := newEnv(t, st)
 	for _, bad := range []request{
 		{body: `{"name":""}`},
@@ -72,9 +76,9 @@ func testIdempotencyRefusalsAreNotKept(t *testing.T, st testStore) {
 	}
 }
 
-func TestIdempotencyKeyValidation(t *testing.T) { eachStore(t, testIdempotencyKeyValidation) }
+func TestIdempotencyKeyValidation(t *testing.T) { apitest.EachStore(t, testIdempotencyKeyValidation) }
 
-func testIdempotencyKeyValidation(t *testing.T, st testStore) {
+func testIdempotencyKeyValidation(t *testing.T, st apitest.Store) {
 	e := newEnv(t, st)
 	for name, h := range map[string]http.Header{
 		"empty":     key(""),
@@ -93,9 +97,9 @@ func testIdempotencyKeyValidation(t *testing.T, st testStore) {
 	}
 }
 
-func TestIdempotentUpdateAndDelete(t *testing.T) { eachStore(t, testIdempotentUpdateAndDelete) }
+func TestIdempotentUpdateAndDelete(t *testing.T) { apitest.EachStore(t, testIdempotentUpdateAndDelete) }
 
-func testIdempotentUpdateAndDelete(t *testing.T, st testStore) {
+func testIdempotentUpdateAndDelete(t *testing.T, st apitest.Store) {
 	e := newEnv(t, st)
 	id := e.create(e.alpha, `{"name":"Target"}`)
 	path := fmt.Sprintf("/v1/clients/%d", id)
@@ -121,9 +125,11 @@ func testIdempotentUpdateAndDelete(t *testing.T, st testStore) {
 // TestConcurrentIdempotentCreates sends 50 identical requests with one key
 // at once: exactly one client is made, and every answer is its 201 or a
 // 409 idempotency_in_progress with Retry-After.
-func TestConcurrentIdempotentCreates(t *testing.T) { eachStore(t, testConcurrentIdempotentCreates) }
+func TestConcurrentIdempotentCreates(t *testing.T) {
+	apitest.EachStore(t, testConcurrentIdempotentCreates)
+}
 
-func testConcurrentIdempotentCreates(t *testing.T, st testStore) {
+func testConcurrentIdempotentCreates(t *testing.T, st apitest.Store) {
 	e := newEnv(t, st)
 	const n = 50
 	answers := make([]response, n)

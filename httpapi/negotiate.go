@@ -69,14 +69,25 @@ func readJSONBody(w http.ResponseWriter, r *http.Request) ([]byte, error) {
 
 var errTooLarge = fatora.Errorf(fatora.CodePayloadTooLarge, "The request body is larger than %d bytes.", MaxBodyBytes)
 
+// checkContentType accepts the JSON media types ASP.NET reads:
+// application/json, text/json and application/*+json, with no charset or
+// UTF-8.
 func checkContentType(ct string) error {
 	mt, params, err := mime.ParseMediaType(ct)
-	json := err == nil && (mt == "application/json" || (strings.HasPrefix(mt, "application/") && strings.HasSuffix(mt, "+json")))
+	json := err == nil && isJSONMediaType(mt)
 	if cs, ok := params["charset"]; json && ok && !strings.EqualFold(cs, "utf-8") {
 		json = false
 	}
 	if !json {
-		return fatora.Errorf(fatora.CodeUnsupportedMediaType, "Send the body as JSON with Content-Type: application/json.")
+		return fatora.Errorf(fatora.CodeUnsupportedMediaType,
+			"Send the body as JSON with Content-Type: application/json (text/json and application/*+json are read too), in UTF-8.")
 	}
 	return nil
+}
+
+// isJSONMediaType reports whether mt, as mime.ParseMediaType returns it (in
+// lower case), names JSON.
+func isJSONMediaType(mt string) bool {
+	sub, ok := strings.CutPrefix(mt, "application/")
+	return mt == "text/json" || (ok && (sub == "json" || (strings.HasSuffix(sub, "+json") && len(sub) > len("+json"))))
 }

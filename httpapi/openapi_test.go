@@ -15,6 +15,7 @@ import (
 
 	"github.com/fatora-oss/fatora/api"
 	"github.com/fatora-oss/fatora/httpapi"
+	"github.com/fatora-oss/fatora/internal/apitest"
 	"github.com/fatora-oss/fatora/metrics"
 	"github.com/getkin/kin-openapi/openapi3"
 )
@@ -180,11 +181,14 @@ func responseCodes(ref *openapi3.ResponseRef) []string {
 		if part.Ref != "" {
 			continue // the Error schema itself, with every code
 		}
-		errRef := part.Value.Properties["error"]
-		if errRef == nil || errRef.Value.Properties["code"] == nil {
+		code := part.Value.Properties["code"] // Authorize's shape: code beside error
+		if errRef := part.Value.Properties["error"]; errRef != nil {
+			code = errRef.Value.Properties["code"]
+		}
+		if code == nil {
 			continue
 		}
-		for _, c := range errRef.Value.Properties["code"].Value.Enum {
+		for _, c := range code.Value.Enum {
 			codes = append(codes, c.(string))
 		}
 	}
@@ -259,7 +263,7 @@ func TestResponseValidationCatchesMistakes(t *testing.T) {
 // TestDocsEndpoints: /openapi.json is the embedded document byte for byte,
 // and /docs is the embedded page, which loads nothing from other sites.
 func TestDocsEndpoints(t *testing.T) {
-	e := newEnv(t, testStore{"sqlite", openSQLite})
+	e := newEnv(t, apitest.SQLite())
 	r := e.do(request{method: "GET", path: "/openapi.json"})
 	if r.status != 200 || !strings.HasPrefix(r.header.Get("Content-Type"), "application/json") || r.body != string(api.OpenAPI()) {
 		t.Fatalf("GET /openapi.json = %d %s, want the embedded document", r.status, r.header.Get("Content-Type"))

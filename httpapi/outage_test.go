@@ -1,14 +1,13 @@
 package httpapi_test
 
 import (
-	"context"
 	"strconv"
 	"testing"
 	"time"
 
-	"github.com/fatora-oss/fatora"
+	"github.com/fatora-oss/fatora/internal/apitest"
+	"github.com/fatora-oss/fatora/internal/testenv"
 	"github.com/fatora-oss/fatora/postgres"
-	"github.com/fatora-oss/fatora/postgres/pgtest"
 )
 
 // outageTimeout is the request deadline of the outage test.
@@ -20,18 +19,13 @@ const outageTimeout = time.Second
 // request deadline, /readyz says not ready, and the server serves again by
 // itself once the database is back.
 func TestPostgresOutage(t *testing.T) {
-	dsn := pgtest.DSN(t)
-	proxy := pgtest.NewProxy(t, dsn)
-	viaProxy := testStore{"postgres via proxy", func(t testing.TB, now fatora.Clock) (fatora.ClientService, fatora.MerchantService, func(context.Context) error) {
-		db, err := postgres.Open(context.Background(), proxy.DSN(dsn), postgres.Options{MaxConns: 4})
-		if err != nil {
-			t.Fatal(err)
-		}
-		t.Cleanup(func() { db.Close() })
-		db.Now = now
-		return postgres.NewClientService(db), postgres.NewMerchantService(db), db.Ping
-	}}
-	e := newEnv(t, viaProxy, func(s *services) { s.timeout = outageTimeout })
+	if testing.Short() {
+		t.Skip("waits out connect and request timeouts (about 15 s): runs in full without -short (CI)")
+	}
+	dsn := testenv.PostgresSchema(t)
+	proxy := testenv.NewProxy(t, dsn)
+	viaProxy := apitest.PostgreSQLAt("postgres via proxy", proxy.DSN(dsn), 4)
+	e := newEnvWith(t, apitest.Options{Store: viaProxy, RequestTimeout: outageTimeout})
 	id := e.create(e.alpha, `{"name":"Before the outage"}`)
 
 	for name, cut := range map[string]func(){"refused": proxy.Refuse, "silent": proxy.Silence} {

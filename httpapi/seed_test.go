@@ -6,6 +6,8 @@ import (
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
+
+	"github.com/fatora-oss/fatora/internal/apitest"
 )
 
 // The bodies of the seed document's three samples, as each sends it (the
@@ -23,28 +25,28 @@ const (
 	seedCSharpBody = `{"Name":"Client Name","Phone":"Client Phone","Email":"client@example.com","Address":"Client Address","Note":"Additional notes"}`
 )
 
-func TestSeedCurlSample(t *testing.T) { eachStore(t, testSeedCurlSample) }
+func TestSeedCurlSample(t *testing.T) { apitest.EachStore(t, testSeedCurlSample) }
 
-func testSeedCurlSample(t *testing.T, st testStore) {
+func testSeedCurlSample(t *testing.T, st apitest.Store) {
 	testSeedSample(t, st, seedCurlBody, http.Header{"Content-Type": {"application/json"}})
 }
 
-func TestSeedPHPSample(t *testing.T) { eachStore(t, testSeedPHPSample) }
+func TestSeedPHPSample(t *testing.T) { apitest.EachStore(t, testSeedPHPSample) }
 
-func testSeedPHPSample(t *testing.T, st testStore) {
+func testSeedPHPSample(t *testing.T, st apitest.Store) {
 	testSeedSample(t, st, seedPHPBody, http.Header{"Content-Type": {"application/json"}, "Accept-Encoding": {"deflate, gzip, br"}})
 }
 
-func TestSeedCSharpSample(t *testing.T) { eachStore(t, testSeedCSharpSample) }
+func TestSeedCSharpSample(t *testing.T) { apitest.EachStore(t, testSeedCSharpSample) }
 
-func testSeedCSharpSample(t *testing.T, st testStore) {
+func testSeedCSharpSample(t *testing.T, st apitest.Store) {
 	testSeedSample(t, st, seedCSharpBody, http.Header{"Content-Type": {"application/json"}, "Connection": {"Keep-Alive"}})
 }
 
 // testSeedSample sends a sample's body as the sample does and holds the
 // answer to the seed's response: 201, status SUCCESS, and a client with a
 // numeric id and the seed's members, plus the contract's extra members.
-func testSeedSample(t *testing.T, st testStore, body string, header http.Header) {
+func testSeedSample(t *testing.T, st apitest.Store, body string, header http.Header) {
 	e := newEnv(t, st)
 	resp := e.do(request{method: "POST", path: "/v1/clients", body: body, header: header, as: e.alpha})
 	if resp.status != http.StatusCreated {

@@ -64,7 +64,7 @@ func (s *Server) Handler() http.Handler {
 	s.creds = newCredentialCache(s.Now)
 	s.verifier = &token.CachingVerifier{Signer: s.Signer}
 	s.router = newRouter()
-	s.router.handle("/v1/authorization/authorize", map[string]handlerFunc{
+	s.router.handle(authorizeRoute, map[string]handlerFunc{
 		http.MethodGet: s.authorize, http.MethodPost: s.authorize,
 	}, acceptsJSON)
 	s.registerClients(s.router)

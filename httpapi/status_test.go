@@ -10,11 +10,12 @@ import (
 	"testing"
 
 	"github.com/fatora-oss/fatora"
+	"github.com/fatora-oss/fatora/internal/apitest"
 )
 
-func TestStatusCodes(t *testing.T) { eachStore(t, testStatusCodes) }
+func TestStatusCodes(t *testing.T) { apitest.EachStore(t, testStatusCodes) }
 
-func testStatusCodes(t *testing.T, st testStore) {
+func testStatusCodes(t *testing.T, st apitest.Store) {
 	runScenarios(t, st, []scenario{
 		{name: "401 without credentials", req: request{method: "GET", path: "/v1/clients"}, wantStatus: 401, wantCode: "unauthorized",
 			check: wantChallenge(`Bearer realm="fatora"`)},
@@ -26,11 +27,11 @@ func testStatusCodes(t *testing.T, st testStore) {
 			wantStatus: 401, wantCode: "invalid_api_key", check: wantChallenge(`Bearer realm="fatora"`)},
 		{name: "403 for a revoked key", build: func(e *env) request {
 			e.revoke(e.alpha, fatora.ModeTest)
-			return request{method: "GET", path: "/v1/Authorization/Authorize", header: http.Header{"api_key": {e.alpha.keys[fatora.ModeTest]}}}
+			return request{method: "GET", path: "/v1/Authorization/Authorize", header: http.Header{"api_key": {e.alpha.Keys[fatora.ModeTest]}}}
 		}, wantStatus: 403, wantCode: "key_revoked"},
 		{name: "403 for a disabled merchant", build: func(e *env) request {
 			e.disable(e.alpha)
-			return request{method: "POST", path: "/v1/Authorization/Authorize", header: http.Header{"api_key": {e.alpha.keys[fatora.ModeLive]}}}
+			return request{method: "POST", path: "/v1/Authorization/Authorize", header: http.Header{"api_key": {e.alpha.Keys[fatora.ModeLive]}}}
 		}, wantStatus: 403, wantCode: "merchant_disabled"},
 		{name: "404 unknown id", req: request{method: "GET", path: "/v1/clients/999999"}, build: func(e *env) request {
 			return request{method: "GET", path: "/v1/clients/999999", as: e.alpha}
@@ -98,31 +99,31 @@ func wantChallenge(want string) func(t *testing.T, e *env, resp response) {
 	}
 }
 
-func (e *env) revoke(m *merchant, mode fatora.Mode) {
+func (e *env) revoke(m *apitest.Merchant, mode fatora.Mode) {
 	e.t.Helper()
-	if err := e.merchants.RevokeAPIKey(t0ctx, m.ID, m.keyIDs[mode]); err != nil {
+	if err := e.Services.Merchants.RevokeAPIKey(t0ctx, m.ID, m.KeyIDs[mode]); err != nil {
 		e.t.Fatal(err)
 	}
 }
 
-func (e *env) disable(m *merchant) {
+func (e *env) disable(m *apitest.Merchant) {
 	e.t.Helper()
-	if err := e.merchants.SetMerchantDisabled(t0ctx, m.ID, true); err != nil {
+	if err := e.Services.Merchants.SetMerchantDisabled(t0ctx, m.ID, true); err != nil {
 		e.t.Fatal(err)
 	}
 }
 
-func TestChunkedBodyTooLarge(t *testing.T) { eachStore(t, testChunkedBodyTooLarge) }
+func TestChunkedBodyTooLarge(t *testing.T) { apitest.EachStore(t, testChunkedBodyTooLarge) }
 
-func testChunkedBodyTooLarge(t *testing.T, st testStore) {
+func testChunkedBodyTooLarge(t *testing.T, st apitest.Store) {
 	e := newEnv(t, st)
 	body := io.MultiReader(strings.NewReader(`{"name":"`), strings.NewReader(strings.Repeat("a", 10<<20)), strings.NewReader(`"}`))
 	r := httptest.NewRequest("POST", "/v1/clients", body)
 	r.ContentLength = -1
 	r.Header.Set("Content-Type", "application/json")
-	r.Header.Set("Authorization", "Bearer "+e.alpha.tokens[fatora.ModeTest])
+	r.Header.Set("Authorization", "Bearer "+e.alpha.Tokens[fatora.ModeTest])
 	rec := httptest.NewRecorder()
-	e.handler.ServeHTTP(rec, r)
+	e.Handler.ServeHTTP(rec, r)
 	if rec.Code != http.StatusRequestEntityTooLarge || !strings.Contains(rec.Body.String(), `"payload_too_large"`) {
 		t.Fatalf("chunked 10 MiB body: %d %s", rec.Code, rec.Body)
 	}
@@ -130,9 +131,9 @@ func testChunkedBodyTooLarge(t *testing.T, st testStore) {
 
 // TestOtherTenantIs404 shows that another merchant's client, and the other
 // mode's, answer exactly as an id that never existed, and stay unchanged.
-func TestOtherTenantIs404(t *testing.T) { eachStore(t, testOtherTenantIs404) }
+func TestOtherTenantIs404(t *testing.T) { apitest.EachStore(t, testOtherTenantIs404) }
 
-func testOtherTenantIs404(t *testing.T, st testStore) {
+func testOtherTenantIs404(t *testing.T, st apitest.Store) {
 	e := newEnv(t, st)
 	id := e.create(e.alpha, `{"name":"Alpha's client","email":"a@example.com"}`)
 	reqID := http.Header{"X-Request-Id": {"same-id"}}
@@ -170,10 +171,10 @@ func (failingClients) FindClients(ctxT, fatora.ClientFilter) (fatora.ClientPage,
 
 func (failingClients) FindClientByID(ctxT, int64) (fatora.Client, error) { panic("boom in handler") }
 
-func TestInternalErrorsAreGeneric(t *testing.T) { eachStore(t, testInternalErrorsAreGeneric) }
+func TestInternalErrorsAreGeneric(t *testing.T) { apitest.EachStore(t, testInternalErrorsAreGeneric) }
 
-func testInternalErrorsAreGeneric(t *testing.T, st testStore) {
-	e := newEnv(t, st, func(s *services) { s.clients = failingClients{s.clients} })
+func testInternalErrorsAreGeneric(t *testing.T, st apitest.Store) {
+	e := newEnvWith(t, apitest.Options{Store: st, Replace: func(s *apitest.Services) { s.Clients = failingClients{s.Clients} }})
 	for _, path := range []string{"/v1/clients", "/v1/clients/1"} {
 		resp := e.do(request{method: "GET", path: path, as: e.alpha})
 		if resp.status != 500 || resp.code() != "internal" {
@@ -183,7 +184,7 @@ func testInternalErrorsAreGeneric(t *testing.T, st testStore) {
 			t.Errorf("500 body leaks details: %s", resp.body)
 		}
 	}
-	logs := e.logs.String()
+	logs := e.Logs.String()
 	if !strings.Contains(logs, errSecretDetail.Error()) || !strings.Contains(logs, "boom in handler") {
 		t.Errorf("the log lacks the failure details:\n%s", logs)
 	}
@@ -192,11 +193,11 @@ func testInternalErrorsAreGeneric(t *testing.T, st testStore) {
 	}
 }
 
-func TestReadiness(t *testing.T) { eachStore(t, testReadiness) }
+func TestReadiness(t *testing.T) { apitest.EachStore(t, testReadiness) }
 
-func testReadiness(t *testing.T, st testStore) {
+func testReadiness(t *testing.T, st apitest.Store) {
 	down := errors.New("database is down")
-	e := newEnv(t, st, func(s *services) { s.ping = func(ctxT) error { return down } })
+	e := newEnvWith(t, apitest.Options{Store: st, Replace: func(s *apitest.Services) { s.Ping = func(ctxT) error { return down } }})
 	if resp := e.do(request{method: "GET", path: "/healthz"}); resp.status != 200 || resp.json["status"] != "ok" {
 		t.Errorf("/healthz = %d %s", resp.status, resp.body)
 	}
@@ -208,7 +209,7 @@ func testReadiness(t *testing.T, st testStore) {
 	if resp := up.do(request{method: "GET", path: "/readyz"}); resp.status != 200 {
 		t.Errorf("/readyz = %d %s", resp.status, resp.body)
 	}
-	up.server.Drain()
+	up.Server.Drain()
 	if resp := up.do(request{method: "GET", path: "/readyz"}); resp.status != 503 {
 		t.Errorf("/readyz while draining = %d, want 503", resp.status)
 	}

@@ -4,8 +4,8 @@ import (
 	"context"
 	"testing"
 
+	"github.com/fatora-oss/fatora/internal/testenv"
 	"github.com/fatora-oss/fatora/postgres"
-	"github.com/fatora-oss/fatora/postgres/pgtest"
 	"github.com/fatora-oss/fatora/storetest"
 )
 
@@ -24,7 +24,7 @@ func BenchmarkCreateClientConcurrentWithKey(b *testing.B) {
 }
 
 func openBench(b *testing.B) *postgres.DB {
-	db, err := postgres.Open(context.Background(), pgtest.DSN(b), postgres.Options{MaxConns: 16})
+	db, err := postgres.Open(context.Background(), testenv.PostgresSchema(b), postgres.Options{MaxConns: 16})
 	if err != nil {
 		b.Fatal(err)
 	}

@@ -5,7 +5,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/fatora-oss/fatora/postgres/pgtest"
+	"github.com/fatora-oss/fatora/internal/testenv"
 )
 
 // openTestDB opens a store on a fresh schema and closes it when t ends.
@@ -13,7 +13,7 @@ func openTestDB(t testing.TB) *DB {
 	t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 	defer cancel()
-	db, err := Open(ctx, pgtest.DSN(t), Options{})
+	db, err := Open(ctx, testenv.PostgresSchema(t), Options{})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -4,7 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"github.com/fatora-oss/fatora/postgres/pgtest"
+	"github.com/fatora-oss/fatora/internal/testenv"
 	"io"
 	"strings"
 	"sync"
@@ -20,7 +20,7 @@ import (
 // the advisory lock must let every Open succeed and apply each migration
 // exactly once.
 func TestConcurrentOpen(t *testing.T) {
-	dsn := pgtest.DSN(t)
+	dsn := testenv.PostgresSchema(t)
 	const n = 8
 	var wg sync.WaitGroup
 	errs := make([]error, n)
@@ -53,9 +53,9 @@ func TestConcurrentOpen(t *testing.T) {
 // TestRefusesAsyncCommit checks that Open will not run where a commit could
 // return before its WAL is flushed.
 func TestRefusesAsyncCommit(t *testing.T) {
-	dsn := pgtest.DSN(t)
+	dsn := testenv.PostgresSchema(t)
 	for _, setting := range []string{"off", "local"} {
-		db, err := Open(t.Context(), pgtest.WithParam(dsn, "synchronous_commit", setting), Options{})
+		db, err := Open(t.Context(), testenv.WithParam(dsn, "synchronous_commit", setting), Options{})
 		if err == nil {
 			db.Close()
 			t.Errorf("Open with synchronous_commit=%s succeeded, want an error", setting)
@@ -68,7 +68,7 @@ func TestRefusesAsyncCommit(t *testing.T) {
 // TestOptions checks the runtime parameters and pool size Open sets, and
 // that a statement the server cancels for running too long is unavailable.
 func TestOptions(t *testing.T) {
-	db, err := Open(t.Context(), pgtest.DSN(t), Options{MaxConns: 2, StatementTimeout: 200 * time.Millisecond})
+	db, err := Open(t.Context(), testenv.PostgresSchema(t), Options{MaxConns: 2, StatementTimeout: 200 * time.Millisecond})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -123,19 +123,6 @@ func TestMapError(t *testing.T) {
 	}
 	if mapError(nil) != nil {
 		t.Error("mapError(nil) != nil")
-	}
-}
-
-func TestWithParam(t *testing.T) {
-	tests := []struct{ dsn, want string }{
-		{"postgres://u@h:5432/db?sslmode=disable", "postgres://u@h:5432/db?search_path=s&sslmode=disable"},
-		{"postgresql://u@h/db", "postgresql://u@h/db?search_path=s"},
-		{"host=h user=u dbname=db", "host=h user=u dbname=db search_path=s"},
-	}
-	for _, tt := range tests {
-		if got := pgtest.WithParam(tt.dsn, "search_path", "s"); got != tt.want {
-			t.Errorf("pgtest.WithParam(%q) = %q, want %q", tt.dsn, got, tt.want)
-		}
 	}
 }
 

@@ -6,8 +6,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/fatora-oss/fatora/internal/testenv"
 	"github.com/fatora-oss/fatora/postgres"
-	"github.com/fatora-oss/fatora/postgres/pgtest"
 	"github.com/fatora-oss/fatora/storetest"
 )
 
@@ -15,7 +15,7 @@ func TestConformance(t *testing.T) {
 	storetest.Run(t, func(t testing.TB) storetest.Store {
 		ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 		defer cancel()
-		db, err := postgres.Open(ctx, pgtest.DSN(t), postgres.Options{})
+		db, err := postgres.Open(ctx, testenv.PostgresSchema(t), postgres.Options{})
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -99,8 +99,11 @@ func TestBadAPIKey(t *testing.T) {
 		t.Fatal(err)
 	}
 	_, err = c.Clients.Get(context.Background(), 1)
-	if e := apiError(t, err); e.HTTPStatus != http.StatusUnauthorized || e.Code != sdk.CodeInvalidAPIKey {
-		t.Errorf("error %v, want 401 invalid_api_key", e)
+	// Authorize answers in Fatora's shape, error as a string; the SDK reads
+	// its code and request id from beside it.
+	e := apiError(t, err)
+	if e.HTTPStatus != http.StatusUnauthorized || e.Code != sdk.CodeInvalidAPIKey || e.Message != "Invalid API Key" || e.RequestID == "" {
+		t.Errorf("error %+v, want 401 invalid_api_key \"Invalid API Key\" with a request id", e)
 	}
 	wantAuthorizes(t, ts, 1)
 }

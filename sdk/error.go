@@ -9,8 +9,9 @@ import (
 	"time"
 )
 
-// Error codes of the API (the code member of an error body). They are
-// stable: switch on them.
+// Error codes of the API (the code member of an error body), as the API
+// description (api/openapi.json, components.schemas.ErrorCode) lists them.
+// They are stable: switch on them.
 const (
 	CodeMalformedJSON         = "malformed_json"
 	CodeInvalidField          = "invalid_field"
@@ -23,8 +24,11 @@ const (
 	CodeKeyRevoked            = "key_revoked"
 	CodeMerchantDisabled      = "merchant_disabled"
 	CodeNotFound              = "not_found"
+	CodeMethodNotAllowed      = "method_not_allowed"
+	CodeNotAcceptable         = "not_acceptable"
 	CodeDuplicateClient       = "duplicate_client"
 	CodePayloadTooLarge       = "payload_too_large"
+	CodeUnsupportedMediaType  = "unsupported_media_type"
 	CodeUnavailable           = "unavailable"
 	CodeInternal              = "internal"
 	CodeIdempotencyKeyInvalid = "idempotency_key_invalid"
@@ -76,31 +80,34 @@ func (e *Error) Error() string {
 	return b.String()
 }
 
-// errorBody is the API's error shape:
-// {"status":"ERROR","error":{"code":...,"message":...,"fields":[...],...}}.
+// errorBody is either of the API's error shapes: its own,
+// {"status":"ERROR","error":{"code":...,"message":...,"fields":[...],...}},
+// and Fatora's, which Authorize answers with,
+// {"status":"ERROR","error":"Invalid API Key","code":...,"request_id":...}.
 type errorBody struct {
-	Error *struct {
-		Code    string `json:"code"`
+	Error     json.RawMessage `json:"error"`
+	Code      string          `json:"code"`
+	RequestID string          `json:"request_id"`
+}
+
+// errorDetail is the error member of the API's own shape.
+type errorDetail struct {
+	Code    string `json:"code"`
+	Message string `json:"message"`
+	Fields  []struct {
+		Field   string `json:"field"`
 		Message string `json:"message"`
-		Fields  []struct {
-			Field   string `json:"field"`
-			Message string `json:"message"`
-		} `json:"fields"`
-		ExistingClientID int64  `json:"existing_client_id"`
-		RequestID        string `json:"request_id"`
-	} `json:"error"`
+	} `json:"fields"`
+	ExistingClientID int64  `json:"existing_client_id"`
+	RequestID        string `json:"request_id"`
 }
 
 // newError reads an answer that is not a success.
 func newError(resp *response, now time.Time) *Error {
 	e := &Error{HTTPStatus: resp.status, RetryAfter: retryAfter(resp.header.Get("Retry-After"), now)}
 	var body errorBody
-	if json.Unmarshal(resp.body, &body) == nil && body.Error != nil {
-		d := body.Error
-		e.Code, e.Message, e.ExistingClientID, e.RequestID = d.Code, d.Message, d.ExistingClientID, d.RequestID
-		for _, f := range d.Fields {
-			e.Fields = append(e.Fields, FieldError{Field: f.Field, Message: f.Message})
-		}
+	if json.Unmarshal(resp.body, &body) == nil {
+		e.readBody(body)
 	}
 	if e.Message == "" {
 		e.Message = http.StatusText(resp.status)
@@ -109,6 +116,19 @@ func newError(resp *response, now time.Time) *Error {
 		e.RequestID = resp.header.Get("X-Request-Id")
 	}
 	return e
+}
+
+// readBody fills e from an error body of either shape.
+func (e *Error) readBody(body errorBody) {
+	e.Code, e.RequestID = body.Code, body.RequestID
+	var d errorDetail
+	if json.Unmarshal(body.Error, &e.Message) == nil || json.Unmarshal(body.Error, &d) != nil {
+		return
+	}
+	e.Code, e.Message, e.ExistingClientID, e.RequestID = d.Code, d.Message, d.ExistingClientID, d.RequestID
+	for _, f := range d.Fields {
+		e.Fields = append(e.Fields, FieldError{Field: f.Field, Message: f.Message})
+	}
 }
 
 // retryAfter reads a Retry-After value, whole seconds or an HTTP date.

@@ -4,40 +4,24 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"log/slog"
 	"net/http"
 	"net/http/httptest"
-	"path/filepath"
 	"strings"
-	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
 
 	"github.com/fatora-oss/fatora"
-	"github.com/fatora-oss/fatora/httpapi"
+	"github.com/fatora-oss/fatora/internal/apitest"
 	"github.com/fatora-oss/fatora/sdk"
-	"github.com/fatora-oss/fatora/sqlite"
-	"github.com/fatora-oss/fatora/token"
 )
 
-// testClock is a settable time source shared by the server and, when a
-// test asks, the SDK.
-type testClock struct {
-	mu  sync.Mutex
-	now time.Time
-}
-
-func (c *testClock) Now() time.Time { c.mu.Lock(); defer c.mu.Unlock(); return c.now }
-
-func (c *testClock) Advance(d time.Duration) { c.mu.Lock(); c.now = c.now.Add(d); c.mu.Unlock() }
-
-// testServer is the real API server, on a fresh SQLite database with one
-// merchant, served over HTTP on a loopback port.
+// testServer is the real API server (internal/apitest), on a fresh SQLite
+// database with one merchant, served over HTTP on a loopback port.
 type testServer struct {
 	*httptest.Server
 	apiKey string
-	clock  *testClock
+	clock  *apitest.Clock
 	store  fatora.ClientService
 	scope  fatora.Scope
 	// authorizes counts requests to Authorize that reached the server.
@@ -46,36 +30,17 @@ type testServer struct {
 	refused atomic.Int64
 }
 
-// newTestServer starts the server. fronts wrap it, first outermost: test
-// doubles that fail requests before (or after) the server sees them.
+// newTestServer starts the server, its clock at the current time (the
+// SDK's own clock reads the tokens' expiry). fronts wrap it, first
+// outermost: test doubles that fail requests before (or after) the server
+// sees them.
 func newTestServer(t testing.TB, fronts ...func(http.Handler) http.Handler) *testServer {
 	t.Helper()
-	ctx := context.Background()
-	db, err := sqlite.Open(ctx, filepath.Join(t.TempDir(), "sdk.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { db.Close() })
-	ts := &testServer{clock: &testClock{now: time.Now().UTC()}, apiKey: token.GenerateAPIKey(string(fatora.ModeTest))}
-	db.Now = ts.clock.Now
-	ts.store = sqlite.NewClientService(db)
-	merchants := sqlite.NewMerchantService(db)
-	m := fatora.Merchant{Name: "Shop", Email: "shop@example.com"}
-	key := &fatora.APIKey{ID: token.NewID(), Mode: fatora.ModeTest, Prefix: token.DisplayPrefix(ts.apiKey), Hash: token.HashAPIKey(ts.apiKey)}
-	if err := merchants.CreateMerchant(ctx, &m, []*fatora.APIKey{key}); err != nil {
-		t.Fatal(err)
-	}
-	ts.scope = fatora.Scope{MerchantID: m.ID, Mode: fatora.ModeTest}
-	signer := &token.Signer{SecretID: "secret-1", Secret: token.NewSecret(), Issuer: "fatora",
-		Audience: "fatora-clients-api", TTL: 24 * time.Hour, Now: ts.clock.Now}
-	srv := &httpapi.Server{Clients: ts.store, Credentials: merchants, Signer: signer, Ping: db.Ping,
-		Now: ts.clock.Now, Logger: slog.New(slog.DiscardHandler)}
-	h := ts.count(srv.Handler())
-	for i := len(fronts) - 1; i >= 0; i-- {
-		h = fronts[i](h)
-	}
-	ts.Server = httptest.NewServer(h)
-	t.Cleanup(ts.Close)
+	api := apitest.New(t, apitest.Options{})
+	m := api.NewMerchant("shop")
+	ts := &testServer{apiKey: m.Keys[fatora.ModeTest], clock: api.Clock, store: api.Services.Clients,
+		scope: m.Scope(fatora.ModeTest)}
+	ts.Server = api.Serve(append(fronts, ts.count)...)
 	return ts
 }
 

@@ -1,17 +1,16 @@
 package sdk_test
 
 import (
-	"bytes"
 	"context"
 	"errors"
 	"log/slog"
 	"net/http"
 	"net/url"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
+	"github.com/fatora-oss/fatora/internal/apitest"
 	"github.com/fatora-oss/fatora/sdk"
 )
 
@@ -263,7 +262,7 @@ func TestRetryLogs(t *testing.T) {
 	t.Parallel()
 	f := &flaky{match: method(http.MethodGet), failures: 2, fail: hangUp}
 	ts := newTestServer(t, f.wrap)
-	var logs syncBuffer
+	var logs apitest.LogBuffer
 	c := newClient(t, ts, sdk.WithLogger(slog.New(slog.NewJSONHandler(&logs, nil))))
 	if _, err := c.Clients.List(context.Background(), sdk.ClientListParams{Email: "secret@example.com"}); err != nil {
 		t.Fatal(err)
@@ -278,17 +277,3 @@ func TestRetryLogs(t *testing.T) {
 		}
 	}
 }
-
-// syncBuffer is a log sink safe for concurrent use.
-type syncBuffer struct {
-	mu  sync.Mutex
-	buf bytes.Buffer
-}
-
-func (b *syncBuffer) Write(p []byte) (int, error) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.Write(p)
-}
-
-func (b *syncBuffer) String() string { b.mu.Lock(); defer b.mu.Unlock(); return b.buf.String() }

@@ -126,8 +126,9 @@ func (s *ClientService) UpdateClient(ctx context.Context, id int64, u fatora.Cli
 		if c, err = findClient(ctx, tx, scope, id); err != nil {
 			return c, err
 		}
-		if c, err = u.ApplyTo(c, now); err != nil {
-			return c, err
+		changed, err := c.Update(u, now)
+		if err != nil || !changed {
+			return c, err // an update that changes nothing writes nothing
 		}
 		return c, updateRow(ctx, tx, scope, c)
 	})

@@ -12,6 +12,7 @@ import (
 	"net/url"
 	"runtime"
 	"slices"
+	"strings"
 	"time"
 
 	"github.com/fatora-oss/fatora"
@@ -84,12 +85,19 @@ func searchTurns() int { return max(4, 2*runtime.GOMAXPROCS(0)) }
 // readSpare read connections serve what takes no turn (health checks).
 const readSpare = 2
 
+// uriPath escapes the characters that end or escape the path of an SQLite
+// URI filename ('?', '#', '%'), so a file named with them is the file
+// opened.
+func uriPath(path string) string {
+	return strings.NewReplacer("%", "%25", "?", "%3F", "#", "%23").Replace(path)
+}
+
 func openPool(path string, conns int, extra url.Values) (*sql.DB, error) {
 	q := url.Values{"_pragma": slices.Clone(pragmas)}
 	for k, v := range extra {
 		q[k] = append(q[k], v...)
 	}
-	pool, err := sql.Open("sqlite", "file:"+path+"?"+q.Encode())
+	pool, err := sql.Open("sqlite", "file:"+uriPath(path)+"?"+q.Encode())
 	if err != nil {
 		return nil, fmt.Errorf("open %s: %w", path, err)
 	}

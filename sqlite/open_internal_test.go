@@ -2,6 +2,7 @@ package sqlite
 
 import (
 	"context"
+	"os"
 	"path/filepath"
 	"testing"
 
@@ -30,4 +31,27 @@ func openTenant(t *testing.T) (*DB, string, context.Context) {
 		t.Fatal(err)
 	}
 	return db, path, fatora.WithScope(context.Background(), fatora.Scope{MerchantID: m.ID, Mode: fatora.ModeTest})
+}
+
+// TestOpenPathWithURICharacters: a file whose name holds the characters of
+// a URI's query, fragment or escapes is the file opened, not a shorter name.
+func TestOpenPathWithURICharacters(t *testing.T) {
+	dir := t.TempDir()
+	for _, name := range []string{"shop#1.db", "what?.db", "100%25.db"} {
+		path := filepath.Join(dir, name)
+		db, err := Open(context.Background(), path)
+		if err != nil {
+			t.Fatalf("Open(%q): %v", name, err)
+		}
+		db.Close()
+		if _, err := os.Stat(path); err != nil {
+			t.Errorf("Open(%q) did not make that file: %v", name, err)
+		}
+	}
+	entries, _ := os.ReadDir(dir)
+	for _, e := range entries {
+		if n := e.Name(); n == "shop" || n == "what" || n == "100%.db" {
+			t.Errorf("Open made %q instead", n)
+		}
+	}
 }

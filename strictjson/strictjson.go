@@ -1,7 +1,9 @@
-// Package strictjson decodes a flat JSON object of string members without
+// Package strictjson decodes a flat JSON object of text members without
 // the leniency of encoding/json: a duplicate member, a member no field
 // declares, trailing data, invalid UTF-8 (raw or as a lone surrogate escape)
-// and a non-string value are errors, never silently repaired or dropped.
+// and a value that is not text are errors, never silently repaired or
+// dropped. Text is a string or, as ASP.NET's Newtonsoft reads it into a
+// string property, a number (kept as its literal).
 // Member names match the declared fields case-insensitively. AppendString
 // writes a JSON string exactly as encoding/json does, for the hand-written
 // bodies the API answers with.
@@ -27,7 +29,7 @@ const (
 	UnknownField
 	// DuplicateField: two members for the same field, in any letter case.
 	DuplicateField
-	// WrongType: a member whose value is neither a string nor null.
+	// WrongType: a member whose value is a boolean, an array or an object.
 	WrongType
 	// InvalidText: a string that is not valid UTF-8.
 	InvalidText
@@ -43,9 +45,11 @@ type Error struct {
 
 func (e *Error) Error() string { return e.Message }
 
-// Value is a member's value: a string, or JSON null.
+// Value is a member's value: a string, a number (String holds its literal
+// text, as sent: "1.5e3" stays "1.5e3"), or JSON null.
 type Value struct {
 	String string
+	Number bool
 	Null   bool
 }
 
@@ -126,8 +130,10 @@ func readValue(dec *json.Decoder, name string) (Value, error) {
 	switch {
 	case string(raw) == "null":
 		return Value{Null: true}, nil
+	case raw[0] == '-' || (raw[0] >= '0' && raw[0] <= '9'):
+		return Value{String: string(raw), Number: true}, nil
 	case raw[0] != '"':
-		return Value{}, &Error{WrongType, name, "The field " + quote(name) + " must be a string."}
+		return Value{}, &Error{WrongType, name, "The field " + quote(name) + " must be text (a string or a number)."}
 	}
 	if msg := textProblem(raw); msg != "" {
 		return Value{}, &Error{InvalidText, name, "The field " + quote(name) + " " + msg + "."}

@@ -28,6 +28,11 @@ func TestDecodeObjectAccepts(t *testing.T) {
 		{"escaped backslash before u", `{"name":"\\ud800"}`, map[string]Value{"name": {String: `\ud800`}}},
 		{"arabic", `{"name":"محمد ٤٥"}`, map[string]Value{"name": {String: "محمد ٤٥"}}},
 		{"trailing white space", "{\"name\":\"a\"}\n\t ", map[string]Value{"name": {String: "a"}}},
+		{"number kept as its literal", `{"phone":97455123456,"name":1.5e3,"notes":-0.10}`,
+			map[string]Value{"phone": {String: "97455123456", Number: true}, "name": {String: "1.5e3", Number: true},
+				"notes": {String: "-0.10", Number: true}}},
+		{"huge number", `{"phone":123456789012345678901234567890}`,
+			map[string]Value{"phone": {String: "123456789012345678901234567890", Number: true}}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -61,7 +66,9 @@ func TestDecodeObjectRefuses(t *testing.T) {
 		{"duplicate other case", `{"name":"a","NAME":"b"}`, DuplicateField, "NAME"},
 		{"duplicate alias", `{"notes":"a","Note":"b"}`, DuplicateField, "Note"},
 		{"unknown", `{"name":"a","merchant_id":"B"}`, UnknownField, "merchant_id"},
-		{"number", `{"name":123}`, WrongType, "name"},
+		{"true", `{"name":true}`, WrongType, "name"},
+		{"false", `{"phone":false}`, WrongType, "phone"},
+		{"array", `{"name":["a"]}`, WrongType, "name"},
 		{"bool", `{"name":true}`, WrongType, "name"},
 		{"object", `{"name":{}}`, WrongType, "name"},
 		{"raw invalid utf-8", "{\"name\":\"\xff\xfe\"}", InvalidText, "name"},

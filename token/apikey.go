@@ -34,6 +34,36 @@ func HashAPIKey(key string) []byte {
 	return sum[:]
 }
 
+// CanonicalAPIKey returns the form of a key that is hashed: a GUID-shaped
+// key (8-4-4-4-12 hexadecimal digits, as Fatora's keys are) in upper case,
+// because .NET writes GUIDs in lower case and Fatora's documentation in
+// upper case; any other key exactly as given.
+func CanonicalAPIKey(key string) string {
+	if !isGUID(key) {
+		return key
+	}
+	return strings.ToUpper(key)
+}
+
+// isGUID reports whether s is 32 hexadecimal digits in groups of 8-4-4-4-12.
+func isGUID(s string) bool {
+	if len(s) != 36 {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		switch {
+		case i == 8 || i == 13 || i == 18 || i == 23:
+			if c != '-' {
+				return false
+			}
+		case !('0' <= c && c <= '9' || 'a' <= c && c <= 'f' || 'A' <= c && c <= 'F'):
+			return false
+		}
+	}
+	return true
+}
+
 // DisplayPrefix returns the start of a key that is safe to show and log:
 // enough to tell keys apart, far too little to use. For a generated key that
 // is the prefix, the mode and four characters ("ftr_test_AbCd"); for a key

@@ -48,3 +48,22 @@ func TestDisplayPrefix(t *testing.T) {
 		}
 	}
 }
+
+func TestCanonicalAPIKey(t *testing.T) {
+	tests := map[string]string{
+		"e4b73fee-f492-4607-a38d-852b0ebc91c9": "E4B73FEE-F492-4607-A38D-852B0EBC91C9",
+		"E4b73Fee-F492-4607-A38d-852B0EBC91C9": "E4B73FEE-F492-4607-A38D-852B0EBC91C9",
+		"E4B73FEE-F492-4607-A38D-852B0EBC91C9": "E4B73FEE-F492-4607-A38D-852B0EBC91C9",
+		// Not GUIDs: kept exactly.
+		"ftr_live_abcDEF":                        "ftr_live_abcDEF",
+		"e4b73fee-f492-4607-a38d-852b0ebc91c":    "e4b73fee-f492-4607-a38d-852b0ebc91c",
+		"e4b73fee-f492-4607-a38d-852b0ebc91cg":   "e4b73fee-f492-4607-a38d-852b0ebc91cg",
+		"e4b73feef4924607a38d852b0ebc91c9abcd":   "e4b73feef4924607a38d852b0ebc91c9abcd",
+		"{e4b73fee-f492-4607-a38d-852b0ebc91c9}": "{e4b73fee-f492-4607-a38d-852b0ebc91c9}",
+	}
+	for in, want := range tests {
+		if got := CanonicalAPIKey(in); got != want {
+			t.Errorf("CanonicalAPIKey(%q) = %q, want %q", in, got, want)
+		}
+	}
+}

@@ -12,6 +12,13 @@ import (
 // the id of the API key the token was issued from.
 const HashClaim = "http://schemas.xmlsoap.org/ws/2005/05/identity/claims/hash"
 
+// DefaultTTL is how long a token lives unless the server sets another
+// lifetime: 360 days, as Fatora's sample token does, so integrations that
+// keep a token in their configuration keep working. A long lifetime is safe
+// because every request checks, server-side, that the key the token was
+// issued from is still active (see httpapi.CredentialTTL).
+const DefaultTTL = 360 * 24 * time.Hour
+
 // Leeway is the clock skew tolerated on exp, nbf and iat.
 const Leeway = 30 * time.Second
 

@@ -97,7 +97,7 @@ func parseKeyFlags(apiKey, mode string) (fatora.Mode, error) {
 const printableASCII = "!\"#$%&'()*+,-./0123456789:;<=>?@ABCDEFGHIJKLMNOPQRSTUVWXYZ[\\]^_`abcdefghijklmnopqrstuvwxyz{|}~"
 
 func newAPIKey(mode fatora.Mode, value string) *fatora.APIKey {
-	return &fatora.APIKey{ID: token.NewID(), Mode: mode, Prefix: token.DisplayPrefix(value), Hash: token.HashAPIKey(value)}
+	return &fatora.APIKey{ID: token.NewID(), Mode: mode, Prefix: token.DisplayPrefix(value), Hash: token.HashAPIKey(token.CanonicalAPIKey(value))}
 }
 
 func toKeyOutput(k fatora.APIKey, value string) keyOutput {

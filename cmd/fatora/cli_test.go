@@ -18,6 +18,7 @@ import (
 	"time"
 
 	"github.com/fatora-oss/fatora"
+	"github.com/fatora-oss/fatora/internal/apitest"
 	"github.com/fatora-oss/fatora/sqlite"
 	"github.com/google/go-cmp/cmp"
 	"github.com/google/go-cmp/cmp/cmpopts"
@@ -313,27 +314,15 @@ func TestServeCommand(t *testing.T) {
 	t.Parallel()
 	dsn, _ := testDB(t)
 	key := createMerchant(t, dsn, "shop@example.com").key(t, "test").APIKey
-	ctx, cancel := context.WithCancel(context.Background())
-	defer cancel()
-	logs := &listenWatcher{listening: make(chan string, 1)}
-	done := make(chan error, 1)
-	go func() {
-		done <- run(ctx, []string{"serve", "--addr", "127.0.0.1:0", "--db", dsn}, &bytes.Buffer{}, logs)
-	}()
-	var addr string
-	select {
-	case addr = <-logs.listening:
-	case err := <-done:
-		t.Fatalf("serve returned before listening: %v\n%s", err, logs.String())
-	}
-	ts := &testServer{base: "http://" + addr, client: &http.Client{Timeout: 30 * time.Second}}
+	ts, logs, stop := startServeCommand(t, "--db", dsn)
 	tok := ts.authorize(t, key)
+	if got := tokenLifetime(t, tok); got != 360*24*time.Hour {
+		t.Errorf("a token lives %v by default, want 360 days", got)
+	}
 	wantStatus(t, ts.do(t, http.MethodGet, "/healthz", ""), http.StatusOK)
 	wantStatus(t, ts.do(t, http.MethodGet, "/readyz", ""), http.StatusOK)
 	wantStatus(t, ts.do(t, http.MethodPost, "/v1/clients", seedCurlBody, "Authorization", "Bearer "+tok, "Content-Type", "application/json"), http.StatusCreated)
-	ts.client.CloseIdleConnections()
-	cancel()
-	if err := <-done; err != nil {
+	if err := stop(); err != nil {
 		t.Fatalf("serve: %v", err)
 	}
 	logged := logs.String()
@@ -347,23 +336,94 @@ func TestServeCommand(t *testing.T) {
 	}
 }
 
+// TestTokenLifetimeSettings: FATORA_TOKEN_TTL sets the lifetime of tokens,
+// in days or as a Go duration, and --token-ttl wins over it.
+func TestTokenLifetimeSettings(t *testing.T) {
+	dsn, _ := testDB(t)
+	key := createMerchant(t, dsn, "shop@example.com").key(t, "test").APIKey
+	t.Setenv("FATORA_TOKEN_TTL", "2d")
+	for _, tt := range []struct {
+		flags []string
+		want  time.Duration
+	}{
+		{nil, 48 * time.Hour},
+		{[]string{"--token-ttl", "90m"}, 90 * time.Minute},
+	} {
+		ts, _, stop := startServeCommand(t, append([]string{"--db", dsn}, tt.flags...)...)
+		if got := tokenLifetime(t, ts.authorize(t, key)); got != tt.want {
+			t.Errorf("with flags %v a token lives %v, want %v", tt.flags, got, tt.want)
+		}
+		if err := stop(); err != nil {
+			t.Fatalf("serve: %v", err)
+		}
+	}
+	t.Setenv("FATORA_TOKEN_TTL", "forever")
+	if err := run(context.Background(), []string{"serve", "--addr", "127.0.0.1:0", "--db", dsn}, &bytes.Buffer{}, &bytes.Buffer{}); err == nil ||
+		!strings.Contains(err.Error(), "FATORA_TOKEN_TTL") {
+		t.Errorf("serve with FATORA_TOKEN_TTL=forever: %v, want an error naming it", err)
+	}
+}
+
+// startServeCommand runs `fatora serve --addr 127.0.0.1:0 flags...` as main
+// does; stop ends it the way SIGTERM does, by cancelling its context, and
+// returns what serve returned.
+func startServeCommand(t *testing.T, flags ...string) (ts *testServer, logs *listenWatcher, stop func() error) {
+	t.Helper()
+	ctx, cancel := context.WithCancel(context.Background())
+	t.Cleanup(cancel)
+	logs = &listenWatcher{listening: make(chan string, 1)}
+	done := make(chan error, 1)
+	go func() {
+		done <- run(ctx, append([]string{"serve", "--addr", "127.0.0.1:0"}, flags...), &bytes.Buffer{}, logs)
+	}()
+	var addr string
+	select {
+	case addr = <-logs.listening:
+	case err := <-done:
+		t.Fatalf("serve returned before listening: %v\n%s", err, logs.String())
+	}
+	ts = &testServer{base: "http://" + addr, client: &http.Client{Timeout: 30 * time.Second}}
+	return ts, logs, func() error {
+		ts.client.CloseIdleConnections()
+		cancel()
+		return <-done
+	}
+}
+
+// tokenLifetime returns exp - iat of a bearer token.
+func tokenLifetime(t testing.TB, tok string) time.Duration {
+	t.Helper()
+	parts := strings.Split(tok, ".")
+	payload, err := base64.RawURLEncoding.DecodeString(parts[1])
+	if err != nil || len(parts) != 3 {
+		t.Fatalf("token %q is not a JWT: %v", tok, err)
+	}
+	var claims struct{ Iat, Exp int64 }
+	if err := json.Unmarshal(payload, &claims); err != nil {
+		t.Fatalf("token payload %s: %v", payload, err)
+	}
+	return time.Duration(claims.Exp-claims.Iat) * time.Second
+}
+
 // listenWatcher collects the server's JSON log and sends the address of its
-// "listening" line.
+// "listening" line. A write may hold several lines (the log is buffered).
 type listenWatcher struct {
-	syncBuffer
+	apitest.LogBuffer
 	once      sync.Once
 	listening chan string
 }
 
 func (w *listenWatcher) Write(p []byte) (int, error) {
-	var line struct {
-		Msg  string `json:"msg"`
-		Addr string `json:"addr"`
+	for _, raw := range bytes.Split(p, []byte("\n")) {
+		var line struct {
+			Msg  string `json:"msg"`
+			Addr string `json:"addr"`
+		}
+		if json.Unmarshal(raw, &line) == nil && line.Msg == "listening" {
+			w.once.Do(func() { w.listening <- line.Addr })
+		}
 	}
-	if json.Unmarshal(p, &line) == nil && line.Msg == "listening" {
-		w.once.Do(func() { w.listening <- line.Addr })
-	}
-	return w.syncBuffer.Write(p)
+	return w.LogBuffer.Write(p)
 }
 
 // testDB returns the --db value of a new SQLite database in a temporary
@@ -374,11 +434,12 @@ func testDB(t testing.TB) (dsn, path string) {
 	return "sqlite:" + path, path
 }
 
-// runFatora runs one command line and returns its output.
+// runFatora runs one command line and returns its output. A clients
+// command retries without waiting (see quickRetries).
 func runFatora(t testing.TB, args ...string) (stdout, stderr string, err error) {
 	t.Helper()
 	var out, errOut bytes.Buffer
-	err = run(context.Background(), args, &out, &errOut)
+	err = run(quickRetries(context.Background()), args, &out, &errOut)
 	return out.String(), errOut.String(), err
 }
 

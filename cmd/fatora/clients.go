@@ -36,7 +36,7 @@ func clientsCreateCommand(ctx context.Context, args []string, stdout, stderr io.
 	if *name == "" {
 		return errors.New("--name is required")
 	}
-	c, err := api.client()
+	c, err := api.client(ctx)
 	if err != nil {
 		return err
 	}
@@ -56,7 +56,7 @@ func clientsGetCommand(ctx context.Context, args []string, stdout, stderr io.Wri
 	if err != nil {
 		return err
 	}
-	c, err := api.client()
+	c, err := api.client(ctx)
 	if err != nil {
 		return err
 	}
@@ -81,7 +81,7 @@ func clientsUpdateCommand(ctx context.Context, args []string, stdout, stderr io.
 	if p == (sdk.ClientUpdateParams{}) {
 		return errors.New("nothing to change: give --name, --phone, --email, --address or --notes (\"\" clears a field)")
 	}
-	c, err := api.client()
+	c, err := api.client(ctx)
 	if err != nil {
 		return err
 	}
@@ -98,7 +98,7 @@ func clientsDeleteCommand(ctx context.Context, args []string, stdout, stderr io.
 	if err != nil {
 		return err
 	}
-	c, err := api.client()
+	c, err := api.client(ctx)
 	if err != nil {
 		return err
 	}
@@ -125,7 +125,7 @@ func clientsListCommand(ctx context.Context, args []string, stdout, stderr io.Wr
 	if *all && (p.Page != 0 || p.Cursor != "") {
 		return errors.New("--all reads every page: give no --page or --cursor with it")
 	}
-	c, err := api.client()
+	c, err := api.client(ctx)
 	if err != nil {
 		return err
 	}

@@ -6,27 +6,43 @@ import (
 	"errors"
 	"flag"
 	"fmt"
+	"log/slog"
+	"net/http/httptest"
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 
+	"github.com/fatora-oss/fatora"
+	"github.com/fatora-oss/fatora/internal/apitest"
+	"github.com/fatora-oss/fatora/sdk"
 	"github.com/google/go-cmp/cmp"
 	"github.com/google/go-cmp/cmp/cmpopts"
 )
 
-// apiEnv is a server started in-process on a new SQLite database with one
-// merchant, whose test key the clients commands use.
+// apiEnv is the API served in-process (internal/apitest) on a new SQLite
+// database, with one merchant whose test key the clients commands use.
 type apiEnv struct {
-	dsn string
-	ts  *testServer
-	key string
+	api *apitest.Env
+	srv *httptest.Server
+	// base is the URL the commands are given: srv's, or a proxy's.
+	base string
+	key  string
 }
 
 func newAPIEnv(t testing.TB) *apiEnv {
 	t.Helper()
-	dsn, _ := testDB(t)
-	m := createMerchant(t, dsn, "shop@example.com")
-	return &apiEnv{dsn: dsn, ts: startTestServer(t, dsn), key: m.key(t, "test").APIKey}
+	api := apitest.New(t, apitest.Options{})
+	srv := api.Serve()
+	return &apiEnv{api: api, srv: srv, base: srv.URL, key: api.NewMerchant("shop").Keys[fatora.ModeTest]}
+}
+
+// restart stops serving once every request in flight has been answered,
+// then serves the API again, on another port.
+func (e *apiEnv) restart() {
+	e.srv.Close()
+	e.srv = e.api.Serve()
+	e.base = e.srv.URL
 }
 
 // cliResult is what one command line did.
@@ -44,10 +60,17 @@ func (e *apiEnv) clients(t testing.TB, args ...string) cliResult {
 
 func (e *apiEnv) clientsCtx(t testing.TB, ctx context.Context, args ...string) cliResult {
 	t.Helper()
-	full := append(append([]string{"clients"}, args...), "--url", e.ts.base, "--api-key", e.key)
+	full := append(append([]string{"clients"}, args...), "--url", e.base, "--api-key", e.key)
 	var out, errOut bytes.Buffer
-	err := run(ctx, full, &out, &errOut)
+	err := run(quickRetries(ctx), full, &out, &errOut)
 	return cliResult{stdout: out.String(), stderr: errOut.String(), err: err}
+}
+
+// quickRetries returns ctx making the commands' SDK clients wait at most a
+// millisecond between attempts, and opts besides, so that a command
+// retrying does not wait in real time.
+func quickRetries(ctx context.Context, opts ...sdk.Option) context.Context {
+	return context.WithValue(ctx, sdkOptionsKey{}, append([]sdk.Option{sdk.WithBackoff(0, time.Millisecond)}, opts...))
 }
 
 // ok runs a command that must succeed and returns its stdout.
@@ -238,13 +261,17 @@ func TestClientsCommandErrors(t *testing.T) {
 	}
 	t.Run("wrong key", func(t *testing.T) {
 		var out, errOut bytes.Buffer
-		err := run(context.Background(), []string{"clients", "list", "--url", e.ts.base, "--api-key", fatoraSampleKey}, &out, &errOut)
+		err := run(quickRetries(context.Background()), []string{"clients", "list", "--url", e.base, "--api-key", fatoraSampleKey}, &out, &errOut)
 		wantOneLineError(t, cliResult{err: err}, "401 invalid_api_key: ")
 	})
 	t.Run("no server", func(t *testing.T) {
-		var out, errOut bytes.Buffer
-		err := run(context.Background(), []string{"clients", "get", "1", "--url", "http://127.0.0.1:1", "--api-key", e.key}, &out, &errOut)
+		var out, errOut, retries bytes.Buffer
+		ctx := quickRetries(context.Background(), sdk.WithLogger(slog.New(slog.NewTextHandler(&retries, nil))))
+		err := run(ctx, []string{"clients", "get", "1", "--url", "http://127.0.0.1:1", "--api-key", e.key}, &out, &errOut)
 		wantOneLineError(t, cliResult{err: err}, "no answer from http://127.0.0.1:1: ")
+		if n := strings.Count(retries.String(), "fatora: retrying"); n != sdk.DefaultMaxRetries {
+			t.Errorf("%d retries logged, want %d:\n%s", n, sdk.DefaultMaxRetries, retries.String())
+		}
 	})
 	t.Run("help", func(t *testing.T) {
 		if r := e.clients(t, "list", "-h"); !errors.Is(r.err, flag.ErrHelp) || strings.Contains(r.stderr, e.key) {
@@ -260,7 +287,7 @@ func TestClientsCommandErrors(t *testing.T) {
 // the defaults of --url and --api-key, and that a missing key is named.
 func TestClientsEnvironment(t *testing.T) {
 	e := newAPIEnv(t)
-	t.Setenv("FATORA_URL", e.ts.base+"/v1")
+	t.Setenv("FATORA_URL", e.base+"/v1")
 	t.Setenv("FATORA_API_KEY", e.key)
 	created := mustRun(t, "clients", "create", "--name", "From Env", "--json")
 	if !strings.Contains(created, `"name": "From Env"`) {

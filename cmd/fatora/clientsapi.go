@@ -55,8 +55,9 @@ func newClientsFlags(name, help string, stderr io.Writer) (*flag.FlagSet, *apiFl
 	return fs, a
 }
 
-// client returns an SDK client for the flags' URL and key.
-func (a *apiFlags) client() (*sdk.Client, error) {
+// client returns an SDK client for the flags' URL and key, with the
+// options ctx carries (see sdkOptionsKey).
+func (a *apiFlags) client(ctx context.Context) (*sdk.Client, error) {
 	key := a.apiKey
 	if key == "" {
 		key = os.Getenv("FATORA_API_KEY")
@@ -64,12 +65,18 @@ func (a *apiFlags) client() (*sdk.Client, error) {
 	if key == "" {
 		return nil, errors.New("no API key: give --api-key or set FATORA_API_KEY")
 	}
-	c, err := sdk.New(a.url, key, sdk.WithUserAgent("fatora-cli"))
+	extra, _ := ctx.Value(sdkOptionsKey{}).([]sdk.Option)
+	c, err := sdk.New(a.url, key, append([]sdk.Option{sdk.WithUserAgent("fatora-cli")}, extra...)...)
 	if err != nil {
 		return nil, oneLine(err)
 	}
 	return c, nil
 }
+
+// sdkOptionsKey is the context key of further options for the SDK client
+// of a clients command ([]sdk.Option); tests use it to shorten the retry
+// backoff, so a command that retries does not wait in real time.
+type sdkOptionsKey struct{}
 
 // parseArgs parses args, flags and positional arguments in any order, and
 // returns the positional ones. After "--" every argument is positional.

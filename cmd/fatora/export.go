@@ -28,7 +28,7 @@ func clientsExportCommand(ctx context.Context, args []string, stdout, stderr io.
 			return err
 		}
 	}
-	c, err := api.client()
+	c, err := api.client(ctx)
 	if err != nil {
 		return err
 	}

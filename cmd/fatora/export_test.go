@@ -11,6 +11,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/fatora-oss/fatora"
 	"github.com/google/go-cmp/cmp"
 	"github.com/google/go-cmp/cmp/cmpopts"
 )
@@ -66,7 +67,7 @@ func TestExportRoundTrip(t *testing.T) {
 	}
 
 	other := *e
-	other.key = createMerchant(t, e.dsn, "other@example.com").key(t, "test").APIKey
+	other.key = e.api.NewMerchant("other").Keys[fatora.ModeTest]
 	r = other.clients(t, "import", out, "--json")
 	if sum := decodeSummary(t, r.stdout); r.err != nil || sum.Created != 150 {
 		t.Fatalf("importing the export into another merchant: %v, %+v", r.err, sum)

@@ -51,7 +51,7 @@ func clientsImportCommand(ctx context.Context, args []string, stdout, stderr io.
 	if err != nil {
 		return fmt.Errorf("%s: %w", path, err)
 	}
-	c, err := api.client()
+	c, err := api.client(ctx)
 	if err != nil {
 		return err
 	}

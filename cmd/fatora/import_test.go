@@ -156,17 +156,27 @@ func (f roundTripFunc) RoundTrip(r *http.Request) (*http.Response, error) { retu
 // the import again from a copy of the file elsewhere: in the end every good
 // line exists once, the second run counts the first run's clients as
 // already present (replays of their creates, not duplicates), and the bad
-// lines are reported both times.
+// lines are reported both times. Under -short: 1,000 lines, 10 of them
+// bad, interrupted after 300 creates.
 func TestImportInterruptedAndRerun(t *testing.T) {
 	t.Parallel()
 	e := newAPIEnv(t)
-	bad := []int{3, 10, 17, 25, 40, 150, 300, 450, 700, 999, 1000, 1200, 1500, 1800, 2100, 2400, 2700, 2900, 2998, 2999}
-	f := makeImportFile(3000, bad)
+	lines, cutAfter := 3000, int64(1000)
+	if testing.Short() {
+		lines, cutAfter = 1000, 300
+	}
+	var bad []int
+	for _, i := range []int{3, 10, 17, 25, 40, 150, 300, 450, 700, 999, 1000, 1200, 1500, 1800, 2100, 2400, 2700, 2900, 2998, 2999} {
+		if i < lines {
+			bad = append(bad, i)
+		}
+	}
+	f := makeImportFile(lines, bad)
 	path := writeFile(t, "clients.csv", f.text)
 
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
-	proxy := cutOffProxy(t, e.ts.base, 1000, cancel)
+	proxy := cutOffProxy(t, e.base, cutAfter, cancel)
 	first := runImport(t, e, ctx, proxy.URL, path)
 	if first.err == nil || !strings.Contains(first.err.Error(), "import interrupted; run the same command again") {
 		t.Fatalf("the interrupted import returned %v, want it interrupted", first.err)
@@ -179,10 +189,7 @@ func TestImportInterruptedAndRerun(t *testing.T) {
 
 	// Let every request the cut left running end before counting.
 	proxy.Close()
-	if err := e.ts.stop(); err != nil {
-		t.Fatal(err)
-	}
-	e.ts = startTestServer(t, e.dsn)
+	e.restart()
 	var count listOutput
 	decodeJSON(t, []byte(e.ok(t, "list", "--page-size", "1", "--json")), &count)
 	stored := count.TotalCount
@@ -192,12 +199,12 @@ func TestImportInterruptedAndRerun(t *testing.T) {
 	}
 
 	elsewhere := writeFile(t, "renamed.csv", f.text)
-	second := runImport(t, e, context.Background(), e.ts.base, elsewhere)
+	second := runImport(t, e, context.Background(), e.base, elsewhere)
 	if second.err != nil {
 		t.Fatalf("second run: %v\nstderr: %s", second.err, second.stderr)
 	}
 	sum2 := decodeSummary(t, second.stdout)
-	want := importSummary{Lines: 3000, Created: len(f.good) - stored, AlreadyPresent: stored, Replayed: stored,
+	want := importSummary{Lines: lines, Created: len(f.good) - stored, AlreadyPresent: stored, Replayed: stored,
 		Rejected: len(bad), Complete: true}
 	sum2.RejectedLines = nil
 	if diff := cmp.Diff(want, sum2); diff != "" {
@@ -219,7 +226,7 @@ func TestImportInterruptedAndRerun(t *testing.T) {
 func runImport(t testing.TB, e *apiEnv, ctx context.Context, base, path string, extra ...string) cliResult {
 	t.Helper()
 	to := *e
-	to.ts = &testServer{base: base}
+	to.base = base
 	return to.clientsCtx(t, ctx, append([]string{"import", path, "--json"}, extra...)...)
 }
 
@@ -251,7 +258,7 @@ func TestImportJSONLines(t *testing.T) {
 		`{"name":"Tail"} {"name":"More"}`,
 	}
 	path := writeFile(t, "clients.ndjson", strings.Join(lines, "\n"))
-	r := runImport(t, e, context.Background(), e.ts.base, path, "--concurrency", "1")
+	r := runImport(t, e, context.Background(), e.base, path, "--concurrency", "1")
 	if r.err != nil {
 		t.Fatalf("import: %v\nstderr: %s", r.err, r.stderr)
 	}
@@ -340,7 +347,7 @@ func TestImportStopsOnFailure(t *testing.T) {
 	f := makeImportFile(500, nil)
 	path := writeFile(t, "clients.csv", f.text)
 	e.key = fatoraSampleKey // no merchant has it
-	r := runImport(t, e, context.Background(), e.ts.base, path)
+	r := runImport(t, e, context.Background(), e.base, path)
 	if r.err == nil || !strings.Contains(r.err.Error(), "import stopped: line ") ||
 		!strings.Contains(r.err.Error(), "401 invalid_api_key") || !strings.Contains(r.err.Error(), "run the same command again") {
 		t.Fatalf("import with an unknown key: %v; want it stopped at a line, with the 401 and what to do", r.err)

@@ -83,7 +83,7 @@ func keyRevokeCommand(ctx context.Context, args []string, stdout, stderr io.Writ
 		}
 		keyID := *id
 		if *apiKey != "" {
-			cred, err := st.merchants.FindCredentialByHash(ctx, token.HashAPIKey(*apiKey))
+			cred, err := st.merchants.FindCredentialByHash(ctx, token.HashAPIKey(token.CanonicalAPIKey(*apiKey)))
 			if err != nil {
 				return err
 			}

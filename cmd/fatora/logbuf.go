@@ -17,25 +17,27 @@ type bufferedLog struct {
 	mu      sync.Mutex
 	buf     *bufio.Writer
 	pending bool
-	timer   *time.Timer
+	// after runs f once d has passed; time.AfterFunc, or a test's timer.
+	after func(d time.Duration, f func())
 }
 
-func newBufferedLog(w io.Writer) *bufferedLog {
-	return &bufferedLog{buf: bufio.NewWriterSize(w, 64<<10)}
+// newBufferedLog returns a buffer in front of w whose lines are flushed by
+// after (nil: time.AfterFunc).
+func newBufferedLog(w io.Writer, after func(time.Duration, func())) *bufferedLog {
+	if after == nil {
+		after = func(d time.Duration, f func()) { time.AfterFunc(d, f) }
+	}
+	return &bufferedLog{buf: bufio.NewWriterSize(w, 64<<10), after: after}
 }
 
 // Write implements io.Writer. The handler writes a whole line per call.
 func (b *bufferedLog) Write(p []byte) (int, error) {
 	b.mu.Lock()
 	defer b.mu.Unlock()
-	switch {
-	case b.pending:
-	case b.timer == nil:
-		b.timer = time.AfterFunc(logFlushEvery, func() { b.Flush() })
-	default:
-		b.timer.Reset(logFlushEvery)
+	if !b.pending {
+		b.pending = true
+		b.after(logFlushEvery, func() { b.Flush() })
 	}
-	b.pending = true
 	return b.buf.Write(p)
 }
 

@@ -1,7 +1,7 @@
 // Command fatora runs the Fatora-compatible Clients API server and manages
 // its merchants and API keys.
 //
-//	fatora serve [--addr :8080] [--db sqlite:fatora.db] [--token-ttl 24h]
+//	fatora serve [--addr :8080] [--db sqlite:fatora.db] [--token-ttl 360d]
 //	fatora merchant create --name NAME --email EMAIL [--api-key KEY --mode test|live] [--json]
 //	fatora merchant disable|enable --merchant NUMBER
 //	fatora key create --merchant NUMBER --mode test|live [--api-key KEY] [--json]
@@ -33,7 +33,7 @@ func main() {
 }
 
 const usage = `usage:
-  fatora serve [--addr :8080] [--db sqlite:fatora.db] [--token-ttl 24h]
+  fatora serve [--addr :8080] [--db sqlite:fatora.db] [--token-ttl 360d]
   fatora merchant create --name NAME --email EMAIL [--api-key KEY --mode test|live] [--json]
   fatora merchant disable|enable --merchant NUMBER
   fatora key create --merchant NUMBER --mode test|live [--api-key KEY] [--json]

@@ -7,7 +7,7 @@ import (
 	"sync"
 	"testing"
 
-	"github.com/fatora-oss/fatora/postgres/pgtest"
+	"github.com/fatora-oss/fatora/internal/testenv"
 )
 
 // TestTwoServersOnePostgres runs two servers on one PostgreSQL database,
@@ -15,7 +15,7 @@ import (
 // token from either works on both, concurrent creates through both lose
 // and duplicate nothing, and a revoked key is refused by both.
 func TestTwoServersOnePostgres(t *testing.T) {
-	dsn := pgtest.DSN(t)
+	dsn := testenv.PostgresSchema(t)
 	var a, b *testServer
 	var errA, errB error
 	var wg sync.WaitGroup
@@ -136,7 +136,7 @@ func listNames(t testing.TB, s *testServer, auth string) map[string]bool {
 // database: one client is made, and every answer is its 201 or a 409
 // idempotency_in_progress.
 func TestOneKeyAcrossTwoServers(t *testing.T) {
-	dsn := pgtest.DSN(t)
+	dsn := testenv.PostgresSchema(t)
 	a, b := startTestServer(t, dsn), startTestServer(t, dsn)
 	key := createMerchant(t, dsn, "shop@example.com").key(t, "test").APIKey
 	auth := "Bearer " + a.authorize(t, key)

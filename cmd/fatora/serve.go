@@ -9,6 +9,7 @@ import (
 	"net"
 	"net/http"
 	"net/http/pprof"
+	"os"
 	"sync"
 	"time"
 
@@ -42,25 +43,31 @@ func serveCommand(ctx context.Context, args []string, stdout, stderr io.Writer) 
 	fs, db := newFlags("serve", stderr)
 	addr := fs.String("addr", envOr("FATORA_ADDR", ":8080"), "listen address (env FATORA_ADDR)")
 	adminAddr := fs.String("admin-addr", envOr("FATORA_ADMIN_ADDR", ""), "serve /metrics and /debug/pprof/ on this address instead of --addr (env FATORA_ADMIN_ADDR)")
-	ttl := fs.Duration("token-ttl", 24*time.Hour, "lifetime of bearer tokens from Authorize")
+	ttl := longDuration(token.DefaultTTL)
+	fs.Var(&ttl, "token-ttl", "lifetime of bearer tokens from Authorize, such as 360d or 24h; revoking a key stops its tokens within 5s whatever their lifetime (env FATORA_TOKEN_TTL)")
 	idemTTL := fs.Duration("idempotency-ttl", fatora.DefaultIdempotencyTTL, "how long an Idempotency-Key is remembered")
 	var pool poolOptions
 	fs.IntVar(&pool.maxConns, "db-max-conns", 0, "PostgreSQL: most connections in the pool (0: pgx's default, 4 or the number of CPUs)")
 	fs.DurationVar(&pool.statementTimeout, "db-statement-timeout", 5*time.Second, "PostgreSQL: the server cancels a statement running longer (0: no limit)")
+	if v := os.Getenv("FATORA_TOKEN_TTL"); v != "" {
+		if err := ttl.Set(v); err != nil {
+			return fmt.Errorf("FATORA_TOKEN_TTL: %w", err)
+		}
+	}
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
 	if pool.maxConns < 0 || pool.maxConns > 10000 || pool.statementTimeout < 0 {
 		return fmt.Errorf("--db-max-conns must be 0 to 10000 and --db-statement-timeout not negative")
 	}
-	if *ttl < time.Minute || *idemTTL < time.Minute {
+	if time.Duration(ttl) < time.Minute || *idemTTL < time.Minute {
 		return fmt.Errorf("--token-ttl and --idempotency-ttl must be at least 1m")
 	}
 	tuneGC()
-	logOut := newBufferedLog(stderr)
+	logOut := newBufferedLog(stderr, nil)
 	defer logOut.Flush()
 	log := slog.New(slog.NewJSONHandler(logOut, nil))
-	p, err := startServer(ctx, serverConfig{addr: *addr, adminAddr: *adminAddr, db: *db, pool: pool, tokenTTL: *ttl, idempotencyTTL: *idemTTL}, log)
+	p, err := startServer(ctx, serverConfig{addr: *addr, adminAddr: *adminAddr, db: *db, pool: pool, tokenTTL: time.Duration(ttl), idempotencyTTL: *idemTTL}, log)
 	if err != nil {
 		return err
 	}
@@ -92,6 +99,9 @@ type server struct {
 func startServer(ctx context.Context, cfg serverConfig, log *slog.Logger) (*server, error) {
 	if cfg.idempotencyTTL <= 0 {
 		cfg.idempotencyTTL = fatora.DefaultIdempotencyTTL
+	}
+	if cfg.tokenTTL <= 0 {
+		cfg.tokenTTL = token.DefaultTTL
 	}
 	st, err := openStore(ctx, cfg.db, cfg.pool)
 	if err != nil {

@@ -1,0 +1,23 @@
+package apitest
+
+import (
+	"bytes"
+	"sync"
+)
+
+// LogBuffer collects log lines written by concurrent goroutines (a server's
+// handlers, an SDK's retries). The zero value is ready to use.
+type LogBuffer struct {
+	mu  sync.Mutex
+	buf bytes.Buffer
+}
+
+// Write appends p.
+func (b *LogBuffer) Write(p []byte) (int, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.Write(p)
+}
+
+// String returns everything written so far.
+func (b *LogBuffer) String() string { b.mu.Lock(); defer b.mu.Unlock(); return b.buf.String() }

@@ -1,0 +1,55 @@
+package main
+
+import (
+	"context"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"time"
+
+	"github.com/fatora-oss/fatora/httpapi"
+	"github.com/fatora-oss/fatora/metrics"
+	"github.com/fatora-oss/fatora/token"
+)
+
+// baseline is the ceiling the real server is measured against: the real
+// API, httpapi.Server with its router, middleware, request log, metrics,
+// token and credential checks, decoding, validation and JSON, served in
+// this process over a store that keeps nothing (see nullClients). The
+// server's ratio to it is what storage costs.
+type baseline struct {
+	srv *http.Server
+	ln  net.Listener
+}
+
+// startBaseline serves the baseline on 127.0.0.1; apiKey is the one key it
+// knows, the live key of one merchant.
+func startBaseline(apiKey string) (*baseline, error) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		return nil, err
+	}
+	log := slog.New(slog.NewJSONHandler(io.Discard, nil)) // formatted as the server's, then dropped
+	api := &httpapi.Server{
+		Clients:     newNullClients(),
+		Credentials: newOneKey(apiKey),
+		Signer: &token.Signer{SecretID: token.NewID(), Secret: token.NewSecret(), Issuer: "fatora",
+			Audience: "fatora-clients-api", TTL: 24 * time.Hour, Now: time.Now},
+		Logger:  log,
+		Ping:    func(context.Context) error { return nil },
+		Observe: metrics.New().ObserveRequest,
+	}
+	b := &baseline{srv: httpapi.NewHTTPServer(ln.Addr().String(), api.Handler(), log), ln: ln}
+	go b.srv.Serve(ln)
+	return b, nil
+}
+
+// url is the base URL of the baseline.
+func (b *baseline) url() string { return "http://" + b.ln.Addr().String() }
+
+func (b *baseline) close() {
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	b.srv.Shutdown(ctx)
+}
