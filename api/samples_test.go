@@ -12,7 +12,6 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -44,10 +43,13 @@ type exchange struct {
 type sampleServer struct {
 	*httptest.Server
 	token string
-
-	mu        sync.Mutex
-	exchanges []exchange
+	// answers receives each request as the server finishes it, which may
+	// be after the client has read the answer.
+	answers chan exchange
 }
+
+// setupRequests is how many requests newSampleServer makes itself.
+const setupRequests = 2
 
 // TODO(apitest): build this on internal/apitest when it reaches main.
 func newSampleServer(t *testing.T) *sampleServer {
@@ -64,7 +66,7 @@ func newSampleServer(t *testing.T) *sampleServer {
 		t.Fatal(err)
 	}
 	m := metrics.New()
-	s := &sampleServer{}
+	s := &sampleServer{answers: make(chan exchange, 100)}
 	api := &httpapi.Server{
 		Clients: sqlite.NewClientService(db), Merchants: merchants, Ping: db.Ping,
 		Signer: &token.Signer{SecretID: "samples", Secret: token.NewSecret(), Issuer: "fatora",
@@ -73,16 +75,20 @@ func newSampleServer(t *testing.T) *sampleServer {
 		Metrics: m.Handler(),
 		Observe: func(route, method string, status int, took time.Duration) {
 			m.ObserveRequest(route, method, status, took)
-			s.mu.Lock()
-			s.exchanges = append(s.exchanges, exchange{route, method, status})
-			s.mu.Unlock()
+			s.answers <- exchange{route, method, status}
 		},
 	}
 	s.Server = httptest.NewServer(api.Handler())
 	t.Cleanup(s.Close)
 	s.token = s.authorize(t)
 	s.call(t, http.MethodPost, "/v1/clients", sampleClient, http.StatusCreated)
-	s.exchanges = nil
+	for range setupRequests {
+		select {
+		case <-s.answers:
+		case <-time.After(10 * time.Second):
+			t.Fatal("the server did not finish its set-up requests")
+		}
+	}
 	return s
 }
 
@@ -129,9 +135,15 @@ func (s *sampleServer) call(t *testing.T, method, path, body string, status int)
 // what it answered since its set-up.
 func (s *sampleServer) answered() []exchange {
 	s.Close()
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.exchanges
+	var out []exchange
+	for {
+		select {
+		case e := <-s.answers:
+			out = append(out, e)
+		default:
+			return out
+		}
+	}
 }
 
 // rewrite points a sample at the server: only the base URL changes.
