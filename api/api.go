@@ -1,7 +1,9 @@
 // Package api holds the description of the Clients API: the OpenAPI 3.1
-// document (openapi.json, the contract the HTTP tests hold the server to)
-// and the page that renders it for people (docs.html). Both are embedded,
-// so the binary serves them byte for byte and needs nothing from elsewhere.
+// document (openapi.json, the contract the HTTP tests hold the server to,
+// with a request sample in curl, PHP, C# and Go for each operation in its
+// x-codeSamples, which this package's tests run against a real server) and
+// the page that renders it for people (docs.html). Both are embedded, so
+// the binary serves them byte for byte and needs nothing from elsewhere.
 package api
 
 import _ "embed"

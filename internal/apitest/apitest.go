@@ -38,6 +38,9 @@ type Options struct {
 	Replace func(*Services)
 	// RequestTimeout bounds each request (httpapi's default when zero).
 	RequestTimeout time.Duration
+	// Configure, when set, may set further fields of the server (Observe,
+	// Metrics) before its handler is made.
+	Configure func(*httpapi.Server)
 }
 
 // Env is one API server on its own database.
@@ -78,6 +81,9 @@ func New(t testing.TB, opts Options) *Env {
 	e.Server = &httpapi.Server{Clients: e.Services.Clients, Credentials: e.Services.Merchants, Signer: e.Signer,
 		Ping: e.Services.Ping, Now: e.Clock.Now, Logger: slog.New(slog.NewJSONHandler(e.Logs, nil)),
 		RequestTimeout: opts.RequestTimeout}
+	if opts.Configure != nil {
+		opts.Configure(e.Server)
+	}
 	e.Handler = e.Server.Handler()
 	return e
 }
