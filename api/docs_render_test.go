@@ -11,6 +11,8 @@ import (
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
+
+	"github.com/fatora-oss/fatora/internal/apitest"
 )
 
 // node is a node of the page as testdata/render.js prints it: an element
@@ -152,7 +154,7 @@ func TestDocsPageRendersSamples(t *testing.T) {
 	if errs := main.all(hasAttr("class", "error")); len(errs) > 0 {
 		t.Fatalf("the page failed: %s", errs[0].text())
 	}
-	doc := loadDocument(t)
+	doc := apitest.LoadOpenAPI(t)
 	for _, o := range operations(doc) {
 		id := "op-" + o.op.OperationID
 		section := main.byID(t, id)

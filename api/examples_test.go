@@ -2,15 +2,14 @@ package api_test
 
 import (
 	"encoding/json"
-	"fmt"
 	"slices"
 	"sort"
 	"strings"
-	"sync"
 	"testing"
 
-	"github.com/fatora-oss/fatora/api"
 	"github.com/getkin/kin-openapi/openapi3"
+
+	"github.com/fatora-oss/fatora/internal/apitest"
 )
 
 // sampleBaseURL is the server every sample calls.
@@ -18,28 +17,6 @@ const sampleBaseURL = "http://localhost:8080"
 
 // sampleLanguages are the languages each operation shows a request in.
 var sampleLanguages = []string{"curl", "PHP", "C#", "Go"}
-
-// loadedDocument is api/openapi.json as kin-openapi reads it, checked once.
-var loadedDocument = sync.OnceValues(func() (*openapi3.T, error) {
-	loader := openapi3.NewLoader()
-	doc, err := loader.LoadFromData(api.OpenAPI())
-	if err != nil {
-		return nil, fmt.Errorf("loading api/openapi.json: %w", err)
-	}
-	if err := doc.Validate(loader.Context); err != nil {
-		return nil, fmt.Errorf("api/openapi.json is not a valid OpenAPI document: %w", err)
-	}
-	return doc, nil
-})
-
-func loadDocument(t testing.TB) *openapi3.T {
-	t.Helper()
-	doc, err := loadedDocument()
-	if err != nil {
-		t.Fatal(err)
-	}
-	return doc
-}
 
 // operation is one operation of the document.
 type operation struct {
@@ -110,7 +87,7 @@ func mediaExamples(media *openapi3.MediaType) map[string]any {
 // its success when the success has a JSON body, and an example of each
 // error it documents.
 func TestEveryOperationShowsSamplesAndExamples(t *testing.T) {
-	doc := loadDocument(t)
+	doc := apitest.LoadOpenAPI(t)
 	for _, o := range operations(doc) {
 		samples := codeSamples(t, o)
 		var langs []string
@@ -139,7 +116,7 @@ func TestEveryOperationShowsSamplesAndExamples(t *testing.T) {
 // requests and of answers, against the schema beside it (JSON Schema
 // 2020-12, as the response tests validate the server's answers).
 func TestExamplesMatchSchemas(t *testing.T) {
-	doc := loadDocument(t)
+	doc := apitest.LoadOpenAPI(t)
 	checked := 0
 	eachMedia(doc, func(where string, media *openapi3.MediaType) {
 		for name, value := range mediaExamples(media) {
@@ -157,7 +134,7 @@ func TestExamplesMatchSchemas(t *testing.T) {
 // TestExampleValidationCatchesMistakes: the validation above refuses
 // examples that break their schemas, so it is no formality.
 func TestExampleValidationCatchesMistakes(t *testing.T) {
-	doc := loadDocument(t)
+	doc := apitest.LoadOpenAPI(t)
 	media := func(response string) *openapi3.MediaType {
 		return doc.Components.Responses[response].Value.Content.Get("application/json")
 	}
@@ -189,7 +166,7 @@ func TestExampleValidationCatchesMistakes(t *testing.T) {
 // examples have error as an object. (Authorize's schema also allows the
 // object, as older servers answered it, so the schema alone cannot tell.)
 func TestAuthorizeExamplesUseFatorasErrorShape(t *testing.T) {
-	doc := loadDocument(t)
+	doc := apitest.LoadOpenAPI(t)
 	for _, o := range operations(doc) {
 		authorize := strings.EqualFold(o.path, "/v1/Authorization/Authorize")
 		for status, ref := range o.op.Responses.Map() {

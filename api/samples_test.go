@@ -175,7 +175,7 @@ func runSample(t *testing.T, cmd *exec.Cmd) []byte {
 func TestCurlSamples(t *testing.T) {
 	bash := requireTool(t, "bash")
 	requireTool(t, "curl") // bash runs it
-	doc := loadDocument(t)
+	doc := apitest.LoadOpenAPI(t)
 	for _, o := range operations(doc) {
 		t.Run(o.op.OperationID, func(t *testing.T) {
 			sample := sampleIn(t, o, "curl")
@@ -211,7 +211,7 @@ func TestGoSamples(t *testing.T) {
 		t.Skip("builds a program a sample: skipped with -short")
 	}
 	goTool := requireTool(t, "go")
-	doc := loadDocument(t)
+	doc := apitest.LoadOpenAPI(t)
 	root, err := filepath.Abs("..")
 	if err != nil {
 		t.Fatal(err)
@@ -296,7 +296,7 @@ func TestPHPSamples(t *testing.T) {
 		}
 		t.Skip("PHP has no curl extension (php-curl): skipped")
 	}
-	doc := loadDocument(t)
+	doc := apitest.LoadOpenAPI(t)
 	for _, o := range operations(doc) {
 		t.Run(o.op.OperationID, func(t *testing.T) {
 			s := newSampleServer(t)

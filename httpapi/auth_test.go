@@ -8,11 +8,12 @@ import (
 	"testing"
 	"time"
 
+	"github.com/golang-jwt/jwt/v5"
+
 	"github.com/fatora-oss/fatora"
 	"github.com/fatora-oss/fatora/httpapi"
 	"github.com/fatora-oss/fatora/internal/apitest"
 	"github.com/fatora-oss/fatora/token"
-	"github.com/golang-jwt/jwt/v5"
 )
 
 func TestAuthorize(t *testing.T) { apitest.EachStore(t, testAuthorize) }

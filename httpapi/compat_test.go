@@ -7,10 +7,11 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/google/go-cmp/cmp"
+
 	"github.com/fatora-oss/fatora"
 	"github.com/fatora-oss/fatora/internal/apitest"
 	"github.com/fatora-oss/fatora/token"
-	"github.com/google/go-cmp/cmp"
 )
 
 // These tests hold the server to what Fatora integrations send as real

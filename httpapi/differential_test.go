@@ -6,9 +6,10 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/google/go-cmp/cmp"
+
 	"github.com/fatora-oss/fatora/internal/apitest"
 	"github.com/fatora-oss/fatora/internal/testenv"
-	"github.com/google/go-cmp/cmp"
 )
 
 // differentialScript is a sequence of requests whose answers must be the

@@ -13,11 +13,12 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/getkin/kin-openapi/openapi3"
+
 	"github.com/fatora-oss/fatora/api"
 	"github.com/fatora-oss/fatora/httpapi"
 	"github.com/fatora-oss/fatora/internal/apitest"
 	"github.com/fatora-oss/fatora/metrics"
-	"github.com/getkin/kin-openapi/openapi3"
 )
 
 // TestRoutesMatchDocument fails when the router has a path or method the
@@ -26,7 +27,7 @@ import (
 // /v1/Authorization/Authorize) with parameter names ignored ({id} and
 // {client_id} are the same segment); HEAD comes with GET on both sides.
 func TestRoutesMatchDocument(t *testing.T) {
-	doc := loadAPIDoc(t)
+	doc := apitest.LoadOpenAPI(t)
 	// Metrics set, so that every optional route is registered.
 	s := &httpapi.Server{Metrics: http.NotFoundHandler(), Logger: slog.New(slog.NewTextHandler(io.Discard, nil))}
 	s.Handler()
@@ -113,7 +114,7 @@ func TestDocumentIsCanonicalJSON(t *testing.T) {
 // with its status, every code of the table is documented, and every
 // documented code can be answered.
 func TestDocumentedCodesFollowStatusTable(t *testing.T) {
-	doc := loadAPIDoc(t)
+	doc := apitest.LoadOpenAPI(t)
 	enum := doc.Components.Schemas["ErrorCode"].Value
 	descriptions, _ := enum.Extensions["x-enum-descriptions"].([]any)
 	if len(descriptions) != len(enum.Enum) {

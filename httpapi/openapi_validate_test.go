@@ -8,39 +8,14 @@ import (
 	"net/url"
 	gopath "path"
 	"strings"
-	"sync"
 	"testing"
 
-	"github.com/fatora-oss/fatora/api"
 	"github.com/getkin/kin-openapi/openapi3"
 	"github.com/getkin/kin-openapi/openapi3filter"
 	"github.com/getkin/kin-openapi/routers"
+
+	"github.com/fatora-oss/fatora/internal/apitest"
 )
-
-// apiDoc is the embedded OpenAPI document, loaded and checked once. It is
-// OpenAPI 3.1: kin-openapi v0.153.0 loads 3.1 and, for a 3.1 document,
-// openapi3filter validates bodies with its JSON Schema 2020-12 validator,
-// so no 3.0 copy is needed.
-var apiDoc = sync.OnceValues(func() (*openapi3.T, error) {
-	loader := openapi3.NewLoader()
-	doc, err := loader.LoadFromData(api.OpenAPI())
-	if err != nil {
-		return nil, fmt.Errorf("loading api/openapi.json: %w", err)
-	}
-	if err := doc.Validate(loader.Context); err != nil {
-		return nil, fmt.Errorf("api/openapi.json is not a valid OpenAPI document: %w", err)
-	}
-	return doc, nil
-})
-
-func loadAPIDoc(t testing.TB) *openapi3.T {
-	t.Helper()
-	doc, err := apiDoc()
-	if err != nil {
-		t.Fatal(err)
-	}
-	return doc
-}
 
 // validateResponse holds a recorded answer to the API description: the
 // operation must list its status, and the answer must have the headers the
@@ -59,7 +34,7 @@ func validateResponse(t testing.TB, req request, resp response) {
 
 // checkResponse validates one answer against the document.
 func checkResponse(method, target string, status int, header http.Header, body []byte) error {
-	doc, err := apiDoc()
+	doc, err := apitest.OpenAPI()
 	if err != nil {
 		return err
 	}

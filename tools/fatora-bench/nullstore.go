@@ -89,15 +89,15 @@ func (n *nullClients) DeleteClient(ctx context.Context, id int64) error {
 	return err
 }
 
-// oneKey answers the two credential lookups of httpapi.Server for one API
-// key, the live key of merchant 1; every other key is unknown. The API
-// calls no other method of fatora.MerchantService (the embedded nil one
-// would panic).
+// oneKey answers the two credential lookups of httpapi.Server
+// (fatora.CredentialFinder) for one API key, the live key of merchant 1;
+// every other key is unknown.
 type oneKey struct {
-	fatora.MerchantService
 	hash []byte
 	cred fatora.Credential
 }
+
+var _ fatora.CredentialFinder = (*oneKey)(nil)
 
 func newOneKey(apiKey string) *oneKey {
 	m := fatora.Merchant{ID: 1, Number: "1", Name: "Bench", Email: "bench@example.com"}
@@ -105,7 +105,7 @@ func newOneKey(apiKey string) *oneKey {
 	return &oneKey{hash: token.HashAPIKey(apiKey), cred: fatora.Credential{Key: k, Merchant: m}}
 }
 
-// FindCredentialByHash implements fatora.MerchantService.
+// FindCredentialByHash implements fatora.CredentialFinder.
 func (o *oneKey) FindCredentialByHash(ctx context.Context, hash []byte) (fatora.Credential, error) {
 	if !bytes.Equal(hash, o.hash) {
 		return fatora.Credential{}, fatora.Errorf(fatora.CodeNotFound, "No such API key.")
@@ -113,7 +113,7 @@ func (o *oneKey) FindCredentialByHash(ctx context.Context, hash []byte) (fatora.
 	return o.cred, nil
 }
 
-// FindCredentialByKeyID implements fatora.MerchantService.
+// FindCredentialByKeyID implements fatora.CredentialFinder.
 func (o *oneKey) FindCredentialByKeyID(ctx context.Context, keyID string) (fatora.Credential, error) {
 	if keyID != o.cred.Key.ID {
 		return fatora.Credential{}, fatora.Errorf(fatora.CodeNotFound, "No such API key.")
