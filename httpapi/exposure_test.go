@@ -21,7 +21,7 @@ func TestPathsFoldASCIIOnly(t *testing.T) {
 		"/v1/clients": 200, "/V1/CLIENTS": 200, "/v1/Clients/": 200,
 		"/v1/CL\u0130ENTS": 404, // dotted capital I, which Unicode lowers to i
 		"/v1/\u212Alients": 404, // the Kelvin sign, which Unicode lowers to k
-		"/v1/cl\u0131ents":  404, // dotless i
+		"/v1/cl\u0131ents": 404, // dotless i
 	} {
 		if r := e.do(request{method: "GET", path: path, as: e.alpha}); r.status != want {
 			t.Errorf("GET %s = %d, want %d", path, r.status, want)
