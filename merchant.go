@@ -50,6 +50,9 @@ type APIKey struct {
 	CreatedAt time.Time
 	// RevokedAt is zero while the key is active.
 	RevokedAt time.Time
+	// LastUsedAt is when the key, or a token issued from it, last
+	// authenticated a request, to within KeyUseFlushEvery; zero if never.
+	LastUsedAt time.Time
 }
 
 // maxKeyTextRunes caps an API key's id and prefix.
@@ -128,6 +131,14 @@ type MerchantService interface {
 	RevokeAPIKey(ctx context.Context, merchantID int64, keyID string) error
 	// FindAPIKeys lists a merchant's keys, oldest first.
 	FindAPIKeys(ctx context.Context, merchantID int64) ([]APIKey, error)
+	// ListMerchants lists every merchant in number order.
+	ListMerchants(ctx context.Context) ([]Merchant, error)
+	// ListAPIKeys lists every merchant's keys, by merchant, oldest first.
+	ListAPIKeys(ctx context.Context) ([]APIKey, error)
+	// RecordKeyUse sets the LastUsedAt of the keys named (by id) to the
+	// times given, unless a key has a later one already. Unknown ids are
+	// skipped.
+	RecordKeyUse(ctx context.Context, lastUsed map[string]time.Time) error
 	// SigningSecret returns the database's token signing secret, creating it
 	// on first use with newSecret. Safe for concurrent callers and servers.
 	SigningSecret(ctx context.Context, newSecret func() (SigningSecret, error)) (SigningSecret, error)
@@ -182,3 +193,7 @@ func MerchantKeyNotFound() *Error {
 func CredentialNotFound() *Error {
 	return Errorf(CodeNotFound, "No such API key.")
 }
+
+// KeyUseFlushEvery is how often a server writes down when its keys were
+// last used: APIKey.LastUsedAt is that accurate.
+const KeyUseFlushEvery = time.Minute

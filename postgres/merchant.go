@@ -122,7 +122,7 @@ func mustAffect(tag pgconn.CommandTag, err error, notFound error) error {
 	return nil
 }
 
-const keyColumns = "k.id, k.merchant_id, k.mode, k.prefix, k.hash, k.created_at, k.revoked_at"
+const keyColumns = "k.id, k.merchant_id, k.mode, k.prefix, k.hash, k.created_at, k.revoked_at, k.last_used_at"
 
 // FindAPIKeys implements fatora.MerchantService. It returns nil when the
 // merchant has no keys.
@@ -139,11 +139,14 @@ func (s *MerchantService) FindAPIKeys(ctx context.Context, merchantID int64) ([]
 func scanKey(r pgx.Row, more ...any) (fatora.APIKey, error) {
 	var k fatora.APIKey
 	var mode string
-	var revoked *time.Time
-	err := r.Scan(append([]any{&k.ID, &k.MerchantID, &mode, &k.Prefix, &k.Hash, &k.CreatedAt, &revoked}, more...)...)
+	var revoked, used *time.Time
+	err := r.Scan(append([]any{&k.ID, &k.MerchantID, &mode, &k.Prefix, &k.Hash, &k.CreatedAt, &revoked, &used}, more...)...)
 	k.Mode, k.CreatedAt = fatora.Mode(mode), k.CreatedAt.UTC()
 	if revoked != nil {
 		k.RevokedAt = revoked.UTC()
+	}
+	if used != nil {
+		k.LastUsedAt = used.UTC()
 	}
 	return k, err
 }

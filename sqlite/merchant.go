@@ -114,7 +114,7 @@ func mustAffect(res sql.Result, err error, notFound error) error {
 	return nil
 }
 
-const keyColumns = "k.id, k.merchant_id, k.mode, k.prefix, k.hash, k.created_at, k.revoked_at"
+const keyColumns = "k.id, k.merchant_id, k.mode, k.prefix, k.hash, k.created_at, k.revoked_at, k.last_used_at"
 
 // FindAPIKeys implements fatora.MerchantService.
 func (s *MerchantService) FindAPIKeys(ctx context.Context, merchantID int64) ([]fatora.APIKey, error) {
@@ -142,11 +142,14 @@ func (s *MerchantService) FindAPIKeys(ctx context.Context, merchantID int64) ([]
 func scanKey(r scanner, more ...any) (fatora.APIKey, error) {
 	var k fatora.APIKey
 	var created int64
-	var revoked sql.NullInt64
-	err := r.Scan(append([]any{&k.ID, &k.MerchantID, &k.Mode, &k.Prefix, &k.Hash, &created, &revoked}, more...)...)
+	var revoked, used sql.NullInt64
+	err := r.Scan(append([]any{&k.ID, &k.MerchantID, &k.Mode, &k.Prefix, &k.Hash, &created, &revoked, &used}, more...)...)
 	k.CreatedAt = time.UnixMicro(created).UTC()
 	if revoked.Valid {
 		k.RevokedAt = time.UnixMicro(revoked.Int64).UTC()
+	}
+	if used.Valid {
+		k.LastUsedAt = time.UnixMicro(used.Int64).UTC()
 	}
 	return k, err
 }
