@@ -36,6 +36,7 @@ func (s *Server) authorize(w http.ResponseWriter, r *http.Request) error {
 	}
 	info := infoOf(r)
 	info.merchant, info.mode = cred.Merchant.Number, string(cred.Key.Mode)
+	s.keyUses.note(cred.Key.ID, s.Now())
 	raw, exp, err := s.Signer.Issue(token.Claims{
 		UniqueName: cred.Merchant.Number + "-:" + cred.Merchant.Email,
 		KeyID:      cred.Key.ID, Merchant: cred.Merchant.Number, Mode: string(cred.Key.Mode),
@@ -117,6 +118,7 @@ func (s *Server) authenticate(next handlerFunc) handlerFunc {
 		}
 		info := infoOf(r)
 		info.merchant, info.mode = cred.Merchant.Number, string(cred.Key.Mode)
+		s.keyUses.note(cred.Key.ID, s.Now())
 		return next(w, r.WithContext(fatora.WithScope(r.Context(), cred.Scope())))
 	}
 }
