@@ -104,7 +104,7 @@ func (s *Server) credentialByKey(r *http.Request, key string, cached bool) (fato
 	if err != nil {
 		return cred, err
 	}
-	return cred, cred.Check()
+	return cred, cred.Check(s.Now())
 }
 
 // authenticate lets a request through only with a valid bearer token, or
@@ -166,5 +166,5 @@ func (s *Server) credentialByToken(r *http.Request, header string) (fatora.Crede
 	case cred.Merchant.Number != claims.Merchant || string(cred.Key.Mode) != claims.Mode:
 		return cred, errInvalidToken
 	}
-	return cred, cred.Check()
+	return cred, cred.Check(s.Now())
 }

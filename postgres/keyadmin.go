@@ -49,3 +49,13 @@ func (s *MerchantService) RecordKeyUse(ctx context.Context, lastUsed map[string]
 		FROM unnest($1::text[], $2::timestamptz[]) AS u (id, at) WHERE k.id = u.id`, ids, times)
 	return mapError(err)
 }
+
+// ScheduleKeyRevocation implements fatora.MerchantService.
+func (s *MerchantService) ScheduleKeyRevocation(ctx context.Context, merchantID int64, keyID string, at time.Time) error {
+	if !storable(keyID) {
+		return fatora.MerchantKeyNotFound()
+	}
+	tag, err := s.db.pool.Exec(ctx, `UPDATE api_keys SET revoked_at = least(revoked_at, $1)
+		WHERE merchant_id = $2 AND id = $3`, at.UTC().Truncate(time.Microsecond), merchantID, keyID)
+	return mustAffect(tag, err, fatora.MerchantKeyNotFound())
+}

@@ -101,14 +101,10 @@ func (s *MerchantService) CreateAPIKey(ctx context.Context, k *fatora.APIKey) er
 	return insertKey(ctx, s.db.pool, k, s.db.now())
 }
 
-// RevokeAPIKey implements fatora.MerchantService.
+// RevokeAPIKey implements fatora.MerchantService: a revocation scheduled
+// for later is brought forward to now.
 func (s *MerchantService) RevokeAPIKey(ctx context.Context, merchantID int64, keyID string) error {
-	if !storable(keyID) {
-		return fatora.MerchantKeyNotFound()
-	}
-	tag, err := s.db.pool.Exec(ctx, `UPDATE api_keys SET revoked_at = coalesce(revoked_at, $1)
-		WHERE merchant_id = $2 AND id = $3`, s.db.now(), merchantID, keyID)
-	return mustAffect(tag, err, fatora.MerchantKeyNotFound())
+	return s.ScheduleKeyRevocation(ctx, merchantID, keyID, s.db.now())
 }
 
 // mustAffect maps the result of a statement that must change one row.

@@ -73,3 +73,12 @@ func (s *MerchantService) RecordKeyUse(ctx context.Context, lastUsed map[string]
 		return nil
 	})
 }
+
+// ScheduleKeyRevocation implements fatora.MerchantService.
+func (s *MerchantService) ScheduleKeyRevocation(ctx context.Context, merchantID int64, keyID string, at time.Time) error {
+	return s.db.inBatch(ctx, func(tx runner) error {
+		res, err := tx.ExecContext(ctx, `UPDATE api_keys SET revoked_at = min(coalesce(revoked_at, ?1), ?1)
+			WHERE merchant_id = ?2 AND id = ?3`, at.UTC().Truncate(time.Microsecond).UnixMicro(), merchantID, keyID)
+		return mustAffect(res, err, fatora.MerchantKeyNotFound())
+	})
+}

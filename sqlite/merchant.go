@@ -94,13 +94,10 @@ func (s *MerchantService) CreateAPIKey(ctx context.Context, k *fatora.APIKey) er
 	return s.db.inBatch(ctx, func(tx runner) error { return insertKey(ctx, tx, k, s.db.now()) })
 }
 
-// RevokeAPIKey implements fatora.MerchantService.
+// RevokeAPIKey implements fatora.MerchantService: a revocation scheduled
+// for later is brought forward to now.
 func (s *MerchantService) RevokeAPIKey(ctx context.Context, merchantID int64, keyID string) error {
-	return s.db.inBatch(ctx, func(tx runner) error {
-		res, err := tx.ExecContext(ctx, `UPDATE api_keys SET revoked_at = coalesce(revoked_at, ?)
-			WHERE merchant_id = ? AND id = ?`, s.db.now().UnixMicro(), merchantID, keyID)
-		return mustAffect(res, err, fatora.MerchantKeyNotFound())
-	})
+	return s.ScheduleKeyRevocation(ctx, merchantID, keyID, s.db.now())
 }
 
 // mustAffect maps the result of a statement that must change one row.

@@ -4,6 +4,8 @@ import (
 	"context"
 	"testing"
 	"time"
+
+	"github.com/fatora-oss/fatora"
 )
 
 // testAdminLists holds the operator's lists (every merchant, every key)
@@ -45,5 +47,37 @@ func testAdminLists(t *testing.T, open func(testing.TB) Store) {
 	}
 	if err := s.Merchants.RecordKeyUse(ctx, nil); err != nil {
 		t.Fatalf("RecordKeyUse(nil): %v", err)
+	}
+}
+
+// testScheduledRevocation: a key revoked at a time to come works until
+// then; a later schedule never postpones an earlier one.
+func testScheduledRevocation(t *testing.T, open func(testing.TB) Store) {
+	s := open(t)
+	ctx := context.Background()
+	a := newTenant(t, s, "alpha")
+	keys, _ := s.Merchants.FindAPIKeys(ctx, a.merchant.ID)
+	at := time.Date(2030, 1, 2, 3, 4, 5, 0, time.UTC)
+	if err := s.Merchants.ScheduleKeyRevocation(ctx, a.merchant.ID, keys[0].ID, at); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.Merchants.ScheduleKeyRevocation(ctx, a.merchant.ID, keys[0].ID, at.Add(time.Hour)); err != nil {
+		t.Fatal(err)
+	}
+	c, err := s.Merchants.FindCredentialByKeyID(ctx, keys[0].ID)
+	if err != nil || !c.Key.RevokedAt.Equal(at) {
+		t.Fatalf("after scheduling: %+v, %v; want revoked at %v", c.Key, err, at)
+	}
+	if err := c.Check(at.Add(-time.Second)); err != nil {
+		t.Errorf("a second before its revocation the key is refused: %v", err)
+	}
+	wantCode(t, c.Check(at), fatora.CodeKeyRevoked)
+	b := newTenant(t, s, "beta")
+	wantCode(t, s.Merchants.ScheduleKeyRevocation(ctx, b.merchant.ID, keys[0].ID, at), fatora.CodeNotFound)
+	if err := s.Merchants.RevokeAPIKey(ctx, a.merchant.ID, keys[0].ID); err != nil {
+		t.Fatal(err)
+	}
+	if c, _ := s.Merchants.FindCredentialByKeyID(ctx, keys[0].ID); !c.Key.RevokedAt.Before(at) {
+		t.Errorf("revoking now left the revocation at %v", c.Key.RevokedAt)
 	}
 }
