@@ -166,6 +166,14 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	if isHelp(args[0]) {
 		return helpCommand(table, args[1:], stdout, stderr)
 	}
+	if isGroup(table, args[0]) && (len(args) == 1 || isHelp(args[1])) {
+		if len(args) == 1 {
+			fmt.Fprintln(stderr, groupUsage(table, args[0]))
+			return fmt.Errorf("%s what? Give one of the commands above", args[0])
+		}
+		fmt.Fprintln(stdout, groupUsage(table, args[0]))
+		return nil
+	}
 	cmd, rest, err := findCommand(table, args)
 	if err != nil {
 		fmt.Fprintln(stderr, groupUsage(table, args[0]))

@@ -137,16 +137,20 @@ func flagLine(fs *flagSet, f *flag.Flag) string {
 // revision the binary was built from, as the Go toolchain recorded them.
 func versionFlags(*flagSet) runner {
 	return func(_ context.Context, c *call) error {
-		fmt.Fprintln(c.stdout, versionText())
+		info, ok := debug.ReadBuildInfo()
+		if !ok {
+			info = nil
+		}
+		fmt.Fprintln(c.stdout, versionText(info))
 		return nil
 	}
 }
 
-// versionText reads the build information: "fatora VERSION (revision REV,
-// TIME[, modified]) GOVERSION".
-func versionText() string {
-	info, ok := debug.ReadBuildInfo()
-	if !ok {
+// versionText says what the build information holds: "fatora VERSION
+// (revision REV, TIME[, modified]) GOVERSION". A binary built from a git
+// clone has the revision (unless built with -buildvcs=false).
+func versionText(info *debug.BuildInfo) string {
+	if info == nil {
 		return "fatora (no build information)"
 	}
 	settings := map[string]string{}

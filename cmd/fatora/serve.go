@@ -59,18 +59,18 @@ type serverConfig struct {
 
 func serveFlags(fs *flagSet) runner {
 	var cfg serverConfig
-	fs.StringVar(&cfg.addr, "addr", "127.0.0.1:8080", "listen address; :8080 for every interface")
-	fs.StringVar(&cfg.adminAddr, "admin-addr", "", "serve /metrics and /debug/pprof/ on this address instead of --addr")
+	fs.StringVar(&cfg.addr, "addr", "127.0.0.1:8080", "listen `address`; :8080 for every interface")
+	fs.StringVar(&cfg.adminAddr, "admin-addr", "", "serve /metrics and /debug/pprof/ on this `address` instead of --addr")
 	db := dbFlag(fs)
 	ttl := longDuration(token.DefaultTTL)
-	fs.Var(&ttl, "token-ttl", "lifetime of bearer tokens from Authorize, such as 360d or 24h; revoking a key stops its tokens within 5s whatever their lifetime")
+	fs.Var(&ttl, "token-ttl", "lifetime of bearer tokens from Authorize, a `duration` such as 360d or 24h; revoking a key stops its tokens within 5s whatever their lifetime")
 	fs.DurationVar(&cfg.idempotencyTTL, "idempotency-ttl", fatora.DefaultIdempotencyTTL, "how long an Idempotency-Key is remembered")
 	fs.IntVar(&cfg.pool.maxConns, "db-max-conns", 0, "PostgreSQL: most connections in the pool (0: pgx's default, 4 or the number of CPUs)")
 	fs.DurationVar(&cfg.pool.statementTimeout, "db-statement-timeout", 5*time.Second, "PostgreSQL: the server cancels a statement running longer (0: no limit)")
-	fs.StringVar(&cfg.tlsCert, "tls-cert", "", "serve HTTPS with this certificate file (PEM, the chain after the certificate); SIGHUP reloads it")
-	fs.StringVar(&cfg.tlsKey, "tls-key", "", "the private key file (PEM) of --tls-cert")
+	fs.StringVar(&cfg.tlsCert, "tls-cert", "", "serve HTTPS with this certificate `file` (PEM, the chain after the certificate); SIGHUP reloads it")
+	fs.StringVar(&cfg.tlsKey, "tls-key", "", "the private key `file` (PEM) of --tls-cert")
 	drain := fs.Duration("drain", defaultDrain, "after SIGTERM, how long /readyz answers 503 while requests are still served")
-	proxies := fs.String("trusted-proxies", "", "comma-separated addresses or networks (10.0.0.0/8) of proxies whose X-Forwarded-For names the client")
+	proxies := fs.String("trusted-proxies", "", "comma-separated `networks` (10.0.0.0/8) or addresses of proxies whose X-Forwarded-For names the client")
 	for _, name := range []string{"addr", "admin-addr", "token-ttl", "idempotency-ttl", "db-max-conns",
 		"db-statement-timeout", "tls-cert", "tls-key", "drain", "trusted-proxies"} {
 		fs.fromEnv(name, "FATORA_"+envName(name))

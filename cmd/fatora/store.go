@@ -22,7 +22,7 @@ const defaultDB = "sqlite:fatora.db"
 
 // dbFlag defines --db (env FATORA_DB).
 func dbFlag(fs *flagSet) *string {
-	db := fs.String("db", defaultDB, "database: sqlite:PATH or postgres://USER@HOST:5432/NAME")
+	db := fs.String("db", defaultDB, "`database`: sqlite:PATH or postgres://USER@HOST:5432/NAME")
 	fs.fromEnv("db", "FATORA_DB")
 	return db
 }
