@@ -131,6 +131,8 @@ func checkDSN(dsn string) error {
 		return nil
 	case dsn == "sqlite:":
 		return errors.New("--db sqlite: names no file; want sqlite:PATH, such as sqlite:fatora.db")
+	case strings.HasPrefix(dsn, "sqlite://"):
+		return fmt.Errorf("--db %q: did you mean sqlite:%s? (sqlite: is followed by the path itself)", dsn, strings.TrimPrefix(dsn, "sqlite://"))
 	case strings.HasPrefix(dsn, "sqlite:"):
 		return nil
 	}
@@ -174,6 +176,24 @@ func redactDSN(dsn string) string {
 // keywordPassword finds a password=... pair of a keyword=value string.
 var keywordPassword = regexp.MustCompile(`(?i)password\s*=\s*('(?:[^'\\]|\\.)*'|[^\s&]+)`)
 
+// rawURLPassword is the password of a URL's user part as written, still
+// percent-encoded.
+func rawURLPassword(dsn string) string {
+	_, rest, ok := strings.Cut(dsn, "://")
+	if !ok {
+		return ""
+	}
+	if end := strings.IndexAny(rest, "/?#"); end >= 0 {
+		rest = rest[:end]
+	}
+	at := strings.LastIndex(rest, "@")
+	if at < 0 {
+		return ""
+	}
+	_, pw, _ := strings.Cut(rest[:at], ":")
+	return pw
+}
+
 // scrubPasswords returns err with every password dsn holds replaced by
 // xxxxx: drivers may repeat the string they were given.
 func scrubPasswords(err error, dsn string) error {
@@ -190,8 +210,11 @@ func scrubPasswords(err error, dsn string) error {
 			}
 		}
 	}
-	for _, m := range keywordPassword.FindAllStringSubmatch(dsn, -1) {
-		secrets = append(secrets, strings.Trim(m[1], "'"))
+	for _, m := range keywordPassword.FindAllStringSubmatch(dsn, -1) { // also password=... of a URL's query, as written
+		secrets = append(secrets, m[1], strings.Trim(m[1], "'"))
+	}
+	if raw := rawURLPassword(dsn); raw != "" {
+		secrets = append(secrets, raw)
 	}
 	text := err.Error()
 	changed := false
