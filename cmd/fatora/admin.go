@@ -204,8 +204,9 @@ func merchantListFlags(fs *flagSet) runner {
 
 func merchantRows(ms []fatora.Merchant, keys []fatora.APIKey) []merchantRow {
 	active := map[int64]int{}
+	now := time.Now()
 	for _, k := range keys {
-		if !k.Revoked() {
+		if !k.RevokedBy(now) {
 			active[k.MerchantID]++
 		}
 	}
