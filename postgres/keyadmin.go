@@ -25,7 +25,13 @@ func (s *MerchantService) ListMerchants(ctx context.Context) ([]fatora.Merchant,
 
 // ListAPIKeys implements fatora.MerchantService.
 func (s *MerchantService) ListAPIKeys(ctx context.Context) ([]fatora.APIKey, error) {
-	rows, err := s.db.pool.Query(ctx, "SELECT "+keyColumns+" FROM api_keys k ORDER BY k.merchant_id, k.created_at, k.id")
+	return s.findKeys(ctx, "ORDER BY k.merchant_id, k.created_at, k.id")
+}
+
+// findKeys reads the keys that the rest of the query (after FROM api_keys
+// k) selects.
+func (s *MerchantService) findKeys(ctx context.Context, rest string, args ...any) ([]fatora.APIKey, error) {
+	rows, err := s.db.pool.Query(ctx, "SELECT "+keyColumns+" FROM api_keys k "+rest, args...)
 	if err != nil {
 		return nil, mapError(err)
 	}

@@ -123,12 +123,7 @@ const keyColumns = "k.id, k.merchant_id, k.mode, k.prefix, k.hash, k.created_at,
 // FindAPIKeys implements fatora.MerchantService. It returns nil when the
 // merchant has no keys.
 func (s *MerchantService) FindAPIKeys(ctx context.Context, merchantID int64) ([]fatora.APIKey, error) {
-	rows, err := s.db.pool.Query(ctx, "SELECT "+keyColumns+" FROM api_keys k WHERE k.merchant_id = $1 ORDER BY k.created_at, k.id", merchantID)
-	if err != nil {
-		return nil, mapError(err)
-	}
-	keys, err := pgx.AppendRows([]fatora.APIKey(nil), rows, func(r pgx.CollectableRow) (fatora.APIKey, error) { return scanKey(r) })
-	return keys, mapError(err)
+	return s.findKeys(ctx, "WHERE k.merchant_id = $1 ORDER BY k.created_at, k.id", merchantID)
 }
 
 // scanKey scans the key columns, then the columns of more.

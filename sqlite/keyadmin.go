@@ -36,12 +36,18 @@ func (s *MerchantService) ListMerchants(ctx context.Context) ([]fatora.Merchant,
 
 // ListAPIKeys implements fatora.MerchantService.
 func (s *MerchantService) ListAPIKeys(ctx context.Context) ([]fatora.APIKey, error) {
+	return s.findKeys(ctx, "ORDER BY k.merchant_id, k.created_at, k.id")
+}
+
+// findKeys reads the keys that the rest of the query (after FROM api_keys
+// k) selects.
+func (s *MerchantService) findKeys(ctx context.Context, rest string, args ...any) ([]fatora.APIKey, error) {
 	r, leave, err := s.db.readTurn(ctx)
 	if err != nil {
 		return nil, err
 	}
 	defer leave()
-	rows, err := r.QueryContext(ctx, "SELECT "+keyColumns+" FROM api_keys k ORDER BY k.merchant_id, k.created_at, k.id")
+	rows, err := r.QueryContext(ctx, "SELECT "+keyColumns+" FROM api_keys k "+rest, args...)
 	if err != nil {
 		return nil, mapError(err)
 	}

@@ -115,25 +115,7 @@ const keyColumns = "k.id, k.merchant_id, k.mode, k.prefix, k.hash, k.created_at,
 
 // FindAPIKeys implements fatora.MerchantService.
 func (s *MerchantService) FindAPIKeys(ctx context.Context, merchantID int64) ([]fatora.APIKey, error) {
-	r, leave, err := s.db.readTurn(ctx)
-	if err != nil {
-		return nil, err
-	}
-	defer leave()
-	rows, err := r.QueryContext(ctx, "SELECT "+keyColumns+" FROM api_keys k WHERE k.merchant_id = ? ORDER BY k.created_at, k.id", merchantID)
-	if err != nil {
-		return nil, mapError(err)
-	}
-	defer rows.Close()
-	var keys []fatora.APIKey
-	for rows.Next() {
-		k, err := scanKey(rows)
-		if err != nil {
-			return nil, mapError(err)
-		}
-		keys = append(keys, k)
-	}
-	return keys, mapError(rows.Err())
+	return s.findKeys(ctx, "WHERE k.merchant_id = ? ORDER BY k.created_at, k.id", merchantID)
 }
 
 func scanKey(r scanner, more ...any) (fatora.APIKey, error) {
