@@ -63,7 +63,7 @@ const maxKeyTextRunes = 200
 // valid UTF-8 without control characters. Errors: invalid_field.
 func (k *APIKey) Validate() error {
 	for _, field := range [...]struct{ name, value string }{{"id", k.ID}, {"prefix", k.Prefix}} {
-		if _, msg := normalizeText(field.value, fieldRule{field.name, maxKeyTextRunes, false}); msg != "" {
+		if _, msg := normalizeText(field.value, fieldRule{name: field.name, maxRunes: maxKeyTextRunes}); msg != "" {
 			return Errorf(CodeInvalidField, "The API key's %s %s.", field.name, msg)
 		}
 	}
@@ -154,7 +154,7 @@ type MerchantService interface {
 // Validate checks a new merchant's name and e-mail address, and puts the
 // name in NFC.
 func (m *Merchant) Validate() error {
-	name, msg := normalizeText(m.Name, fieldRule{"name", MaxNameRunes, false})
+	name, msg := normalizeText(m.Name, fieldRule{name: "name", maxRunes: MaxNameRunes})
 	if msg == "" && IsBlank(name) {
 		msg = "is required and must not be blank"
 	}

@@ -148,6 +148,7 @@ var errInvalidToken = fatora.Errorf(fatora.CodeInvalidToken, "The bearer token i
 // (the scheme in any letter case), and the key the token was issued from.
 func (s *Server) credentialByToken(r *http.Request, header string) (fatora.Credential, error) {
 	scheme, raw, ok := strings.Cut(header, " ")
+	raw = strings.TrimLeft(raw, " ") // RFC 9110: one or more spaces after the scheme
 	if !ok || !strings.EqualFold(scheme, "Bearer") || raw == "" || strings.ContainsAny(raw, " \t") {
 		return fatora.Credential{}, fatora.Errorf(fatora.CodeInvalidToken, "The Authorization header must be \"Bearer <token>\".")
 	}

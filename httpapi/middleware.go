@@ -6,6 +6,8 @@ import (
 	"encoding/hex"
 	"log/slog"
 	"net/http"
+	"net/url"
+	"path"
 	"runtime/debug"
 	"strings"
 	"time"
@@ -74,6 +76,7 @@ func withRequestLog(log *slog.Logger, observe RequestObserver, proxies TrustedPr
 		start := time.Now()
 		info := &requestInfo{log: log, id: requestID(r.Header.Get("X-Request-Id")), route: "unmatched"}
 		w.Header().Set("X-Request-Id", info.id)
+		w.Header().Set("X-Content-Type-Options", "nosniff")
 		rec := &statusRecorder{ResponseWriter: w}
 		next.ServeHTTP(rec, r.WithContext(context.WithValue(r.Context(), infoKey{}, info)))
 		took := time.Since(start)
@@ -142,11 +145,18 @@ type panicError struct{}
 func (panicError) Error() string { return "handler panicked" }
 
 // withCanonicalPath hands on a copy of the request whose path is matched
-// as Fatora's ASP.NET routes match it: letter case does not matter and one
-// trailing slash is ignored.
+// as Fatora's ASP.NET routes match it: ASCII letter case does not matter
+// and one trailing slash is ignored. Any other letter stays as it is, so
+// /v1/CLİENTS (a dotted capital I) names no endpoint. A path that is not
+// clean (//, /./, /../) is answered with a redirect to its clean form,
+// without a body.
 func withCanonicalPath(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		p := strings.ToLower(r.URL.Path)
+		if clean := cleanPath(r.URL.Path); clean != r.URL.Path {
+			redirectTo(w, r, clean)
+			return
+		}
+		p := asciiLower(r.URL.Path)
 		if len(p) > 1 {
 			p = strings.TrimSuffix(p, "/")
 		}
@@ -156,6 +166,37 @@ func withCanonicalPath(next http.Handler) http.Handler {
 		canonical.URL = &u
 		next.ServeHTTP(w, &canonical)
 	})
+}
+
+// cleanPath returns p without empty, "." and ".." elements, keeping a
+// trailing slash, as http.ServeMux cleans paths.
+func cleanPath(p string) string {
+	if p == "" {
+		return "/"
+	}
+	clean := path.Clean(p)
+	if strings.HasSuffix(p, "/") && clean != "/" {
+		clean += "/"
+	}
+	return clean
+}
+
+// redirectTo answers 307 to the clean path, the query kept, with no body
+// (http.ServeMux would send an HTML one).
+func redirectTo(w http.ResponseWriter, r *http.Request, clean string) {
+	u := url.URL{Path: clean, RawQuery: r.URL.RawQuery}
+	w.Header().Set("Location", u.String())
+	w.WriteHeader(http.StatusTemporaryRedirect)
+}
+
+// asciiLower lowers the ASCII letters of s and nothing else.
+func asciiLower(s string) string {
+	return strings.Map(func(r rune) rune {
+		if 'A' <= r && r <= 'Z' {
+			return r + ('a' - 'A')
+		}
+		return r
+	}, s)
 }
 
 // withDeadline hands on the request with a context that ends after d, so a
