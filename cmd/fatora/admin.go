@@ -21,8 +21,8 @@ generated: ftr_test_ or ftr_live_ followed by 256 random bits. Only SHA-256
 hashes of keys are stored.`
 
 const merchantListDetails = `Columns: the merchant number, name, e-mail, status (active or disabled) and
-how many active keys it has (revoked ones are not counted). The region
-column comes with merchant regions (issue 12), which this build has not.`
+how many active keys it has (revoked ones are not counted). There is no
+region column yet: merchants have no region in this version.`
 
 // keyOutput is a key as the commands print it; Value only when just made.
 type keyOutput struct {
