@@ -16,8 +16,10 @@ address, notes in any order and letter case (the id, created_at and
 updated_at columns of an export are ignored), or JSON Lines of objects with
 those members. A CSV file may start with a byte order mark and may use ;
 as its separator (as Excel does where the comma is the decimal mark): the
-separator is read from the header row. A quote that is never closed is an
-error naming its line, and nothing is imported.
+separator is read from the header row. A quote that is never closed stops
+the import with an error naming its line, instead of reading every line
+after it as one field; lines before it may have been created already, and
+running the import again once the quote is closed creates none twice.
 
 Each line is sent with an Idempotency-Key made from the fields it holds, so
 an import that stopped (interrupted, server down) can simply be run again:
