@@ -11,6 +11,7 @@ import (
 	"runtime/debug"
 	"strings"
 	"time"
+	"unicode/utf8"
 )
 
 // requestInfo is filled in as a request goes through the layers and logged
@@ -62,10 +63,15 @@ func (s *statusRecorder) Write(b []byte) (int, error) {
 // time taken.
 type RequestObserver func(route, method string, status int, took time.Duration)
 
+// maxLoggedUserAgent caps the User-Agent kept in a log line, in bytes.
+const maxLoggedUserAgent = 200
+
 // withRequestLog gives every request an id (a sane incoming X-Request-Id is
-// kept), echoes it, and logs one line when the request is answered: never a
-// header value, a query string or a body, so keys and tokens stay out.
-func withRequestLog(log *slog.Logger, observe RequestObserver, next http.Handler) http.Handler {
+// kept), echoes it, and logs one line when the request is answered: the
+// client's address (after the trusted proxies) and User-Agent, but no
+// other header value, no query string and no body, so keys and tokens stay
+// out.
+func withRequestLog(log *slog.Logger, observe RequestObserver, proxies TrustedProxies, next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		start := time.Now()
 		info := &requestInfo{log: log, id: requestID(r.Header.Get("X-Request-Id")), route: "unmatched"}
@@ -80,8 +86,23 @@ func withRequestLog(log *slog.Logger, observe RequestObserver, next http.Handler
 		log.LogAttrs(r.Context(), slog.LevelInfo, "request",
 			slog.String("request_id", info.id), slog.String("merchant", info.merchant), slog.String("mode", info.mode),
 			slog.String("method", r.Method), slog.String("route", info.route), slog.Int("status", rec.status),
-			slog.Int("bytes", rec.bytes), slog.Float64("latency_ms", float64(took.Microseconds())/1000))
+			slog.Int("bytes", rec.bytes), slog.Float64("latency_ms", float64(took.Microseconds())/1000),
+			slog.String("remote", proxies.ClientAddr(r)), slog.String("user_agent", loggedUserAgent(r)))
 	})
+}
+
+// loggedUserAgent is the request's User-Agent, cut to maxLoggedUserAgent
+// bytes (on a character boundary).
+func loggedUserAgent(r *http.Request) string {
+	ua := r.UserAgent()
+	if len(ua) <= maxLoggedUserAgent {
+		return ua
+	}
+	cut := maxLoggedUserAgent
+	for cut > 0 && !utf8.RuneStart(ua[cut]) {
+		cut--
+	}
+	return ua[:cut] + "…"
 }
 
 // requestID returns the incoming id when it is 1 to 128 characters of
