@@ -134,7 +134,7 @@ func (env *environment) pickAddr(context.Context, config, io.Writer) error {
 
 // serveArgs is the command line of the server.
 func (env *environment) serveArgs() []string {
-	return []string{"serve", "--addr", env.addr, "--db", env.dsn}
+	return []string{"serve", "--addr", env.addr, "--db", env.dsn, "--drain", "0"}
 }
 
 // cleanup drops the schema and removes the directory, unless the run asked
