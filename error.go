@@ -3,6 +3,7 @@ package fatora
 import (
 	"errors"
 	"fmt"
+	"time"
 )
 
 // Error codes. Each is stable: clients may switch on it. The HTTP layer maps
@@ -27,6 +28,8 @@ const (
 	CodeUnsupportedMediaType = "unsupported_media_type"
 	CodeUnavailable          = "unavailable"
 	CodeInternal             = "internal"
+	CodeRateLimited          = "rate_limited"
+	CodeMalformedRequest     = "malformed_request"
 )
 
 // FieldError names one field of a request and what is wrong with it.
@@ -45,6 +48,9 @@ type Error struct {
 	Fields []FieldError
 	// ExistingClientID names the client a duplicate_client error collides with.
 	ExistingClientID int64
+	// RetryAfter, when not zero, is how long the caller should wait before
+	// trying again (a rate_limited error says it).
+	RetryAfter time.Duration
 	// Cause is the underlying failure, for the log only; callers never see it.
 	Cause error
 }
@@ -118,4 +124,10 @@ func ClientNotFound() *Error {
 func DuplicateClient(id int64) *Error {
 	return &Error{Code: CodeDuplicateClient, ExistingClientID: id,
 		Message: "A client with the same name, e-mail, phone and address already exists."}
+}
+
+// RateLimited is the error for a request refused by a rate limit; the
+// caller may try again after wait.
+func RateLimited(message string, wait time.Duration) *Error {
+	return &Error{Code: CodeRateLimited, Message: message, RetryAfter: wait}
 }

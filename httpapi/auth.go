@@ -34,6 +34,9 @@ func (s *Server) authorize(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
+	if err := s.tenants.take(w, cred.Scope()); err != nil {
+		return err
+	}
 	info := infoOf(r)
 	info.merchant, info.mode = cred.Merchant.Number, string(cred.Key.Mode)
 	s.keyUses.note(cred.Key.ID, s.Now())
@@ -80,7 +83,23 @@ var errInvalidAPIKey = fatora.Errorf(fatora.CodeInvalidAPIKey, "Invalid API Key"
 
 // credentialByKey finds the active credential of an API key value. cached
 // allows an answer up to CredentialTTL old.
+// Failed attempts (keys that do not exist) are counted by client address
+// and key prefix; past the limits the attempt is refused with rate_limited
+// before the key is looked up (see keyGuard).
 func (s *Server) credentialByKey(r *http.Request, key string, cached bool) (fatora.Credential, error) {
+	addr, prefix := s.TrustedProxies.ClientAddr(r), keyPrefixOf(key)
+	if err := s.keyGuard.refuse(addr, prefix); err != nil {
+		return fatora.Credential{}, err
+	}
+	cred, err := s.lookUpKey(r, key, cached)
+	if err == errInvalidAPIKey {
+		s.keyGuard.failed(addr, prefix)
+	}
+	return cred, err
+}
+
+// lookUpKey finds the active credential of an API key value.
+func (s *Server) lookUpKey(r *http.Request, key string, cached bool) (fatora.Credential, error) {
 	canonical := token.CanonicalAPIKey(key)
 	hash := token.HashAPIKey(canonical)
 	load := func(ctx context.Context) (fatora.Credential, error) {
@@ -114,6 +133,9 @@ func (s *Server) authenticate(next handlerFunc) handlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) error {
 		cred, err := s.credential(r)
 		if err != nil {
+			return err
+		}
+		if err := s.tenants.take(w, cred.Scope()); err != nil {
 			return err
 		}
 		info := infoOf(r)

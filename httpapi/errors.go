@@ -3,6 +3,8 @@ package httpapi
 import (
 	"errors"
 	"net/http"
+	"strconv"
+	"time"
 
 	"github.com/fatora-oss/fatora"
 )
@@ -31,6 +33,8 @@ var statusOf = map[string]int{
 	fatora.CodeIdempotencyKeyInvalid: http.StatusBadRequest,
 	fatora.CodeIdempotencyKeyReused:  http.StatusUnprocessableEntity,
 	fatora.CodeIdempotencyInProgress: http.StatusConflict,
+	fatora.CodeRateLimited:           http.StatusTooManyRequests,
+	fatora.CodeMalformedRequest:      http.StatusBadRequest,
 }
 
 // errorBody is the contract's error shape:
@@ -52,6 +56,11 @@ type errorDetail struct {
 // in use, tells the caller to wait.
 const retryAfterSeconds = "1"
 
+// wholeSeconds is d in whole seconds, rounded up, as Retry-After wants it.
+func wholeSeconds(d time.Duration) string {
+	return strconv.FormatInt(int64((d+time.Second-1)/time.Second), 10)
+}
+
 // writeError answers err in the error shape. An error that is not a
 // *fatora.Error, or whose code has no status, becomes a generic 500 and
 // its details go to the log only; so does the cause of any 5xx.
@@ -68,7 +77,10 @@ func writeError(w http.ResponseWriter, r *http.Request, err error) {
 		infoOf(r).log.ErrorContext(r.Context(), "request failed", "request_id", requestIDOf(r), "code", e.Code, "error", err.Error())
 	}
 	setAuthChallenge(w, e.Code)
-	if status == http.StatusServiceUnavailable || e.Code == fatora.CodeIdempotencyInProgress {
+	switch {
+	case e.RetryAfter > 0:
+		w.Header().Set("Retry-After", wholeSeconds(e.RetryAfter))
+	case status == http.StatusServiceUnavailable || e.Code == fatora.CodeIdempotencyInProgress:
 		w.Header().Set("Retry-After", retryAfterSeconds)
 	}
 	if infoOf(r).route == authorizeRoute {

@@ -49,6 +49,8 @@ type request struct {
 	// as, when set, sends that merchant's bearer token for mode (test if empty).
 	as   *apitest.Merchant
 	mode fatora.Mode
+	// remote, when set, is the address the request comes from (ip:port).
+	remote string
 }
 
 // response is a recorded answer, with its body parsed when it is JSON.
@@ -83,6 +85,9 @@ func (e *env) do(req request) response {
 		body = strings.NewReader(req.body)
 	}
 	r := httptest.NewRequest(req.method, req.path, body)
+	if req.remote != "" {
+		r.RemoteAddr = req.remote
+	}
 	if req.body != "" {
 		r.Header.Set("Content-Type", "application/json")
 	}

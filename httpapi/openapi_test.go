@@ -155,6 +155,7 @@ func TestDocumentedCodesFollowStatusTable(t *testing.T) {
 	}
 	check("NotFound", http.StatusNotFound, doc.Components.Responses["NotFound"])
 	check("MethodNotAllowed", http.StatusMethodNotAllowed, doc.Components.Responses["MethodNotAllowed"])
+	check("MalformedRequest", http.StatusBadRequest, doc.Components.Responses["MalformedRequest"])
 	for code := range documented {
 		if !answered[code] {
 			t.Errorf("ErrorCode lists %s, but no response carries it", code)

@@ -37,16 +37,23 @@ type Server struct {
 	IdempotencyTTL time.Duration
 	// Observe, if set, is told of every answered request (for metrics).
 	Observe RequestObserver
-	// Metrics, if set, is served at GET /metrics.
+	// Metrics, if set, is served at GET /metrics (`fatora serve` sets it
+	// only with --public-metrics).
 	Metrics http.Handler
 	// TrustedProxies are the proxies whose X-Forwarded-For names the
-	// client in the access log (see TrustedProxies.ClientAddr).
+	// client, in the access log and for the limits on failed API keys
+	// (see TrustedProxies.ClientAddr).
 	TrustedProxies TrustedProxies
+	// RateLimit is each merchant and mode's request rate on this server
+	// (no limit when PerSecond is 0); see DefaultRatePerSecond.
+	RateLimit RateLimit
 	// RecordKeyUse, if set, is how FlushKeyUses writes down when keys were
 	// last used (fatora.MerchantService.RecordKeyUse).
 	RecordKeyUse func(ctx context.Context, lastUsed map[string]time.Time) error
 
 	creds    *credentialCache
+	tenants  *tenantLimits
+	keyGuard *keyGuard
 	verifier *token.CachingVerifier
 	draining atomic.Bool
 	router   *router
@@ -69,6 +76,8 @@ func (s *Server) Handler() http.Handler {
 		s.IdempotencyTTL = fatora.DefaultIdempotencyTTL
 	}
 	s.creds = newCredentialCache(s.Now)
+	s.tenants = newTenantLimits(s.RateLimit, s.Now)
+	s.keyGuard = newKeyGuard(s.Now)
 	s.verifier = &token.CachingVerifier{Signer: s.Signer}
 	s.router = newRouter()
 	s.router.handle(authorizeRoute, map[string]handlerFunc{

@@ -34,6 +34,8 @@ const (
 	CodeIdempotencyKeyInvalid = "idempotency_key_invalid"
 	CodeIdempotencyKeyReused  = "idempotency_key_reused"
 	CodeIdempotencyInProgress = "idempotency_in_progress"
+	CodeRateLimited           = "rate_limited"
+	CodeMalformedRequest      = "malformed_request"
 )
 
 // Error is an answer of the API that is not a success. Get it with

@@ -245,9 +245,14 @@ func startTestServer(t testing.TB, dsn string) *testServer {
 
 func newTestServer(t testing.TB, dsn string) (*testServer, error) {
 	t.Helper()
+	return newTestServerWith(t, serverConfig{addr: "127.0.0.1:0", db: dsn, tokenTTL: time.Hour})
+}
+
+// newTestServerWith starts the server configured by cfg.
+func newTestServerWith(t testing.TB, cfg serverConfig) (*testServer, error) {
+	t.Helper()
 	logs := &apitest.LogBuffer{}
-	s, err := startServer(context.Background(), serverConfig{addr: "127.0.0.1:0", db: dsn, tokenTTL: time.Hour},
-		slog.New(slog.NewJSONHandler(logs, nil)))
+	s, err := startServer(context.Background(), cfg, slog.New(slog.NewJSONHandler(logs, nil)))
 	if err != nil {
 		return nil, err
 	}

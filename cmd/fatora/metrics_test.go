@@ -11,12 +11,16 @@ import (
 	"time"
 )
 
-// TestMetrics reads /metrics after some requests: requests by route and
-// status, latency histograms, pool and write-batch figures.
+// TestMetrics reads /metrics, served on the API's address with
+// --public-metrics, after some requests: requests by route and status,
+// latency histograms, pool and write-batch figures.
 func TestMetrics(t *testing.T) {
 	dsn, _ := testDB(t)
 	key := createMerchant(t, dsn, "shop@example.com").key(t, "test").APIKey
-	s := startTestServer(t, dsn)
+	s, err := newTestServerWith(t, serverConfig{addr: "127.0.0.1:0", db: dsn, tokenTTL: time.Hour, publicMetrics: true})
+	if err != nil {
+		t.Fatal(err)
+	}
 	auth := "Bearer " + s.authorize(t, key)
 	wantStatus(t, s.do(t, http.MethodPost, "/v1/clients", seedCurlBody, "Authorization", auth, "Content-Type", "application/json"), 201)
 	wantStatus(t, s.do(t, http.MethodGet, "/v1/clients/987654", "", "Authorization", auth), 404)
@@ -34,6 +38,17 @@ func TestMetrics(t *testing.T) {
 	}
 	if !regexp.MustCompile(`(?m)^fatora_db_pool_max_connections [1-9][0-9]*$`).MatchString(body) {
 		t.Error("/metrics lacks the read pool's size")
+	}
+}
+
+// TestMetricsNotPublicByDefault: without --admin-addr or --public-metrics,
+// API clients cannot read /metrics, and the log says how to serve it.
+func TestMetricsNotPublicByDefault(t *testing.T) {
+	dsn, _ := testDB(t)
+	s := startTestServer(t, dsn)
+	wantStatus(t, s.do(t, http.MethodGet, "/metrics", ""), http.StatusNotFound)
+	if !strings.Contains(s.logs.String(), "/metrics is not served") {
+		t.Errorf("the log does not say that /metrics is off:\n%s", s.logs.String())
 	}
 }
 

@@ -55,12 +55,14 @@ type serverConfig struct {
 	tlsCert        string
 	tlsKey         string
 	trustedProxies httpapi.TrustedProxies
+	rateLimit      httpapi.RateLimit
+	publicMetrics  bool
 }
 
 func serveFlags(fs *flagSet) runner {
 	var cfg serverConfig
 	fs.StringVar(&cfg.addr, "addr", "127.0.0.1:8080", "listen `address`; :8080 for every interface")
-	fs.StringVar(&cfg.adminAddr, "admin-addr", "", "serve /metrics and /debug/pprof/ on this `address` instead of --addr")
+	fs.StringVar(&cfg.adminAddr, "admin-addr", "", "serve /metrics and /debug/pprof/ on this `address`, one kept private")
 	db := dbFlag(fs)
 	ttl := longDuration(token.DefaultTTL)
 	fs.Var(&ttl, "token-ttl", "lifetime of bearer tokens from Authorize, a `duration` such as 360d or 24h; revoking a key stops its tokens within 5s whatever their lifetime")
@@ -70,9 +72,12 @@ func serveFlags(fs *flagSet) runner {
 	fs.StringVar(&cfg.tlsCert, "tls-cert", "", "serve HTTPS with this certificate `file` (PEM, the chain after the certificate); SIGHUP reloads it")
 	fs.StringVar(&cfg.tlsKey, "tls-key", "", "the private key `file` (PEM) of --tls-cert")
 	drain := fs.Duration("drain", defaultDrain, "after SIGTERM, how long /readyz answers 503 while requests are still served")
-	proxies := fs.String("trusted-proxies", "", "comma-separated `networks` (10.0.0.0/8) or addresses of proxies whose X-Forwarded-For names the client")
+	proxies := fs.String("trusted-proxies", "", "comma-separated `networks` (10.0.0.0/8) or addresses of proxies whose X-Forwarded-For names the client (for the log and the limits on failed keys)")
+	fs.Float64Var(&cfg.rateLimit.PerSecond, "rate-limit", httpapi.DefaultRatePerSecond, "requests a `second` each merchant and mode may send to this server; 0 for no limit")
+	fs.IntVar(&cfg.rateLimit.Burst, "rate-burst", httpapi.DefaultRateBurst, "requests each merchant and mode may send at once, above --rate-limit")
+	fs.BoolVar(&cfg.publicMetrics, "public-metrics", false, "serve /metrics on --addr too, where API clients reach it (without it, only --admin-addr serves it)")
 	for _, name := range []string{"addr", "admin-addr", "token-ttl", "idempotency-ttl", "db-max-conns",
-		"db-statement-timeout", "tls-cert", "tls-key", "drain", "trusted-proxies"} {
+		"db-statement-timeout", "tls-cert", "tls-key", "drain", "trusted-proxies", "rate-limit", "rate-burst", "public-metrics"} {
 		fs.fromEnv(name, "FATORA_"+envName(name))
 	}
 	return func(ctx context.Context, c *call) error {
@@ -120,6 +125,9 @@ func checkServeConfig(cfg *serverConfig, drain time.Duration, proxies string) er
 	}
 	if (cfg.tlsCert == "") != (cfg.tlsKey == "") {
 		return errors.New("give both --tls-cert and --tls-key, or neither")
+	}
+	if cfg.rateLimit.PerSecond < 0 || (cfg.rateLimit.PerSecond > 0 && cfg.rateLimit.Burst < 1) {
+		return errors.New("--rate-limit must not be negative, and --rate-burst must be at least 1")
 	}
 	if drain < 0 || drain > 10*time.Minute {
 		return errors.New("--drain must be 0 to 10m")
@@ -195,14 +203,19 @@ func (s *server) start(ctx context.Context, cfg serverConfig) error {
 	s.api = &httpapi.Server{
 		Clients: s.store.clients, Credentials: s.store.merchants, Ping: s.store.ping, Logger: s.log,
 		IdempotencyTTL: cfg.idempotencyTTL, Observe: m.ObserveRequest, TrustedProxies: cfg.trustedProxies,
-		RecordKeyUse: s.store.merchants.RecordKeyUse,
+		RecordKeyUse: s.store.merchants.RecordKeyUse, RateLimit: cfg.rateLimit,
 		Signer: &token.Signer{SecretID: secret.ID, Secret: secret.Secret, Issuer: tokenIssuer,
 			Audience: tokenAudience, TTL: cfg.tokenTTL, Now: time.Now},
 	}
-	if cfg.adminAddr == "" {
+	if cfg.publicMetrics {
 		s.api.Metrics = m.Handler()
-	} else if s.admin, s.adminLn, err = serveAdmin(cfg.adminAddr, m.Handler(), s.log); err != nil {
-		return err
+	}
+	if cfg.adminAddr != "" {
+		if s.admin, s.adminLn, err = serveAdmin(cfg.adminAddr, m.Handler(), s.log); err != nil {
+			return err
+		}
+	} else if !cfg.publicMetrics {
+		s.log.Info("/metrics is not served: give --admin-addr (a private address) to serve it, or --public-metrics")
 	}
 	if s.ln, err = net.Listen("tcp", cfg.addr); err != nil {
 		s.closeAdmin()
