@@ -90,7 +90,8 @@ func (s *Server) Handler() http.Handler {
 	if s.Metrics != nil {
 		s.router.handle("/metrics", map[string]handlerFunc{http.MethodGet: s.metrics})
 	}
-	return withRequestLog(s.Logger, s.Observe, s.TrustedProxies, withRecovery(withCanonicalPath(withDeadline(s.RequestTimeout, s.router.mux))))
+	return withRequestLog(s.Logger, s.Observe, s.TrustedProxies,
+		withFramingCheck(withRecovery(withCanonicalPath(withDeadline(s.RequestTimeout, s.router.mux)))))
 }
 
 // Routes lists every registered path with its methods, for tests that hold
@@ -140,12 +141,18 @@ func (s *Server) readyz(w http.ResponseWriter, r *http.Request) error {
 	return nil
 }
 
+// readHeaderTimeout bounds the reading of a request head.
+const readHeaderTimeout = 5 * time.Second
+
 // NewHTTPServer returns an http.Server with every timeout and limit set.
+// Serve it on a listener from GuardFraming (or GuardFramingTLS), so that
+// requests with ambiguous framing are refused.
 func NewHTTPServer(addr string, h http.Handler, log *slog.Logger) *http.Server {
 	return &http.Server{
 		Addr:              addr,
 		Handler:           h,
-		ReadHeaderTimeout: 5 * time.Second,
+		ConnContext:       framingConnContext,
+		ReadHeaderTimeout: readHeaderTimeout,
 		ReadTimeout:       15 * time.Second,
 		WriteTimeout:      30 * time.Second,
 		IdleTimeout:       120 * time.Second,

@@ -231,14 +231,16 @@ func (s *server) start(ctx context.Context, cfg serverConfig) error {
 	return nil
 }
 
-// serve serves HTTP, or HTTPS with the reloadable certificate.
+// serve serves HTTP, or HTTPS (HTTP/2 and HTTP/1.1) with the reloadable
+// certificate, on a listener that refuses requests with ambiguous framing.
 func (s *server) serve() {
 	if s.certs == nil {
-		go func() { s.done <- s.http.Serve(s.ln) }()
+		go func() { s.done <- s.http.Serve(httpapi.GuardFraming(s.ln)) }()
 		return
 	}
 	s.http.TLSConfig = s.certs.config()
-	go func() { s.done <- s.http.ServeTLS(s.ln, "", "") }()
+	s.http.TLSConfig.NextProtos = []string{"h2", "http/1.1"}
+	go func() { s.done <- s.http.Serve(httpapi.GuardFramingTLS(s.ln, s.http.TLSConfig)) }()
 }
 
 // hintFirstMerchant logs, once, how to create a merchant when there is
