@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
-	"strings"
 	"text/tabwriter"
 	"time"
 
@@ -18,7 +17,11 @@ with its absolute path); every other merchant and key command refuses a
 database that does not exist. --api-key keeps a key the merchant already
 uses (Fatora's keys are GUIDs) as its key of --mode; the other key is
 generated: ftr_test_ or ftr_live_ followed by 256 random bits. Only SHA-256
-hashes of keys are stored.`
+hashes of keys are stored. A key given with --api-key (here or to key
+create) must not be guessable online: 16 to 200 printable ASCII characters
+without spaces, at least 10 different ones, no more than half of it runs
+such as aaaa, abcd or 1234, and at least 64 bits by its length and
+character set (hexadecimal counts 4 bits a character). A GUID passes.`
 
 const merchantListDetails = `Columns: the merchant number, name, e-mail, status (active or disabled) and
 how many active keys it has (revoked ones are not counted). There is no
@@ -103,13 +106,11 @@ func parseKeyFlags(apiKey, mode string) (fatora.Mode, error) {
 	if apiKey == "" {
 		return m, nil
 	}
-	if len(apiKey) < 16 || len(apiKey) > token.MaxAPIKeyLen || strings.Trim(apiKey, printableASCII) != "" {
-		return "", fmt.Errorf("--api-key: want 16 to %d printable ASCII characters without spaces", token.MaxAPIKeyLen)
+	if err := token.CheckImportedKey(apiKey); err != nil {
+		return "", fmt.Errorf("--api-key: %w", err)
 	}
 	return m, nil
 }
-
-const printableASCII = "!\"#$%&'()*+,-./0123456789:;<=>?@ABCDEFGHIJKLMNOPQRSTUVWXYZ[\\]^_`abcdefghijklmnopqrstuvwxyz{|}~"
 
 func newAPIKey(mode fatora.Mode, value string) *fatora.APIKey {
 	return &fatora.APIKey{ID: token.NewID(), Mode: mode, Prefix: token.DisplayPrefix(value), Hash: token.HashAPIKey(token.CanonicalAPIKey(value))}

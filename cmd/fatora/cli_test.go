@@ -197,6 +197,8 @@ func TestCommandErrors(t *testing.T) {
 		{"serve with a nonsense db", []string{"serve", "--addr", "127.0.0.1:0", "--db", "nonsense"}},
 		{"serve with an empty sqlite path", []string{"serve", "--addr", "127.0.0.1:0", "--db", "sqlite:"}},
 		{"serve with a 1s token TTL", []string{"serve", "--addr", "127.0.0.1:0", "--token-ttl", "1s"}},
+		{"serve with a negative rate limit", []string{"serve", "--addr", "127.0.0.1:0", "--rate-limit", "-1"}},
+		{"serve with no burst", []string{"serve", "--addr", "127.0.0.1:0", "--rate-burst", "0"}},
 		{"revoke with neither id nor key", []string{"key", "revoke", "--merchant", "10001"}},
 		{"revoke with both id and key", []string{"key", "revoke", "--merchant", "10001", "--id", "x", "--api-key", fatoraSampleKey}},
 		{"key create without mode", []string{"key", "create", "--merchant", "10001"}},
@@ -240,6 +242,8 @@ func TestMerchantCreateErrors(t *testing.T) {
 		{name: "api key without mode", args: []string{"--name", "Shop", "--email", "shop@example.com", "--api-key", fatoraSampleKey}},
 		{name: "api key with a bad mode", args: []string{"--name", "Shop", "--email", "shop@example.com", "--api-key", fatoraSampleKey, "--mode", "prod"}},
 		{name: "api key with a space", args: []string{"--name", "Shop", "--email", "shop@example.com", "--api-key", "E4B73FEE F492 4607 A38D", "--mode", "live"}},
+		{name: "api key that can be guessed", args: []string{"--name", "Shop", "--email", "shop@example.com", "--api-key", "aaaaaaaaaaaaaaaa", "--mode", "live"}},
+		{name: "api key too short to be safe", args: []string{"--name", "Shop", "--email", "shop@example.com", "--api-key", "E4B73FEE-F492-46", "--mode", "live"}},
 		{name: "same email twice", args: []string{"--name", "Other", "--email", "SHOP@example.com"}, first: true},
 		{name: "a key already registered", args: []string{"--name", "Other", "--email", "other@example.com", "--api-key", fatoraSampleKey, "--mode", "test"}, first: true},
 	}
