@@ -30,6 +30,8 @@ type DB struct {
 	checkpoints *checkpointer
 	// Now is the store's clock; tests replace it.
 	Now fatora.Clock
+	// tightened are the files Open kept to their owner (see secureFiles).
+	tightened []string
 }
 
 // pragmas are applied, in order, to every connection the pools open. The
@@ -38,8 +40,13 @@ type DB struct {
 var pragmas = []string{"busy_timeout(10000)", "journal_mode(WAL)", "synchronous(FULL)", "foreign_keys(1)"}
 
 // Open opens (creating if need be) the database file at path, checks that
-// it is durable, and applies pending migrations.
+// it is durable, and applies pending migrations. The database's files are
+// kept to their owner (mode 0600, see secureFiles).
 func Open(ctx context.Context, path string) (*DB, error) {
+	tightened, err := secureFiles(path)
+	if err != nil {
+		return nil, err
+	}
 	write, err := openPool(path, 1, url.Values{"_txlock": {"immediate"},
 		"_pragma": {fmt.Sprintf("wal_autocheckpoint(%d)", writerCheckpointPages)}})
 	if err != nil {
@@ -56,7 +63,7 @@ func Open(ctx context.Context, path string) (*DB, error) {
 		checkpoints.Close()
 		return nil, err
 	}
-	db := &DB{write: write, read: read, Now: time.Now}
+	db := &DB{write: write, read: read, Now: time.Now, tightened: tightened}
 	if err := db.prepare(ctx); err != nil {
 		write.Close()
 		read.Close()

@@ -181,6 +181,9 @@ func startServer(ctx context.Context, cfg serverConfig, log *slog.Logger) (*serv
 	if created != "" {
 		log.Info("created a new database", "path", created)
 	}
+	if len(st.tightened) > 0 {
+		log.Warn(tightenedMessage, "files", st.tightened)
+	}
 	s.store = st
 	if err := s.start(ctx, cfg); err != nil {
 		st.close()

@@ -35,6 +35,9 @@ type store struct {
 	stats     func() fatora.StoreStats
 	ping      func(context.Context) error
 	close     func() error
+	// tightened are the SQLite files whose permissions were taken from
+	// group and others on opening (see sqlite.DB.TightenedFiles).
+	tightened []string
 }
 
 // poolOptions tune a PostgreSQL connection pool; SQLite ignores them.
@@ -94,7 +97,8 @@ func open(ctx context.Context, dsn string, opts poolOptions) (*store, error) {
 			return nil, err
 		}
 		clients := sqlite.NewClientService(db)
-		return &store{clients: clients, merchants: sqlite.NewMerchantService(db), purger: clients, stats: db.Stats, ping: db.Ping, close: db.Close}, nil
+		return &store{clients: clients, merchants: sqlite.NewMerchantService(db), purger: clients, stats: db.Stats, ping: db.Ping, close: db.Close,
+			tightened: db.TightenedFiles()}, nil
 	}
 	db, err := postgres.Open(ctx, dsn, postgres.Options{MaxConns: int32(opts.maxConns), StatementTimeout: opts.statementTimeout})
 	if err != nil {
@@ -103,6 +107,9 @@ func open(ctx context.Context, dsn string, opts poolOptions) (*store, error) {
 	clients := postgres.NewClientService(db)
 	return &store{clients: clients, merchants: postgres.NewMerchantService(db), purger: clients, stats: db.Stats, ping: db.Ping, close: db.Close}, nil
 }
+
+// tightenedMessage says why the database's files were changed.
+const tightenedMessage = "Kept the database's files to their owner (mode 0600; they hold the token signing secret)"
 
 // withStore opens the database for an admin command, runs fn and closes
 // the database. A database it made is announced on stderr.
@@ -114,6 +121,9 @@ func withStore(ctx context.Context, dsn string, c *call, presence dbPresence, fn
 	defer st.close()
 	if created != "" {
 		fmt.Fprintf(c.stderr, "Created a new database at %s.\n", created)
+	}
+	if len(st.tightened) > 0 {
+		fmt.Fprintf(c.stderr, "%s: %s.\n", tightenedMessage, strings.Join(st.tightened, ", "))
 	}
 	if err := fn(st); err != nil {
 		return fmt.Errorf("%s", fatora.ErrorMessage(err))
