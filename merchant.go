@@ -149,6 +149,16 @@ type MerchantService interface {
 	// SigningSecret returns the database's token signing secret, creating it
 	// on first use with newSecret. Safe for concurrent callers and servers.
 	SigningSecret(ctx context.Context, newSecret func() (SigningSecret, error)) (SigningSecret, error)
+	// RotateSigningSecret makes fresh the secret new tokens are signed
+	// with. The secret it replaces becomes a previous one: tokens it signed
+	// still verify until they expire.
+	RotateSigningSecret(ctx context.Context, fresh SigningSecret) error
+	// PreviousSigningSecrets lists the secrets rotated out and not
+	// revoked, the latest first.
+	PreviousSigningSecrets(ctx context.Context) ([]SigningSecret, error)
+	// RevokePreviousSigningSecrets forgets every previous secret, so that
+	// the tokens they signed are refused, and says how many there were.
+	RevokePreviousSigningSecrets(ctx context.Context) (int, error)
 }
 
 // Validate checks a new merchant's name and e-mail address, and puts the

@@ -3,6 +3,7 @@ package httpapi
 import (
 	"context"
 	"encoding/hex"
+	"errors"
 	"net/http"
 	"strings"
 	"time"
@@ -175,6 +176,9 @@ func (s *Server) credentialByToken(r *http.Request, header string) (fatora.Crede
 		return fatora.Credential{}, fatora.Errorf(fatora.CodeInvalidToken, "The Authorization header must be \"Bearer <token>\".")
 	}
 	claims, err := s.verifier.Verify(raw)
+	if errors.Is(err, token.ErrUnknownSecret) && s.reloadSecrets(r.Context()) {
+		claims, err = s.verifier.Verify(raw) // a secret rotated in by another server
+	}
 	if err != nil {
 		return fatora.Credential{}, errInvalidToken
 	}
@@ -190,4 +194,18 @@ func (s *Server) credentialByToken(r *http.Request, header string) (fatora.Crede
 		return cred, errInvalidToken
 	}
 	return cred, cred.Check(s.Now())
+}
+
+// reloadSecrets calls ReloadSecrets, at most once a second (tokens naming
+// unknown secrets cost no more than that), and reports whether it did and
+// succeeded.
+func (s *Server) reloadSecrets(ctx context.Context) bool {
+	if s.ReloadSecrets == nil || !s.secretReloads.AllowN(s.Now(), 1) {
+		return false
+	}
+	if err := s.ReloadSecrets(ctx); err != nil {
+		s.Logger.WarnContext(ctx, "reloading the signing secrets", "error", err.Error())
+		return false
+	}
+	return true
 }

@@ -12,6 +12,7 @@ import (
 
 	"github.com/fatora-oss/fatora"
 	"github.com/fatora-oss/fatora/token"
+	"golang.org/x/time/rate"
 )
 
 // DefaultRequestTimeout bounds the work of one request unless the Server
@@ -47,6 +48,11 @@ type Server struct {
 	// RateLimit is each merchant and mode's request rate on this server
 	// (no limit when PerSecond is 0); see DefaultRatePerSecond.
 	RateLimit RateLimit
+	// ReloadSecrets, if set, reads the signing secrets anew and gives them
+	// to Signer. It is called when a token names a secret the signer does
+	// not know (at most once a second), so that a secret another server
+	// rotated in is accepted at once.
+	ReloadSecrets func(context.Context) error
 	// RecordKeyUse, if set, is how FlushKeyUses writes down when keys were
 	// last used (fatora.MerchantService.RecordKeyUse).
 	RecordKeyUse func(ctx context.Context, lastUsed map[string]time.Time) error
@@ -54,11 +60,13 @@ type Server struct {
 	creds    *credentialCache
 	tenants  *tenantLimits
 	keyGuard *keyGuard
-	verifier *token.CachingVerifier
-	draining atomic.Bool
-	router   *router
-	inflight inflight
-	keyUses  keyUses
+	// secretReloads spaces the calls of ReloadSecrets.
+	secretReloads *rate.Limiter
+	verifier      *token.CachingVerifier
+	draining      atomic.Bool
+	router        *router
+	inflight      inflight
+	keyUses       keyUses
 }
 
 // Handler returns the HTTP handler of the API.
@@ -78,6 +86,7 @@ func (s *Server) Handler() http.Handler {
 	s.creds = newCredentialCache(s.Now)
 	s.tenants = newTenantLimits(s.RateLimit, s.Now)
 	s.keyGuard = newKeyGuard(s.Now)
+	s.secretReloads = rate.NewLimiter(rate.Every(time.Second), 1)
 	s.verifier = &token.CachingVerifier{Signer: s.Signer}
 	s.router = newRouter()
 	s.router.handle(authorizeRoute, map[string]handlerFunc{

@@ -17,26 +17,37 @@ type CachingVerifier struct {
 	Signer *Signer
 
 	mu     sync.Mutex
-	tokens map[string]Claims
+	tokens map[string]verified
 }
 
-// Verify is Signer.Verify, answered from memory for a token seen before.
+// verified is a token that verified: its claims and the id of the secret
+// that signed it.
+type verified struct {
+	claims Claims
+	kid    string
+}
+
+// Verify is Signer.Verify, answered from memory for a token seen before
+// whose secret the signer still accepts.
 func (v *CachingVerifier) Verify(raw string) (Claims, error) {
 	v.mu.Lock()
-	c, ok := v.tokens[raw]
+	hit, ok := v.tokens[raw]
 	v.mu.Unlock()
 	if ok {
-		return c, v.current(c)
+		if !v.Signer.Accepts(hit.kid) {
+			return Claims{}, errRevokedSecret
+		}
+		return hit.claims, v.current(hit.claims)
 	}
-	c, err := v.Signer.Verify(raw)
+	c, kid, err := v.Signer.verify(raw)
 	if err != nil {
 		return c, err
 	}
 	v.mu.Lock()
 	if v.tokens == nil || len(v.tokens) >= maxCachedTokens {
-		v.tokens = make(map[string]Claims)
+		v.tokens = make(map[string]verified)
 	}
-	v.tokens[raw] = c
+	v.tokens[raw] = verified{claims: c, kid: kid}
 	v.mu.Unlock()
 	return c, nil
 }
@@ -59,4 +70,6 @@ func (v *CachingVerifier) current(c Claims) error {
 var (
 	errExpired = fmt.Errorf("%w: token is expired", ErrInvalid)
 	errNotYet  = fmt.Errorf("%w: token is not valid yet", ErrInvalid)
+	// errRevokedSecret is a remembered token whose secret was revoked.
+	errRevokedSecret = fmt.Errorf("%w: %w", ErrInvalid, ErrUnknownSecret)
 )

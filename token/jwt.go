@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	"github.com/golang-jwt/jwt/v5"
@@ -37,14 +38,66 @@ type Claims struct {
 	jwt.RegisteredClaims
 }
 
-// Signer issues and verifies tokens with one HMAC secret.
+// Signer issues tokens with one HMAC secret and verifies them with it or
+// with a previous one (after a rotation). Set SecretID and Secret (and
+// Previous), or call SetSecrets, which may be called at any time.
 type Signer struct {
 	SecretID string
 	Secret   []byte
+	// Previous are secrets rotated out: tokens they signed still verify
+	// until they expire.
+	Previous []Secret
 	Issuer   string
 	Audience string
 	TTL      time.Duration
 	Now      func() time.Time
+
+	keys atomic.Pointer[keyring]
+}
+
+// Secret is a signing secret and the id tokens name it by (their kid).
+type Secret struct {
+	ID    string
+	Value []byte
+}
+
+// keyring is the secret tokens are signed with and every secret they are
+// verified with, by id.
+type keyring struct {
+	current  Secret
+	accepted map[string][]byte
+}
+
+func newKeyring(current Secret, previous []Secret) *keyring {
+	k := &keyring{current: current, accepted: map[string][]byte{current.ID: current.Value}}
+	for _, p := range previous {
+		if _, dup := k.accepted[p.ID]; !dup {
+			k.accepted[p.ID] = p.Value
+		}
+	}
+	return k
+}
+
+// SetSecrets makes current the secret new tokens are signed with, and
+// current and previous the ones tokens are verified with. It is safe to
+// call while the signer is in use.
+func (s *Signer) SetSecrets(current Secret, previous []Secret) {
+	s.keys.Store(newKeyring(current, previous))
+}
+
+// ring returns the secrets in force: the last SetSecrets, or the fields.
+func (s *Signer) ring() *keyring {
+	if k := s.keys.Load(); k != nil {
+		return k
+	}
+	s.keys.CompareAndSwap(nil, newKeyring(Secret{ID: s.SecretID, Value: s.Secret}, s.Previous))
+	return s.keys.Load()
+}
+
+// Accepts reports whether tokens whose kid is id still verify.
+func (s *Signer) Accepts(id string) bool {
+	_, ok := s.ring().accepted[id]
+	return ok
 }
 
 // Issue signs a token for c, setting its registered claims, and returns it
@@ -59,9 +112,10 @@ func (s *Signer) Issue(c Claims) (string, time.Time, error) {
 		IssuedAt:  jwt.NewNumericDate(now),
 		ExpiresAt: jwt.NewNumericDate(exp),
 	}
+	key := s.ring().current
 	t := jwt.NewWithClaims(jwt.SigningMethodHS256, c)
-	t.Header["kid"] = s.SecretID
-	signed, err := t.SignedString(s.Secret)
+	t.Header["kid"] = key.ID
+	signed, err := t.SignedString(key.Value)
 	if err != nil {
 		return "", time.Time{}, fmt.Errorf("sign token: %w", err)
 	}
@@ -71,12 +125,24 @@ func (s *Signer) Issue(c Claims) (string, time.Time, error) {
 // ErrInvalid is wrapped by every verification failure.
 var ErrInvalid = errors.New("invalid token")
 
+// ErrUnknownSecret is wrapped by the failure of a token whose kid names no
+// secret the signer accepts: forged, revoked, or rotated in since the
+// signer's secrets were set (see SetSecrets).
+var ErrUnknownSecret = errors.New("unknown signing key")
+
 // Verify checks a token and returns its claims. It accepts only HS256 under
 // the signer's secret (selected by kid), requires exp, checks nbf and iat
 // within Leeway, and requires the signer's issuer and audience.
 func (s *Signer) Verify(raw string) (Claims, error) {
+	c, _, err := s.verify(raw)
+	return c, err
+}
+
+// verify is Verify, also returning the id of the secret that signed the
+// token.
+func (s *Signer) verify(raw string) (Claims, string, error) {
 	if err := numericDates(raw); err != nil {
-		return Claims{}, fmt.Errorf("%w: %w", ErrInvalid, err)
+		return Claims{}, "", fmt.Errorf("%w: %w", ErrInvalid, err)
 	}
 	var c Claims
 	p := jwt.NewParser(
@@ -88,23 +154,26 @@ func (s *Signer) Verify(raw string) (Claims, error) {
 		jwt.WithLeeway(Leeway),
 		jwt.WithTimeFunc(s.Now),
 	)
-	_, err := p.ParseWithClaims(raw, &c, s.key)
+	tok, err := p.ParseWithClaims(raw, &c, s.key)
 	if err != nil {
-		return Claims{}, fmt.Errorf("%w: %w", ErrInvalid, err)
+		return Claims{}, "", fmt.Errorf("%w: %w", ErrInvalid, err)
 	}
 	if c.KeyID == "" || c.Merchant == "" || c.Mode == "" {
-		return Claims{}, fmt.Errorf("%w: missing key, merchant or mode claim", ErrInvalid)
+		return Claims{}, "", fmt.Errorf("%w: missing key, merchant or mode claim", ErrInvalid)
 	}
-	return c, nil
+	kid, _ := tok.Header["kid"].(string)
+	return c, kid, nil
 }
 
-// key selects the secret by the token's kid; kid is compared, never used to
-// look anything else up.
+// key selects the secret by the token's kid among the secrets in force;
+// kid is compared, never used to look anything else up.
 func (s *Signer) key(t *jwt.Token) (any, error) {
-	if kid, _ := t.Header["kid"].(string); kid != s.SecretID {
-		return nil, errors.New("unknown signing key")
+	kid, _ := t.Header["kid"].(string)
+	secret, ok := s.ring().accepted[kid]
+	if !ok {
+		return nil, ErrUnknownSecret
 	}
-	return s.Secret, nil
+	return secret, nil
 }
 
 // numericDates refuses a token whose exp, nbf or iat is not a JSON number

@@ -23,6 +23,11 @@ func commands() []command {
 		{name: "key rotate", summary: "replace an API key: make a new one, revoke the old one at once or after --grace",
 			details: keyRotateDetails, flags: keyRotateFlags},
 
+		{name: "secret rotate", summary: "sign new tokens with a new secret; tokens of the previous one still verify until they expire",
+			details: secretDetails, flags: secretRotateFlags},
+		{name: "secret revoke-previous", summary: "refuse the tokens of every previous signing secret", details: secretDetails,
+			flags: secretRevokeFlags},
+
 		{name: "clients create", summary: "create a client and print it", flags: clientsCreateFlags},
 		{name: "clients get", args: "ID", summary: "print one client", flags: clientsGetFlags},
 		{name: "clients list", summary: "print a page of clients in ascending id order, or with --all every one",

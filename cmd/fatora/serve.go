@@ -11,6 +11,7 @@ import (
 	"os"
 	"os/signal"
 	"sync"
+	"sync/atomic"
 	"syscall"
 	"time"
 
@@ -57,6 +58,7 @@ type serverConfig struct {
 	trustedProxies httpapi.TrustedProxies
 	rateLimit      httpapi.RateLimit
 	publicMetrics  bool
+	secretFile     string
 }
 
 func serveFlags(fs *flagSet) runner {
@@ -75,13 +77,14 @@ func serveFlags(fs *flagSet) runner {
 	proxies := fs.String("trusted-proxies", "", "comma-separated `networks` (10.0.0.0/8) or addresses of proxies whose X-Forwarded-For names the client (for the log and the limits on failed keys)")
 	fs.Float64Var(&cfg.rateLimit.PerSecond, "rate-limit", httpapi.DefaultRatePerSecond, "requests a `second` each merchant and mode may send to this server; 0 for no limit")
 	fs.IntVar(&cfg.rateLimit.Burst, "rate-burst", httpapi.DefaultRateBurst, "requests each merchant and mode may send at once, above --rate-limit")
+	secretFile := secretFileFlag(fs)
 	fs.BoolVar(&cfg.publicMetrics, "public-metrics", false, "serve /metrics on --addr too, where API clients reach it (without it, only --admin-addr serves it)")
 	for _, name := range []string{"addr", "admin-addr", "token-ttl", "idempotency-ttl", "db-max-conns",
 		"db-statement-timeout", "tls-cert", "tls-key", "drain", "trusted-proxies", "rate-limit", "rate-burst", "public-metrics"} {
 		fs.fromEnv(name, "FATORA_"+envName(name))
 	}
 	return func(ctx context.Context, c *call) error {
-		cfg.db, cfg.tokenTTL = *db, time.Duration(ttl)
+		cfg.db, cfg.tokenTTL, cfg.secretFile = *db, time.Duration(ttl), *secretFile
 		if err := checkServeConfig(&cfg, *drain, *proxies); err != nil {
 			return err
 		}
@@ -150,6 +153,10 @@ type server struct {
 	adminLn net.Listener
 	log     *slog.Logger
 	done    chan error
+	// secrets is where the signing secrets come from; previousSecrets
+	// counts the previous ones last read.
+	secrets         secretSource
+	previousSecrets atomic.Int64
 
 	stopBackground context.CancelFunc
 	background     sync.WaitGroup
@@ -195,31 +202,23 @@ func startServer(ctx context.Context, cfg serverConfig, log *slog.Logger) (*serv
 
 // start builds the API on the open store and starts serving it.
 func (s *server) start(ctx context.Context, cfg serverConfig) error {
-	secret, err := s.store.merchants.SigningSecret(ctx, func() (fatora.SigningSecret, error) {
-		return fatora.SigningSecret{ID: token.NewID(), Secret: token.NewSecret()}, nil
-	})
-	if err != nil {
-		return fmt.Errorf("signing secret: %w", err)
-	}
+	s.secrets = secretSource{file: cfg.secretFile, merchants: s.store.merchants}
 	m := metrics.New()
 	m.ObserveStore(s.store.stats)
 	s.api = &httpapi.Server{
 		Clients: s.store.clients, Credentials: s.store.merchants, Ping: s.store.ping, Logger: s.log,
 		IdempotencyTTL: cfg.idempotencyTTL, Observe: m.ObserveRequest, TrustedProxies: cfg.trustedProxies,
 		RecordKeyUse: s.store.merchants.RecordKeyUse, RateLimit: cfg.rateLimit,
-		Signer: &token.Signer{SecretID: secret.ID, Secret: secret.Secret, Issuer: tokenIssuer,
-			Audience: tokenAudience, TTL: cfg.tokenTTL, Now: time.Now},
+		Signer:        &token.Signer{Issuer: tokenIssuer, Audience: tokenAudience, TTL: cfg.tokenTTL, Now: time.Now},
+		ReloadSecrets: s.reloadSecrets,
 	}
-	if cfg.publicMetrics {
-		s.api.Metrics = m.Handler()
+	if err := s.reloadSecrets(ctx); err != nil {
+		return err
 	}
-	if cfg.adminAddr != "" {
-		if s.admin, s.adminLn, err = serveAdmin(cfg.adminAddr, m.Handler(), s.log); err != nil {
-			return err
-		}
-	} else if !cfg.publicMetrics {
-		s.log.Info("/metrics is not served: give --admin-addr (a private address) to serve it, or --public-metrics")
+	if err := s.startMetrics(cfg, m.Handler()); err != nil {
+		return err
 	}
+	var err error
 	if s.ln, err = net.Listen("tcp", cfg.addr); err != nil {
 		s.closeAdmin()
 		return err
@@ -230,8 +229,26 @@ func (s *server) start(ctx context.Context, cfg serverConfig) error {
 	s.stopBackground = stop
 	s.background.Go(func() { purgeIdempotencyKeys(bg, s.store.purger, cfg.idempotencyTTL, s.log) })
 	s.background.Go(func() { flushKeyUses(bg, s.api, s.log) })
+	s.background.Go(func() { s.reloadSecretsEvery(bg) })
 	s.log.Info("listening", "addr", s.ln.Addr().String(), "tls", s.certs != nil, "db", redactDSN(cfg.db))
 	return nil
+}
+
+// startMetrics serves the metrics on --admin-addr, and on the API's
+// address with --public-metrics.
+func (s *server) startMetrics(cfg serverConfig, metrics http.Handler) error {
+	if cfg.publicMetrics {
+		s.api.Metrics = metrics
+	}
+	if cfg.adminAddr == "" {
+		if !cfg.publicMetrics {
+			s.log.Info("/metrics is not served: give --admin-addr (a private address) to serve it, or --public-metrics")
+		}
+		return nil
+	}
+	var err error
+	s.admin, s.adminLn, err = serveAdmin(cfg.adminAddr, metrics, s.log)
+	return err
 }
 
 // serve serves HTTP, or HTTPS (HTTP/2 and HTTP/1.1) with the reloadable
@@ -304,6 +321,9 @@ func (s *server) reloadOnSIGHUP() (stop func()) {
 				return
 			case <-hup:
 				s.reloadCertificate()
+				if err := s.reloadSecrets(context.Background()); err != nil {
+					s.log.Error("SIGHUP: reading the signing secrets failed; the ones in use stay", "error", err.Error())
+				}
 			}
 		}
 	}()
