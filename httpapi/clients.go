@@ -73,6 +73,13 @@ func (s *Server) listClients(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
+	if f.Keyword != "" {
+		leave, err := s.searchTurn(r.Context())
+		if err != nil {
+			return err
+		}
+		defer leave()
+	}
 	page, err := s.Clients.FindClients(r.Context(), f)
 	if err != nil {
 		return err

@@ -48,6 +48,9 @@ type Server struct {
 	// RateLimit is each merchant and mode's request rate on this server
 	// (no limit when PerSecond is 0); see DefaultRatePerSecond.
 	RateLimit RateLimit
+	// SearchTurns is how many keyword searches run at once, shared fairly
+	// between merchants (DefaultSearchTurns if zero).
+	SearchTurns int
 	// ReloadSecrets, if set, reads the signing secrets anew and gives them
 	// to Signer. It is called when a token names a secret the signer does
 	// not know (at most once a second), so that a secret another server
@@ -60,6 +63,7 @@ type Server struct {
 	creds    *credentialCache
 	tenants  *tenantLimits
 	keyGuard *keyGuard
+	searches *fairTurns
 	// secretReloads spaces the calls of ReloadSecrets.
 	secretReloads *rate.Limiter
 	verifier      *token.CachingVerifier
@@ -86,6 +90,10 @@ func (s *Server) Handler() http.Handler {
 	s.creds = newCredentialCache(s.Now)
 	s.tenants = newTenantLimits(s.RateLimit, s.Now)
 	s.keyGuard = newKeyGuard(s.Now)
+	if s.SearchTurns <= 0 {
+		s.SearchTurns = DefaultSearchTurns()
+	}
+	s.searches = newFairTurns(s.SearchTurns)
 	s.secretReloads = rate.NewLimiter(rate.Every(time.Second), 1)
 	s.verifier = &token.CachingVerifier{Signer: s.Signer}
 	s.router = newRouter()

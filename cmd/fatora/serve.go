@@ -59,6 +59,7 @@ type serverConfig struct {
 	rateLimit      httpapi.RateLimit
 	publicMetrics  bool
 	secretFile     string
+	searchTurns    int
 }
 
 func serveFlags(fs *flagSet) runner {
@@ -77,10 +78,11 @@ func serveFlags(fs *flagSet) runner {
 	proxies := fs.String("trusted-proxies", "", "comma-separated `networks` (10.0.0.0/8) or addresses of proxies whose X-Forwarded-For names the client (for the log and the limits on failed keys)")
 	fs.Float64Var(&cfg.rateLimit.PerSecond, "rate-limit", httpapi.DefaultRatePerSecond, "requests a `second` each merchant and mode may send to this server; 0 for no limit")
 	fs.IntVar(&cfg.rateLimit.Burst, "rate-burst", httpapi.DefaultRateBurst, "requests each merchant and mode may send at once, above --rate-limit")
+	fs.IntVar(&cfg.searchTurns, "concurrent-searches", httpapi.DefaultSearchTurns(), "keyword searches run at once, shared fairly between merchants (default: the CPUs)")
 	secretFile := secretFileFlag(fs)
 	fs.BoolVar(&cfg.publicMetrics, "public-metrics", false, "serve /metrics on --addr too, where API clients reach it (without it, only --admin-addr serves it)")
 	for _, name := range []string{"addr", "admin-addr", "token-ttl", "idempotency-ttl", "db-max-conns",
-		"db-statement-timeout", "tls-cert", "tls-key", "drain", "trusted-proxies", "rate-limit", "rate-burst", "public-metrics"} {
+		"db-statement-timeout", "tls-cert", "tls-key", "drain", "trusted-proxies", "rate-limit", "rate-burst", "public-metrics", "concurrent-searches"} {
 		fs.fromEnv(name, "FATORA_"+envName(name))
 	}
 	return func(ctx context.Context, c *call) error {
@@ -131,6 +133,9 @@ func checkServeConfig(cfg *serverConfig, drain time.Duration, proxies string) er
 	}
 	if cfg.rateLimit.PerSecond < 0 || (cfg.rateLimit.PerSecond > 0 && cfg.rateLimit.Burst < 1) {
 		return errors.New("--rate-limit must not be negative, and --rate-burst must be at least 1")
+	}
+	if cfg.searchTurns < 0 || cfg.searchTurns > 1000 {
+		return errors.New("--concurrent-searches must be 0 (the CPUs) to 1000")
 	}
 	if drain < 0 || drain > 10*time.Minute {
 		return errors.New("--drain must be 0 to 10m")
@@ -208,7 +213,7 @@ func (s *server) start(ctx context.Context, cfg serverConfig) error {
 	s.api = &httpapi.Server{
 		Clients: s.store.clients, Credentials: s.store.merchants, Ping: s.store.ping, Logger: s.log,
 		IdempotencyTTL: cfg.idempotencyTTL, Observe: m.ObserveRequest, TrustedProxies: cfg.trustedProxies,
-		RecordKeyUse: s.store.merchants.RecordKeyUse, RateLimit: cfg.rateLimit,
+		RecordKeyUse: s.store.merchants.RecordKeyUse, RateLimit: cfg.rateLimit, SearchTurns: cfg.searchTurns,
 		Signer:        &token.Signer{Issuer: tokenIssuer, Audience: tokenAudience, TTL: cfg.tokenTTL, Now: time.Now},
 		ReloadSecrets: s.reloadSecrets,
 	}
