@@ -15,33 +15,39 @@ import (
 func DefaultSearchTurns() int { return max(2, runtime.GOMAXPROCS(0)) }
 
 // fairTurns shares the turns of expensive work (keyword searches) between
-// tenants. At most n run at once; when all are taken the waiting requests
-// get the turns freed round-robin by tenant (each tenant's in the order
-// they came), so a tenant's flood delays another tenant's search by about
-// one search, not by the whole flood queued before it.
+// tenants. At most n run at once, and a tenant that already runs one may
+// not take the last free turn: it is kept for a tenant that runs nothing,
+// so one tenant alone runs at most n-1 at once (n if n is 1) and another
+// tenant's search starts beside them at once. Waiting requests get the
+// turns freed round-robin by tenant (each tenant's in the order they
+// came), a tenant that runs nothing joining the ring ahead of those that
+// run something. So a tenant's flood delays another tenant's search by
+// at most about one search, not by the whole flood queued before it.
 type fairTurns struct {
-	mu     sync.Mutex
-	free   int
-	queues map[fatora.Scope][]chan struct{} // waiting requests by tenant
-	ring   []fatora.Scope                   // tenants with waiting requests, in turn order
+	mu      sync.Mutex
+	free    int
+	queues  map[fatora.Scope][]chan struct{} // waiting requests by tenant
+	ring    []fatora.Scope                   // tenants with waiting requests, in turn order
+	running map[fatora.Scope]int             // turns taken, by tenant
 }
 
 func newFairTurns(n int) *fairTurns {
-	return &fairTurns{free: n, queues: map[fatora.Scope][]chan struct{}{}}
+	return &fairTurns{free: n, queues: map[fatora.Scope][]chan struct{}{}, running: map[fatora.Scope]int{}}
 }
 
 // enter returns once tenant may run, or with ctx's error if ctx ends
 // first. Every nil return must be matched by one leave.
 func (f *fairTurns) enter(ctx context.Context, tenant fatora.Scope) error {
 	f.mu.Lock()
-	if f.free > 0 {
+	if f.mayTake(tenant) {
 		f.free--
+		f.running[tenant]++
 		f.mu.Unlock()
 		return nil
 	}
 	turn := make(chan struct{})
 	if len(f.queues[tenant]) == 0 {
-		f.ring = append(f.ring, tenant)
+		f.join(tenant)
 	}
 	f.queues[tenant] = append(f.queues[tenant], turn)
 	f.mu.Unlock()
@@ -54,6 +60,26 @@ func (f *fairTurns) enter(ctx context.Context, tenant fatora.Scope) error {
 	}
 }
 
+// mayTake reports whether tenant may take a free turn now: the last free
+// turn is kept for a tenant that runs nothing, so that its search starts
+// at once, beside the others, instead of after one of them.
+func (f *fairTurns) mayTake(tenant fatora.Scope) bool {
+	return f.free > 1 || (f.free == 1 && f.running[tenant] == 0)
+}
+
+// join puts a tenant with a first waiting request in the ring: after the
+// tenants that run nothing if it runs nothing either, else at the end.
+func (f *fairTurns) join(tenant fatora.Scope) {
+	at := len(f.ring)
+	if f.running[tenant] == 0 {
+		at = slices.IndexFunc(f.ring, func(s fatora.Scope) bool { return f.running[s] > 0 })
+		if at < 0 {
+			at = len(f.ring)
+		}
+	}
+	f.ring = slices.Insert(f.ring, at, tenant)
+}
+
 // abandon takes a waiting request out of its queue; if its turn came
 // meanwhile, it is passed on.
 func (f *fairTurns) abandon(tenant fatora.Scope, turn chan struct{}) {
@@ -61,7 +87,7 @@ func (f *fairTurns) abandon(tenant fatora.Scope, turn chan struct{}) {
 	select {
 	case <-turn:
 		f.mu.Unlock()
-		f.leave()
+		f.leave(tenant)
 		return
 	default:
 	}
@@ -74,25 +100,32 @@ func (f *fairTurns) abandon(tenant fatora.Scope, turn chan struct{}) {
 	f.mu.Unlock()
 }
 
-// leave ends a turn: the next tenant in the ring gets it for its first
-// waiting request, and goes to the end of the ring if it has more.
-func (f *fairTurns) leave() {
+// leave ends one of tenant's turns: the first tenant in the ring that may
+// take it gets it for its first waiting request, and goes to the end of
+// the ring if it has more.
+func (f *fairTurns) leave(tenant fatora.Scope) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
-	if len(f.ring) == 0 {
-		f.free++
-		return
+	if f.running[tenant]--; f.running[tenant] == 0 {
+		delete(f.running, tenant)
 	}
-	tenant := f.ring[0]
-	f.ring = f.ring[1:]
-	q := f.queues[tenant]
+	f.free++
+	i := slices.IndexFunc(f.ring, f.mayTake)
+	if i < 0 {
+		return // every waiting tenant runs something: the last free turn is kept
+	}
+	f.free--
+	next := f.ring[i]
+	f.ring = slices.Delete(f.ring, i, i+1)
+	q := f.queues[next]
 	turn := q[0]
 	if len(q) > 1 {
-		f.queues[tenant] = q[1:]
-		f.ring = append(f.ring, tenant)
+		f.queues[next] = q[1:]
+		f.ring = append(f.ring, next)
 	} else {
-		delete(f.queues, tenant)
+		delete(f.queues, next)
 	}
+	f.running[next]++
 	close(turn)
 }
 
@@ -106,5 +139,5 @@ func (s *Server) searchTurn(ctx context.Context) (leave func(), err error) {
 	if err := s.searches.enter(ctx, scope); err != nil {
 		return nil, &fatora.Error{Code: fatora.CodeUnavailable, Message: "Too many searches are waiting; retry later.", Cause: err}
 	}
-	return s.searches.leave, nil
+	return func() { s.searches.leave(scope) }, nil
 }

@@ -1,0 +1,128 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"net/http"
+	"net/url"
+	"strconv"
+	"sync"
+	"time"
+)
+
+// goodConns are the connections of the well-behaved client.
+const goodConns = 4
+
+// measureKeys: Authorize with a correct key from 127.0.0.2, alone, then
+// while 127.0.0.3 floods Authorize with wrong keys.
+func measureKeys(ctx context.Context, cfg config, base string, a *merchant) error {
+	fmt.Printf("\nkeys: Authorize with a correct key from 127.0.0.2 on %d connections; flood of wrong keys from 127.0.0.3 on %d\n", goodConns, cfg.flood)
+	good, bad := newClient("127.0.0.2", goodConns), newClient("127.0.0.3", cfg.flood)
+	authorizeWith := func(c *http.Client, key string) (int, error) {
+		return call(ctx, c, http.MethodGet, base+"/v1/Authorization/Authorize", "", "api_key", key)
+	}
+	for round := 1; round <= cfg.rounds; round++ {
+		for _, flooded := range []bool{false, true} {
+			phase, stop := context.WithTimeout(ctx, cfg.duration)
+			ok, flood := newTally(false), newTally(false)
+			wg := loop(phase, goodConns, ok, func(int64) (int, error) { return authorizeWith(good, a.key) })
+			if flooded {
+				fw := loop(phase, cfg.flood, flood, func(i int64) (int, error) {
+					return authorizeWith(bad, "00000000-0000-4000-8000-"+fmt.Sprintf("%012d", i))
+				})
+				wg = all(wg, fw)
+			}
+			wg.Wait()
+			stop()
+			label := "alone  "
+			if flooded {
+				label = "flooded"
+			}
+			fmt.Printf("round %d %s: correct key %7.0f/s (%s)", round, label, float64(ok.count(http.StatusOK))/cfg.duration.Seconds(), ok.statuses())
+			if flooded {
+				fmt.Printf("; flood answers %s", flood.statuses())
+			}
+			fmt.Println()
+		}
+	}
+	return ctx.Err()
+}
+
+// measureSearch: merchant A searches on one connection, alone, then while
+// merchant B floods searches on cfg.flood connections.
+func measureSearch(ctx context.Context, cfg config, base string, a, b *merchant) error {
+	fmt.Printf("\nsearch: seeding %d clients for each merchant\n", cfg.clients)
+	for _, m := range []*merchant{a, b} {
+		if err := seed(ctx, base, m, cfg.clients); err != nil {
+			return err
+		}
+	}
+	fmt.Printf("search: merchant A on 1 connection from 127.0.0.2; merchant B on %d from 127.0.0.3\n", cfg.flood)
+	ac, bc := newClient("127.0.0.2", 1), newClient("127.0.0.3", cfg.flood)
+	search := func(c *http.Client, m *merchant, i int64) (int, error) {
+		q := url.Values{"keyword": {surnames[int(i)%len(surnames)]}}
+		return call(ctx, c, http.MethodGet, base+"/v1/clients?"+q.Encode(), "", "Authorization", m.bearer)
+	}
+	for round := 1; round <= cfg.rounds; round++ {
+		var idle time.Duration
+		for _, flooded := range []bool{false, true} {
+			phase, stop := context.WithTimeout(ctx, cfg.duration)
+			at, bt := newTally(true), newTally(false)
+			wg := loop(phase, 1, at, func(i int64) (int, error) { return search(ac, a, i) })
+			if flooded {
+				fw := loop(phase, cfg.flood, bt, func(i int64) (int, error) { return search(bc, b, i) })
+				wg = all(wg, fw)
+			}
+			wg.Wait()
+			stop()
+			p50 := at.percentile(0.5)
+			if !flooded {
+				idle = p50
+				fmt.Printf("round %d alone  : A p50 %6.2f ms p99 %6.2f ms (%s)\n", round, ms(p50), ms(at.percentile(0.99)), at.statuses())
+				continue
+			}
+			fmt.Printf("round %d flooded: A p50 %6.2f ms p99 %6.2f ms (%s), %.1f× idle; B %5.0f searches/s (%s)\n", round, ms(p50),
+				ms(at.percentile(0.99)), at.statuses(), float64(p50)/float64(idle), float64(bt.count(http.StatusOK))/cfg.duration.Seconds(), bt.statuses())
+		}
+	}
+	return ctx.Err()
+}
+
+// all is a WaitGroup done when both are.
+func all(a, b *sync.WaitGroup) *sync.WaitGroup {
+	var both sync.WaitGroup
+	both.Go(func() { a.Wait(); b.Wait() })
+	return &both
+}
+
+func ms(d time.Duration) float64 { return float64(d.Microseconds()) / 1000 }
+
+// seed creates n clients for m, 16 at a time.
+func seed(ctx context.Context, base string, m *merchant, n int) error {
+	c := newClient("127.0.0.2", 16)
+	t := newTally(false)
+	phase, stop := context.WithCancel(ctx)
+	defer stop()
+	wg := loop(phase, 16, t, func(i int64) (int, error) {
+		if i > int64(n) {
+			stop()
+			return 0, nil
+		}
+		body := `{"name":"` + givenNames[int(i)%len(givenNames)] + " " + surnames[int(i/7)%len(surnames)] + " " + strconv.FormatInt(i, 10) +
+			`","email":"c` + strconv.FormatInt(i, 10) + `@example.com","phone":"+974 5555 ` + fmt.Sprintf("%04d", i%10000) + `"}`
+		return call(ctx, c, http.MethodPost, base+"/v1/clients", body, "Authorization", m.bearer, "Content-Type", "application/json")
+	})
+	wg.Wait()
+	if created := t.count(http.StatusCreated); created < n-16 {
+		return fmt.Errorf("seeding made %d clients of %d (%s)", created, n, t.statuses())
+	}
+	return nil
+}
+
+var (
+	givenNames = []string{"Amira", "Omar", "Layla", "Yusuf", "Fatima", "Hassan", "Noor", "Karim", "Salma", "Tariq",
+		"Maryam", "Ziad", "Huda", "Rami", "Dina", "Samir", "Rana", "Faisal", "Lina", "Adel"}
+	surnames = []string{"Haddad", "Khalil", "Nasser", "Saleh", "Farouk", "Mansour", "Rahman", "Aziz", "Hamdan", "Qasim",
+		"Darwish", "Bakri", "Suleiman", "Jaber", "Othman", "Zaki", "Karam", "Habib", "Shami", "Yassin",
+		"Najjar", "Tamimi", "Masri", "Halabi", "Sabbagh", "Khoury", "Awad", "Issa", "Sayegh", "Barakat"}
+)
