@@ -103,6 +103,17 @@ func (t *tally) percentile(q float64) time.Duration {
 	return s[min(len(s)-1, int(q*float64(len(s))))]
 }
 
+// total is the number of answers.
+func (t *tally) total() int {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	n := 0
+	for _, c := range t.byStatus {
+		n += c
+	}
+	return n
+}
+
 func (t *tally) count(status int) int {
 	t.mu.Lock()
 	defer t.mu.Unlock()

@@ -14,33 +14,38 @@ import (
 const goodConns = 4
 
 // measureKeys: Authorize with a correct key from 127.0.0.2, alone, then
-// while 127.0.0.3 floods Authorize with wrong keys.
+// while 127.0.0.3 floods Authorize with wrong keys, then (for reference:
+// the cost of any flood on a machine the flooder shares) while it floods
+// /healthz.
 func measureKeys(ctx context.Context, cfg config, base string, a *merchant) error {
 	fmt.Printf("\nkeys: Authorize with a correct key from 127.0.0.2 on %d connections; flood of wrong keys from 127.0.0.3 on %d\n", goodConns, cfg.flood)
 	good, bad := newClient("127.0.0.2", goodConns), newClient("127.0.0.3", cfg.flood)
 	authorizeWith := func(c *http.Client, key string) (int, error) {
 		return call(ctx, c, http.MethodGet, base+"/v1/Authorization/Authorize", "", "api_key", key)
 	}
+	floods := []struct {
+		label string
+		send  func(i int64) (int, error) // nil: no flood
+	}{
+		{"alone          ", nil},
+		{"wrong-key flood", func(i int64) (int, error) {
+			return authorizeWith(bad, "00000000-0000-4000-8000-"+fmt.Sprintf("%012d", i))
+		}},
+		{"/healthz flood ", func(int64) (int, error) { return call(ctx, bad, http.MethodGet, base+"/healthz", "") }},
+	}
 	for round := 1; round <= cfg.rounds; round++ {
-		for _, flooded := range []bool{false, true} {
+		for _, f := range floods {
 			phase, stop := context.WithTimeout(ctx, cfg.duration)
 			ok, flood := newTally(false), newTally(false)
 			wg := loop(phase, goodConns, ok, func(int64) (int, error) { return authorizeWith(good, a.key) })
-			if flooded {
-				fw := loop(phase, cfg.flood, flood, func(i int64) (int, error) {
-					return authorizeWith(bad, "00000000-0000-4000-8000-"+fmt.Sprintf("%012d", i))
-				})
-				wg = all(wg, fw)
+			if f.send != nil {
+				wg = all(wg, loop(phase, cfg.flood, flood, f.send))
 			}
 			wg.Wait()
 			stop()
-			label := "alone  "
-			if flooded {
-				label = "flooded"
-			}
-			fmt.Printf("round %d %s: correct key %7.0f/s (%s)", round, label, float64(ok.count(http.StatusOK))/cfg.duration.Seconds(), ok.statuses())
-			if flooded {
-				fmt.Printf("; flood answers %s", flood.statuses())
+			fmt.Printf("round %d %s: correct key %7.0f/s (%s)", round, f.label, float64(ok.count(http.StatusOK))/cfg.duration.Seconds(), ok.statuses())
+			if f.send != nil {
+				fmt.Printf("; flood %7.0f/s (%s)", float64(flood.total())/cfg.duration.Seconds(), flood.statuses())
 			}
 			fmt.Println()
 		}
