@@ -10,13 +10,16 @@ With --output the file is replaced only once the export is complete.
 A CSV export starts with a UTF-8 byte order mark when --bom is on, which it
 is by default for a .csv --output file: Excel then shows Arabic and other
 non-Latin text correctly instead of as mojibake. Standard output gets no
-mark unless --bom is given.`
+mark unless --bom is given. A CSV cell that starts as a formula would (=,
++, -, @, a tab or carriage return) gets an apostrophe before it, so that a
+spreadsheet shows it as text and runs nothing; the import takes it off.`
 	importDetails = `FILE is CSV with a header row naming the columns name, phone, email,
 address, notes in any order and letter case (the id, created_at and
 updated_at columns of an export are ignored), or JSON Lines of objects with
 those members. A CSV file may start with a byte order mark and may use ;
 as its separator (as Excel does where the comma is the decimal mark): the
-separator is read from the header row. A quote that is never closed stops
+separator is read from the header row. One apostrophe before a value that
+starts like a formula (as the CSV export writes it) is taken off. A quote that is never closed stops
 the import with an error naming its line, instead of reading every line
 after it as one field; lines before it may have been created already, and
 running the import again once the quote is closed creates none twice.

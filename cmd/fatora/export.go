@@ -112,12 +112,45 @@ func exportWriter(kind string, w io.Writer) (write func(clientOutput) error, flu
 	cw := csv.NewWriter(w)
 	headerErr := cw.Write([]string{"id", "name", "phone", "email", "address", "notes", "created_at", "updated_at"})
 	write = func(c clientOutput) error {
-		return cw.Write([]string{strconv.FormatInt(c.ID, 10), c.Name, c.Phone, c.Email, c.Address, c.Notes,
-			c.CreatedAt, c.UpdatedAt})
+		return cw.Write([]string{strconv.FormatInt(c.ID, 10), spreadsheetSafe(c.Name), spreadsheetSafe(c.Phone),
+			spreadsheetSafe(c.Email), spreadsheetSafe(c.Address), spreadsheetSafe(c.Notes), c.CreatedAt, c.UpdatedAt})
 	}
 	flush = func() error {
 		cw.Flush()
 		return errors.Join(headerErr, cw.Error())
 	}
 	return write, flush
+}
+
+// formulaStarts are the first characters that make a spreadsheet read a
+// cell as a formula (OWASP's list for CSV injection): =, +, -, @, tab and
+// carriage return.
+const formulaStarts = "=+-@\t\r"
+
+// startsLikeFormula reports whether v, after any apostrophes it starts
+// with, starts with a formula character.
+func startsLikeFormula(v string) bool {
+	v = strings.TrimLeft(v, "'")
+	return v != "" && strings.IndexByte(formulaStarts, v[0]) >= 0
+}
+
+// spreadsheetSafe returns a CSV cell that Excel and LibreOffice show as
+// the text v instead of running it as a formula (=HYPERLINK(...), a phone
+// number +974...): v with an apostrophe before it, which they read as "this
+// is text" and do not show. A value made of apostrophes before a formula
+// character gets one more, so fromSpreadsheetSafe, which the import
+// applies, gives back exactly v.
+func spreadsheetSafe(v string) string {
+	if startsLikeFormula(v) {
+		return "'" + v
+	}
+	return v
+}
+
+// fromSpreadsheetSafe undoes spreadsheetSafe.
+func fromSpreadsheetSafe(v string) string {
+	if strings.HasPrefix(v, "'") && startsLikeFormula(v[1:]) {
+		return v[1:]
+	}
+	return v
 }

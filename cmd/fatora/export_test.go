@@ -28,6 +28,9 @@ func TestExportRoundTrip(t *testing.T) {
 		if i%3 == 0 {
 			c["address"], c["notes"] = "Line 1\nLine 2,\ttabbed", `=1+2, "quoted"`
 		}
+		if i%5 == 0 {
+			c["phone"], c["address"] = "+974 5555 0101", "'@home" // a formula's start, and an apostrophe before one
+		}
 		b, _ := json.Marshal(c)
 		lines = append(lines, string(b))
 	}
@@ -145,7 +148,33 @@ func readCSVExport(t testing.TB, path string, wantBOM bool) []clientOutput {
 		if err != nil {
 			t.Fatalf("row %q: %v", r, err)
 		}
-		out = append(out, clientOutput{ID: id, Name: r[1], Phone: r[2], Email: r[3], Address: r[4], Notes: r[5], CreatedAt: r[6], UpdatedAt: r[7]})
+		out = append(out, clientOutput{ID: id, Name: fromSpreadsheetSafe(r[1]), Phone: fromSpreadsheetSafe(r[2]),
+			Email: fromSpreadsheetSafe(r[3]), Address: fromSpreadsheetSafe(r[4]), Notes: fromSpreadsheetSafe(r[5]), CreatedAt: r[6], UpdatedAt: r[7]})
 	}
 	return out
+}
+
+// TestSpreadsheetSafe: a CSV cell that a spreadsheet would run as a
+// formula gets an apostrophe before it, and the import gives back the
+// value exactly.
+func TestSpreadsheetSafe(t *testing.T) {
+	for v, cell := range map[string]string{
+		`=HYPERLINK("http://x","y")`: `'=HYPERLINK("http://x","y")`,
+		"+974 5555 0101":             "'+974 5555 0101",
+		"-2+3":                       "'-2+3",
+		"@SUM(A1)":                   "'@SUM(A1)",
+		"\tcmd":                      "'\tcmd",
+		"\rcmd":                      "'\rcmd",
+		"'@home":                     "''@home",
+		"'quoted'":                   "'quoted'",
+		"Client Name":                "Client Name",
+		"":                           "",
+	} {
+		if got := spreadsheetSafe(v); got != cell {
+			t.Errorf("spreadsheetSafe(%q) = %q, want %q", v, got, cell)
+		}
+		if back := fromSpreadsheetSafe(cell); back != v {
+			t.Errorf("fromSpreadsheetSafe(%q) = %q, want %q", cell, back, v)
+		}
+	}
 }

@@ -179,6 +179,7 @@ func (s *csvSource) next() (importRecord, error) {
 			rec.params, rec.problem = sdk.ClientCreateParams{}, fmt.Sprintf("the %s column is not valid UTF-8", s.fields[i])
 			return rec, nil
 		}
+		v = fromSpreadsheetSafe(v)
 		setField(&rec.params, s.fields[i], &v)
 	}
 	return rec, nil
