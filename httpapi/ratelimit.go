@@ -28,6 +28,27 @@ const (
 	DefaultRateBurst     = 2000
 )
 
+// limits are a server's limits (see makeLimits).
+type limits struct {
+	tenants  *tenantLimits
+	keyGuard *keyGuard
+	searches *fairTurns
+	// secretReloads spaces the calls of ReloadSecrets.
+	secretReloads *rate.Limiter
+}
+
+// makeLimits makes the server's limits: the merchants' buckets, the failed
+// key counts, the search turns and the spacing of secret reloads.
+func (s *Server) makeLimits() {
+	s.tenants = newTenantLimits(s.RateLimit, s.Now)
+	s.keyGuard = newKeyGuard(s.Now)
+	if s.SearchTurns <= 0 {
+		s.SearchTurns = DefaultSearchTurns()
+	}
+	s.searches = newFairTurns(s.SearchTurns)
+	s.secretReloads = rate.NewLimiter(rate.Every(time.Second), 1)
+}
+
 // rateLimitPolicy names the one quota policy in the RateLimit headers.
 const rateLimitPolicy = `"default"`
 

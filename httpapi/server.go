@@ -12,7 +12,6 @@ import (
 
 	"github.com/fatora-oss/fatora"
 	"github.com/fatora-oss/fatora/token"
-	"golang.org/x/time/rate"
 )
 
 // DefaultRequestTimeout bounds the work of one request unless the Server
@@ -60,17 +59,13 @@ type Server struct {
 	// last used (fatora.MerchantService.RecordKeyUse).
 	RecordKeyUse func(ctx context.Context, lastUsed map[string]time.Time) error
 
-	creds    *credentialCache
-	tenants  *tenantLimits
-	keyGuard *keyGuard
-	searches *fairTurns
-	// secretReloads spaces the calls of ReloadSecrets.
-	secretReloads *rate.Limiter
-	verifier      *token.CachingVerifier
-	draining      atomic.Bool
-	router        *router
-	inflight      inflight
-	keyUses       keyUses
+	creds *credentialCache
+	limits
+	verifier *token.CachingVerifier
+	draining atomic.Bool
+	router   *router
+	inflight inflight
+	keyUses  keyUses
 }
 
 // Handler returns the HTTP handler of the API.
@@ -88,13 +83,7 @@ func (s *Server) Handler() http.Handler {
 		s.IdempotencyTTL = fatora.DefaultIdempotencyTTL
 	}
 	s.creds = newCredentialCache(s.Now)
-	s.tenants = newTenantLimits(s.RateLimit, s.Now)
-	s.keyGuard = newKeyGuard(s.Now)
-	if s.SearchTurns <= 0 {
-		s.SearchTurns = DefaultSearchTurns()
-	}
-	s.searches = newFairTurns(s.SearchTurns)
-	s.secretReloads = rate.NewLimiter(rate.Every(time.Second), 1)
+	s.makeLimits()
 	s.verifier = &token.CachingVerifier{Signer: s.Signer}
 	s.router = newRouter()
 	s.router.handle(authorizeRoute, map[string]handlerFunc{

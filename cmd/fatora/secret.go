@@ -125,23 +125,6 @@ func (s *server) reloadSecrets(ctx context.Context) error {
 	return nil
 }
 
-// reloadSecretsEvery reads the secrets every secretReloadEvery until ctx
-// ends.
-func (s *server) reloadSecretsEvery(ctx context.Context) {
-	tick := time.NewTicker(secretReloadEvery)
-	defer tick.Stop()
-	for {
-		select {
-		case <-ctx.Done():
-			return
-		case <-tick.C:
-			if err := s.reloadSecrets(ctx); err != nil && ctx.Err() == nil {
-				s.log.Warn("reading the signing secrets; the ones in use stay", "error", err.Error())
-			}
-		}
-	}
-}
-
 func secretFileFlag(fs *flagSet) *string {
 	f := fs.String("signing-secret-file", "", "`file` of signing secrets, instead of the database's (see fatora help secret rotate)")
 	fs.fromEnv("signing-secret-file", "FATORA_SIGNING_SECRET_FILE")

@@ -233,8 +233,12 @@ func (s *server) start(ctx context.Context, cfg serverConfig) error {
 	bg, stop := context.WithCancel(context.Background())
 	s.stopBackground = stop
 	s.background.Go(func() { purgeIdempotencyKeys(bg, s.store.purger, cfg.idempotencyTTL, s.log) })
-	s.background.Go(func() { flushKeyUses(bg, s.api, s.log) })
-	s.background.Go(func() { s.reloadSecretsEvery(bg) })
+	s.background.Go(func() {
+		repeat(bg, fatora.KeyUseFlushEvery, s.log, "writing down when keys were last used", s.api.FlushKeyUses)
+	})
+	s.background.Go(func() { // a rotation or revocation reaches every server within secretReloadEvery
+		repeat(bg, secretReloadEvery, s.log, "reading the signing secrets; the ones in use stay", s.reloadSecrets)
+	})
 	s.log.Info("listening", "addr", s.ln.Addr().String(), "tls", s.certs != nil, "db", redactDSN(cfg.db))
 	return nil
 }
@@ -413,18 +417,18 @@ func purgeIdempotencyKeys(ctx context.Context, p fatora.IdempotencyPurger, ttl t
 	}
 }
 
-// flushKeyUses writes down when keys were last used every
-// fatora.KeyUseFlushEvery, until ctx ends.
-func flushKeyUses(ctx context.Context, api *httpapi.Server, log *slog.Logger) {
-	tick := time.NewTicker(fatora.KeyUseFlushEvery)
+// repeat runs fn every period until ctx ends, logging its failures as
+// what (the one ctx's end causes aside).
+func repeat(ctx context.Context, period time.Duration, log *slog.Logger, what string, fn func(context.Context) error) {
+	tick := time.NewTicker(period)
 	defer tick.Stop()
 	for {
 		select {
 		case <-ctx.Done():
 			return
 		case <-tick.C:
-			if err := api.FlushKeyUses(ctx); err != nil && ctx.Err() == nil {
-				log.Warn("writing down when keys were last used", "error", err.Error())
+			if err := fn(ctx); err != nil && ctx.Err() == nil {
+				log.Warn(what, "error", err.Error())
 			}
 		}
 	}
