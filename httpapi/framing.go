@@ -31,6 +31,10 @@ import (
 // watched.
 const maxWatchedHead = 64 << 10
 
+// maxVerdicts bounds the verdicts a connection keeps for requests not yet
+// handled.
+const maxVerdicts = 64
+
 // GuardFraming returns ln whose connections are watched for requests with
 // ambiguous framing. Serve them with an http.Server from NewHTTPServer
 // (its ConnContext hands the verdicts to the handler).
@@ -130,6 +134,10 @@ func (c *framingConn) judge(head []byte) {
 	}
 	v.ambiguous = hasLength && v.lastWatched
 	c.verdicts = append(c.verdicts, v)
+	if len(c.verdicts) > maxVerdicts {
+		c.stopped = true // heads no handler takes (OPTIONS *): the next request closes the connection
+		return
+	}
 	if v.lastWatched {
 		c.stopped = true
 		return

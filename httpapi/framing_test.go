@@ -188,3 +188,20 @@ func TestFramingOverTLS(t *testing.T) {
 		t.Errorf("plain HTTP to the TLS port: %d, want 400", plain.StatusCode)
 	}
 }
+
+// TestFramingUnhandledHeads: heads the server answers without the handler
+// (OPTIONS *) do not pile up for ever: past a bound, the connection is
+// closed after the next request.
+func TestFramingUnhandledHeads(t *testing.T) {
+	e := newEnv(t, apitest.SQLite())
+	conn, err := net.Dial("tcp", serveGuarded(t, e, nil))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close()
+	io.WriteString(conn, strings.Repeat("OPTIONS * HTTP/1.1\r\nHost: api\r\n\r\n", 100)+"GET /healthz HTTP/1.1\r\nHost: api\r\n\r\n")
+	answers := readAnswers(t, conn)
+	if len(answers) != 101 || answers[100].StatusCode != http.StatusOK || !answers[100].Close {
+		t.Errorf("%d answers, the last %v; want 101, the last 200 with the connection closed", len(answers), statuses(answers[len(answers)-1:]))
+	}
+}
