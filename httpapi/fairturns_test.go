@@ -4,7 +4,9 @@ import (
 	"context"
 	"runtime"
 	"slices"
+	"sync"
 	"testing"
+	"time"
 
 	"github.com/fatora-oss/fatora"
 )
@@ -27,10 +29,11 @@ func (f *fairTurns) waitQueued(tenant fatora.Scope, n int) {
 // next turn freed, not the fourth; tenants that each run something take
 // the turns in rotation.
 func TestFairTurnsRoundRobin(t *testing.T) {
+	clock := &testClock{at: time.Date(2026, 11, 30, 12, 0, 0, 0, time.UTC)}
 	a, b, c := fatora.Scope{MerchantID: 1, Mode: fatora.ModeLive}, fatora.Scope{MerchantID: 2, Mode: fatora.ModeLive},
 		fatora.Scope{MerchantID: 3, Mode: fatora.ModeLive}
 	names := map[fatora.Scope]string{a: "A", b: "B", c: "C"}
-	f := newFairTurns(1)
+	f := newFairTurns(1, clock.Now)
 	granted := make(chan fatora.Scope)
 	wait := func(s fatora.Scope, n int) {
 		go func() {
@@ -63,7 +66,7 @@ func TestFairTurnsRoundRobin(t *testing.T) {
 		t.Errorf("turns went to %v, want %v", got, want)
 	}
 
-	f = newFairTurns(3)
+	f = newFairTurns(3, clock.Now)
 	f.enter(context.Background(), b)
 	f.enter(context.Background(), c)
 	wait(b, 1)
@@ -89,28 +92,62 @@ func TestFairTurnsRoundRobin(t *testing.T) {
 	}
 }
 
-// TestFairTurnsKeepATurn: one tenant alone takes all turns but one, which
-// another tenant gets at once, without waiting for the first one's.
+// TestFairTurnsKeepATurn: a tenant alone takes every turn; while another
+// tenant searches (within activeWindow), it takes all but one, which the
+// other gets at once, without waiting for the first one's searches.
 func TestFairTurnsKeepATurn(t *testing.T) {
 	a, b := fatora.Scope{MerchantID: 1, Mode: fatora.ModeLive}, fatora.Scope{MerchantID: 2, Mode: fatora.ModeLive}
-	f := newFairTurns(2)
-	if err := f.enter(context.Background(), b); err != nil {
-		t.Fatal(err)
+	clock := &testClock{at: time.Date(2026, 11, 30, 12, 0, 0, 0, time.UTC)}
+	f := newFairTurns(2, clock.Now)
+	for range 2 {
+		if err := f.enter(context.Background(), b); err != nil {
+			t.Fatal(err)
+		}
 	}
+	if f.free != 0 {
+		t.Fatalf("a tenant alone left %d turns free, want none", f.free)
+	}
+	f.leave(b)
+	f.leave(b)
+
+	f.enter(context.Background(), a) // a searches once
+	f.leave(a)
+	clock.Advance(activeWindow / 2)
+	f.enter(context.Background(), b)
 	go f.enter(context.Background(), b)
-	f.waitQueued(b, 1)
+	f.waitQueued(b, 1) // the last turn is kept: a searched just now
 	ctx, cancel := context.WithCancel(context.Background())
 	cancel() // a wait would fail at once
 	if err := f.enter(ctx, a); err != nil {
 		t.Fatalf("a tenant running nothing waited beside one running one search of two turns: %v", err)
 	}
+	f.leave(a)
+	if f.free != 1 || len(f.queues[b]) != 1 {
+		t.Fatalf("a's turn ended while a is active: %d free, %d of b's waiting; want the turn kept free", f.free, len(f.queues[b]))
+	}
+	clock.Advance(activeWindow) // a stopped searching
+	f.leave(b)                  // b's waiting search takes the turn freed
+	if err := f.enter(ctx, b); err != nil {
+		t.Errorf("once a stopped, b's new search did not take the last turn: %v", err)
+	}
 }
+
+// testClock is a clock the test moves.
+type testClock struct {
+	mu sync.Mutex
+	at time.Time
+}
+
+func (c *testClock) Now() time.Time { c.mu.Lock(); defer c.mu.Unlock(); return c.at }
+
+func (c *testClock) Advance(d time.Duration) { c.mu.Lock(); c.at = c.at.Add(d); c.mu.Unlock() }
 
 // TestFairTurnsAbandoned: a waiting request whose context ends leaves the
 // queue, and the turn freed goes to the next one.
 func TestFairTurnsAbandoned(t *testing.T) {
+	clock := &testClock{at: time.Date(2026, 11, 30, 12, 0, 0, 0, time.UTC)}
 	a, b := fatora.Scope{MerchantID: 1, Mode: fatora.ModeTest}, fatora.Scope{MerchantID: 2, Mode: fatora.ModeTest}
-	f := newFairTurns(1)
+	f := newFairTurns(1, clock.Now)
 	if err := f.enter(context.Background(), a); err != nil {
 		t.Fatal(err)
 	}

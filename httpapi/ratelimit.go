@@ -45,7 +45,7 @@ func (s *Server) makeLimits() {
 	if s.SearchTurns <= 0 {
 		s.SearchTurns = DefaultSearchTurns()
 	}
-	s.searches = newFairTurns(s.SearchTurns)
+	s.searches = newFairTurns(s.SearchTurns, s.Now)
 	s.secretReloads = rate.NewLimiter(rate.Every(time.Second), 1)
 }
 
