@@ -11,17 +11,19 @@ import (
 	"github.com/fatora-oss/fatora"
 )
 
-// waitQueued returns once tenant has n requests waiting.
-func (f *fairTurns) waitQueued(tenant fatora.Scope, n int) {
-	for {
+// waitQueued returns once tenant has n requests waiting; it fails the
+// test if that does not happen within a minute.
+func waitQueued(t *testing.T, f *fairTurns, tenant fatora.Scope, n int) {
+	t.Helper()
+	for give := time.Now().Add(time.Minute); time.Now().Before(give); runtime.Gosched() {
 		f.mu.Lock()
 		got := len(f.queues[tenant])
 		f.mu.Unlock()
 		if got == n {
 			return
 		}
-		runtime.Gosched()
 	}
+	t.Fatalf("%d of tenant %d's requests never waited", n, tenant.MerchantID)
 }
 
 // TestFairTurnsRoundRobin: with the one turn taken by tenant B and three
@@ -41,7 +43,7 @@ func TestFairTurnsRoundRobin(t *testing.T) {
 				granted <- s
 			}
 		}()
-		f.waitQueued(s, n)
+		waitQueued(t, f, s, n)
 	}
 	// turns frees the turn held by holder n times, each time to the
 	// tenant granted last, and lists who got them.
@@ -115,7 +117,7 @@ func TestFairTurnsKeepATurn(t *testing.T) {
 	clock.Advance(activeWindow / 2)
 	f.enter(context.Background(), b)
 	go f.enter(context.Background(), b)
-	f.waitQueued(b, 1) // the last turn is kept: a searched just now
+	waitQueued(t, f, b, 1) // the last turn is kept: a searched just now
 	ctx, cancel := context.WithCancel(context.Background())
 	cancel() // a wait would fail at once
 	if err := f.enter(ctx, a); err != nil {
@@ -154,14 +156,14 @@ func TestFairTurnsAbandoned(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
 	gave := make(chan error)
 	go func() { gave <- f.enter(ctx, a) }()
-	f.waitQueued(a, 1)
+	waitQueued(t, f, a, 1)
 	got := make(chan struct{})
 	go func() {
 		if f.enter(context.Background(), b) == nil {
 			close(got)
 		}
 	}()
-	f.waitQueued(b, 1)
+	waitQueued(t, f, b, 1)
 	cancel()
 	if err := <-gave; err == nil {
 		t.Fatal("a cancelled wait got a turn")
