@@ -70,24 +70,29 @@ func measureSearch(ctx context.Context, cfg config, base string, a, b *merchant)
 	}
 	for round := 1; round <= cfg.rounds; round++ {
 		var idle time.Duration
-		for _, flooded := range []bool{false, true} {
-			phase, stop := context.WithTimeout(ctx, cfg.duration)
+		for _, phase := range []struct{ a, b bool }{{true, false}, {false, true}, {true, true}} {
+			during, stop := context.WithTimeout(ctx, cfg.duration)
 			at, bt := newTally(true), newTally(false)
-			wg := loop(phase, 1, at, func(i int64) (int, error) { return search(ac, a, i) })
-			if flooded {
-				fw := loop(phase, cfg.flood, bt, func(i int64) (int, error) { return search(bc, b, i) })
-				wg = all(wg, fw)
+			var wg sync.WaitGroup
+			if phase.a {
+				wg.Go(loop(during, 1, at, func(i int64) (int, error) { return search(ac, a, i) }).Wait)
+			}
+			if phase.b {
+				wg.Go(loop(during, cfg.flood, bt, func(i int64) (int, error) { return search(bc, b, i) }).Wait)
 			}
 			wg.Wait()
 			stop()
-			p50 := at.percentile(0.5)
-			if !flooded {
+			p50, bRate := at.percentile(0.5), float64(bt.count(http.StatusOK))/cfg.duration.Seconds()
+			switch {
+			case !phase.b:
 				idle = p50
-				fmt.Printf("round %d alone  : A p50 %6.2f ms p99 %6.2f ms (%s)\n", round, ms(p50), ms(at.percentile(0.99)), at.statuses())
-				continue
+				fmt.Printf("round %d A alone : A p50 %6.2f ms p99 %6.2f ms (%s)\n", round, ms(p50), ms(at.percentile(0.99)), at.statuses())
+			case !phase.a:
+				fmt.Printf("round %d B alone : B %5.0f searches/s (%s)\n", round, bRate, bt.statuses())
+			default:
+				fmt.Printf("round %d A and B : A p50 %6.2f ms p99 %6.2f ms (%s), %.1f× alone; B %5.0f searches/s (%s)\n", round, ms(p50),
+					ms(at.percentile(0.99)), at.statuses(), float64(p50)/float64(idle), bRate, bt.statuses())
 			}
-			fmt.Printf("round %d flooded: A p50 %6.2f ms p99 %6.2f ms (%s), %.1f× idle; B %5.0f searches/s (%s)\n", round, ms(p50),
-				ms(at.percentile(0.99)), at.statuses(), float64(p50)/float64(idle), float64(bt.count(http.StatusOK))/cfg.duration.Seconds(), bt.statuses())
 		}
 	}
 	return ctx.Err()
