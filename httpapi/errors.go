@@ -31,6 +31,7 @@ var statusOf = map[string]int{
 	fatora.CodeIdempotencyKeyInvalid: http.StatusBadRequest,
 	fatora.CodeIdempotencyKeyReused:  http.StatusUnprocessableEntity,
 	fatora.CodeIdempotencyInProgress: http.StatusConflict,
+	fatora.CodeLimitReached:          http.StatusConflict,
 }
 
 // errorBody is the contract's error shape:

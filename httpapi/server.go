@@ -12,6 +12,7 @@ import (
 
 	"github.com/fatora-oss/fatora"
 	"github.com/fatora-oss/fatora/token"
+	"github.com/fatora-oss/fatora/webhook"
 )
 
 // DefaultRequestTimeout bounds the work of one request unless the Server
@@ -39,6 +40,14 @@ type Server struct {
 	Observe RequestObserver
 	// Metrics, if set, is served at GET /metrics.
 	Metrics http.Handler
+	// Events and Webhooks serve /v1/events and /v1/webhook_endpoints.
+	Events   fatora.EventService
+	Webhooks fatora.WebhookService
+	// WebhookTargets says which endpoint URLs are accepted.
+	WebhookTargets webhook.Targets
+	// WakeDeliveries, if set, is called when a delivery was made due now
+	// (a test event, a resend), so the delivery loop need not wait.
+	WakeDeliveries func()
 
 	creds    *credentialCache
 	verifier *token.CachingVerifier
@@ -68,6 +77,8 @@ func (s *Server) Handler() http.Handler {
 		http.MethodGet: s.authorize, http.MethodPost: s.authorize,
 	}, acceptsJSON)
 	s.registerClients(s.router)
+	s.registerEvents(s.router)
+	s.registerWebhooks(s.router)
 	s.router.handle("/healthz", map[string]handlerFunc{http.MethodGet: s.healthz})
 	s.router.handle("/readyz", map[string]handlerFunc{http.MethodGet: s.readyz})
 	s.registerDocs(s.router)

@@ -19,6 +19,7 @@ import (
 	"github.com/fatora-oss/fatora"
 	"github.com/fatora-oss/fatora/httpapi"
 	"github.com/fatora-oss/fatora/token"
+	"github.com/fatora-oss/fatora/webhook"
 )
 
 // TokenTTL is how long the bearer tokens of an Env live.
@@ -80,7 +81,8 @@ func New(t testing.TB, opts Options) *Env {
 		Audience: "fatora-clients-api", TTL: TokenTTL, Now: e.Clock.Now}
 	e.Server = &httpapi.Server{Clients: e.Services.Clients, Credentials: e.Services.Merchants, Signer: e.Signer,
 		Ping: e.Services.Ping, Now: e.Clock.Now, Logger: slog.New(slog.NewJSONHandler(e.Logs, nil)),
-		RequestTimeout: opts.RequestTimeout}
+		RequestTimeout: opts.RequestTimeout, Events: e.Services.Events, Webhooks: e.Services.Webhooks,
+		WebhookTargets: webhook.Targets{AllowInsecure: true, AllowPrivate: true}}
 	if opts.Configure != nil {
 		opts.Configure(e.Server)
 	}
@@ -107,4 +109,8 @@ type Services struct {
 	Merchants fatora.MerchantService
 	// Ping reports whether the database answers, for /readyz.
 	Ping func(context.Context) error
+	// Events, Webhooks and Deliveries serve events and their delivery.
+	Events     fatora.EventService
+	Webhooks   fatora.WebhookService
+	Deliveries fatora.DeliveryQueue
 }
