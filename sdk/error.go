@@ -34,6 +34,7 @@ const (
 	CodeIdempotencyKeyInvalid = "idempotency_key_invalid"
 	CodeIdempotencyKeyReused  = "idempotency_key_reused"
 	CodeIdempotencyInProgress = "idempotency_in_progress"
+	CodeLimitReached          = "limit_reached"
 )
 
 // Error is an answer of the API that is not a success. Get it with
