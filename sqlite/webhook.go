@@ -241,4 +241,3 @@ func nullTime(t time.Time) any {
 	}
 	return t.UnixMicro()
 }
-

@@ -37,6 +37,7 @@ type serverConfig struct {
 	pool           poolOptions
 	tokenTTL       time.Duration
 	idempotencyTTL time.Duration
+	webhooks       webhookConfig
 }
 
 func serveCommand(ctx context.Context, args []string, stdout, stderr io.Writer) error {
@@ -49,6 +50,7 @@ func serveCommand(ctx context.Context, args []string, stdout, stderr io.Writer) 
 	var pool poolOptions
 	fs.IntVar(&pool.maxConns, "db-max-conns", 0, "PostgreSQL: most connections in the pool (0: pgx's default, 4 or the number of CPUs)")
 	fs.DurationVar(&pool.statementTimeout, "db-statement-timeout", 5*time.Second, "PostgreSQL: the server cancels a statement running longer (0: no limit)")
+	hooks := addWebhookFlags(fs)
 	if v := os.Getenv("FATORA_TOKEN_TTL"); v != "" {
 		if err := ttl.Set(v); err != nil {
 			return fmt.Errorf("FATORA_TOKEN_TTL: %w", err)
@@ -63,11 +65,15 @@ func serveCommand(ctx context.Context, args []string, stdout, stderr io.Writer) 
 	if time.Duration(ttl) < time.Minute || *idemTTL < time.Minute {
 		return fmt.Errorf("--token-ttl and --idempotency-ttl must be at least 1m")
 	}
+	if err := hooks.check(); err != nil {
+		return err
+	}
 	tuneGC()
 	logOut := newBufferedLog(stderr, nil)
 	defer logOut.Flush()
 	log := slog.New(slog.NewJSONHandler(logOut, nil))
-	p, err := startServer(ctx, serverConfig{addr: *addr, adminAddr: *adminAddr, db: *db, pool: pool, tokenTTL: time.Duration(ttl), idempotencyTTL: *idemTTL}, log)
+	p, err := startServer(ctx, serverConfig{addr: *addr, adminAddr: *adminAddr, db: *db, pool: pool, tokenTTL: time.Duration(ttl), idempotencyTTL: *idemTTL,
+		webhooks: *hooks}, log)
 	if err != nil {
 		return err
 	}
@@ -90,8 +96,10 @@ type server struct {
 	done    chan error
 
 	stopPurging context.CancelFunc
-	stopOnce    sync.Once
-	stopErr     error
+	// webhooksDone is closed once the delivery loop has stopped.
+	webhooksDone chan struct{}
+	stopOnce     sync.Once
+	stopErr      error
 }
 
 // startServer opens the database (migrating it), loads the signing secret,
@@ -125,25 +133,31 @@ func (s *server) start(ctx context.Context, cfg serverConfig) error {
 	}
 	m := metrics.New()
 	m.ObserveStore(s.store.stats)
+	purgeCtx, stopPurging := context.WithCancel(context.Background())
+	s.stopPurging = stopPurging
 	s.api = &httpapi.Server{
 		Clients: s.store.clients, Credentials: s.store.merchants, Ping: s.store.ping, Logger: s.log,
 		IdempotencyTTL: cfg.idempotencyTTL, Observe: m.ObserveRequest,
 		Signer: &token.Signer{SecretID: secret.ID, Secret: secret.Secret, Issuer: tokenIssuer,
 			Audience: tokenAudience, TTL: cfg.tokenTTL, Now: time.Now},
 	}
-	if cfg.adminAddr == "" {
-		s.api.Metrics = m.Handler()
-	} else if s.admin, s.adminLn, err = serveAdmin(cfg.adminAddr, m.Handler(), s.log); err != nil {
-		return err
-	}
-	if s.ln, err = net.Listen("tcp", cfg.addr); err != nil {
+	s.webhooksDone = serveWebhooks(purgeCtx, s.store, s.api, cfg.webhooks, s.log)
+	fail := func(err error) error {
+		stopPurging()
+		<-s.webhooksDone
 		s.closeAdmin()
 		return err
 	}
+	if cfg.adminAddr == "" {
+		s.api.Metrics = m.Handler()
+	} else if s.admin, s.adminLn, err = serveAdmin(cfg.adminAddr, m.Handler(), s.log); err != nil {
+		return fail(err)
+	}
+	if s.ln, err = net.Listen("tcp", cfg.addr); err != nil {
+		return fail(err)
+	}
 	s.http = httpapi.NewHTTPServer(cfg.addr, s.api.Handler(), s.log)
 	go func() { s.done <- s.http.Serve(s.ln) }()
-	purgeCtx, stopPurging := context.WithCancel(context.Background())
-	s.stopPurging = stopPurging
 	go purgeIdempotencyKeys(purgeCtx, s.store.purger, cfg.idempotencyTTL, s.log)
 	s.log.Info("listening", "addr", s.ln.Addr().String(), "db", redactDSN(cfg.db))
 	return nil
@@ -194,6 +208,7 @@ func (s *server) shutdown(ctx context.Context) error {
 		if serveErr := <-s.done; !errors.Is(serveErr, http.ErrServerClosed) {
 			err = errors.Join(err, serveErr)
 		}
+		<-s.webhooksDone
 		s.stopErr = errors.Join(err, s.store.close())
 		s.log.Info("stopped", "error", fmt.Sprint(s.stopErr))
 	})

@@ -17,9 +17,15 @@ type store struct {
 	clients   fatora.ClientService
 	merchants fatora.MerchantService
 	purger    fatora.IdempotencyPurger
-	stats     func() fatora.StoreStats
-	ping      func(context.Context) error
-	close     func() error
+	events    interface {
+		fatora.EventService
+		fatora.EventPurger
+	}
+	webhooks   fatora.WebhookService
+	deliveries fatora.DeliveryQueue
+	stats      func() fatora.StoreStats
+	ping       func(context.Context) error
+	close      func() error
 }
 
 // poolOptions tune a PostgreSQL connection pool; SQLite ignores them.
@@ -37,7 +43,8 @@ func openStore(ctx context.Context, dsn string, opts poolOptions) (*store, error
 			return nil, err
 		}
 		clients := sqlite.NewClientService(db)
-		return &store{clients: clients, merchants: sqlite.NewMerchantService(db), purger: clients, stats: db.Stats, ping: db.Ping, close: db.Close}, nil
+		return &store{clients: clients, merchants: sqlite.NewMerchantService(db), purger: clients, stats: db.Stats, ping: db.Ping, close: db.Close,
+			events: sqlite.NewEventService(db), webhooks: sqlite.NewWebhookService(db), deliveries: sqlite.NewDeliveryQueue(db)}, nil
 	}
 	if strings.HasPrefix(dsn, "postgres://") || strings.HasPrefix(dsn, "postgresql://") {
 		db, err := postgres.Open(ctx, dsn, postgres.Options{MaxConns: int32(opts.maxConns), StatementTimeout: opts.statementTimeout})
@@ -45,7 +52,8 @@ func openStore(ctx context.Context, dsn string, opts poolOptions) (*store, error
 			return nil, err
 		}
 		clients := postgres.NewClientService(db)
-		return &store{clients: clients, merchants: postgres.NewMerchantService(db), purger: clients, stats: db.Stats, ping: db.Ping, close: db.Close}, nil
+		return &store{clients: clients, merchants: postgres.NewMerchantService(db), purger: clients, stats: db.Stats, ping: db.Ping, close: db.Close,
+			events: postgres.NewEventService(db), webhooks: postgres.NewWebhookService(db), deliveries: postgres.NewDeliveryQueue(db)}, nil
 	}
 	return nil, fmt.Errorf("--db %q: want sqlite:PATH or a postgres:// URL", redactDSN(dsn))
 }
