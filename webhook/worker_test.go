@@ -17,6 +17,7 @@ import (
 	"github.com/fatora-oss/fatora"
 	"github.com/fatora-oss/fatora/httpapi"
 	"github.com/fatora-oss/fatora/internal/apitest"
+	"github.com/fatora-oss/fatora/internal/testenv"
 	"github.com/fatora-oss/fatora/webhook"
 )
 
@@ -267,5 +268,50 @@ func TestRotatedSecretsBothSign(t *testing.T) {
 	f.drain(t)
 	if got := f.rc.deliveries(); len(got) != 2 || got[1].typ != "webhook.test" {
 		t.Fatalf("deliveries %+v", got)
+	}
+}
+
+// TestTwoServersDeliverEachOnce: two delivery loops on two servers of one
+// database claim at the same time; a receiver that accepts everything gets
+// each event exactly once, so no attempt was made twice.
+func TestTwoServersDeliverEachOnce(t *testing.T) {
+	for _, kind := range []string{"sqlite", "postgres"} {
+		t.Run(kind, func(t *testing.T) {
+			st := apitest.SQLiteAt("sqlite", t.TempDir()+"/shared.db")
+			if kind == "postgres" {
+				st = apitest.PostgreSQLAt("postgres", testenv.PostgresSchema(t), 8)
+			}
+			f := newFixture(t, st, func(int) int { return http.StatusOK })
+			other := apitest.New(t, apitest.Options{Store: st, Start: f.env.Clock.Now()})
+			second := *f.worker
+			second.Queue, second.Batch, f.worker.Batch = other.Services.Deliveries, 4, 4
+			const clients = 60
+			for i := range clients {
+				f.call(t, "POST", "/v1/clients", fmt.Sprintf(`{"name":"Client %d"}`, i), http.StatusCreated)
+			}
+			var wg sync.WaitGroup
+			for _, w := range []*webhook.Worker{f.worker, &second} {
+				wg.Go(func() {
+					for {
+						if n, err := w.RunOnce(context.Background()); err != nil || n == 0 {
+							return
+						}
+					}
+				})
+			}
+			wg.Wait()
+			counts := map[string]int{}
+			for _, d := range f.rc.deliveries() {
+				counts[d.id]++
+			}
+			if len(counts) != clients {
+				t.Errorf("%d events delivered, want %d", len(counts), clients)
+			}
+			for id, n := range counts {
+				if n != 1 {
+					t.Errorf("event %s delivered %d times", id, n)
+				}
+			}
+		})
 	}
 }
