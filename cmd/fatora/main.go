@@ -46,6 +46,9 @@ const usage = `usage:
   fatora clients delete ID
   fatora clients import FILE [--format csv|jsonl] [--concurrency 8] [--strict] [--json]
   fatora clients export [--format csv|jsonl] [--output FILE]
+  fatora webhooks create --endpoint-url URL [--events client.created,...] [--description D]
+  fatora webhooks list | delete ID | rotate ID | test ID
+  fatora listen --forward-to URL [--secret whsec_...] [--poll 1s] [--from-start]
 The serve, merchant and key commands take --db (env FATORA_DB): sqlite:PATH or postgres://...
 The clients commands call the API: --url (env FATORA_URL, default http://localhost:8080)
 and --api-key (env FATORA_API_KEY).`
@@ -57,7 +60,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		return flag.ErrHelp
 	}
 	cmd, rest := args[0], args[1:]
-	if len(rest) > 0 && (cmd == "merchant" || cmd == "key" || cmd == "clients") {
+	if len(rest) > 0 && (cmd == "merchant" || cmd == "key" || cmd == "clients" || cmd == "webhooks") {
 		cmd, rest = cmd+" "+rest[0], rest[1:]
 	}
 	commands := map[string]func(context.Context, []string, io.Writer, io.Writer) error{
@@ -76,6 +79,10 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	for name, c := range clientsCommands() {
 		commands["clients "+name] = c
 	}
+	for name, c := range webhooksCommands() {
+		commands["webhooks "+name] = c
+	}
+	commands["listen"] = listenCommand
 	c, ok := commands[cmd]
 	if !ok {
 		fmt.Fprintln(stderr, usage)
