@@ -48,9 +48,9 @@ func writeEvent(ctx context.Context, tx pgx.Tx, scope fatora.Scope, e fatora.Eve
 
 const eventColumns = "xid::text::bigint, seq, id, type, client_id, created_at, data"
 
-// FindEvents implements fatora.EventService. Only events whose transaction
-// is older than every running one are read (see migration 0004), in
-// (xid, seq) order, so a cursor never passes over an event.
+// FindEvents implements fatora.EventService. Only events below the
+// horizon are read (see eventHorizonSQL), in (xid, seq) order, so a cursor
+// never passes over an event.
 func (s *EventService) FindEvents(ctx context.Context, f fatora.EventFilter) (fatora.EventPage, error) {
 	scope, err := fatora.ScopeFrom(ctx)
 	if err != nil {
@@ -59,9 +59,12 @@ func (s *EventService) FindEvents(ctx context.Context, f fatora.EventFilter) (fa
 	if f, err = f.Normalize(); err != nil {
 		return fatora.EventPage{}, err
 	}
-	args := []any{scope.MerchantID, string(scope.Mode), f.After.Tx, f.After.Seq}
-	conds := []string{"merchant_id = $1", "mode = $2", "xid < pg_snapshot_xmin(pg_current_snapshot())",
-		"(xid, seq) > ($3::bigint::text::xid8, $4)"}
+	horizon, err := s.db.eventHorizon(ctx)
+	if err != nil {
+		return fatora.EventPage{}, err
+	}
+	args := []any{scope.MerchantID, string(scope.Mode), f.After.Tx, f.After.Seq, horizon}
+	conds := []string{"merchant_id = $1", "mode = $2", "xid < $5::bigint::text::xid8", "(xid, seq) > ($3::bigint::text::xid8, $4)"}
 	add := func(cond string, v any) {
 		args = append(args, v)
 		conds = append(conds, strings.ReplaceAll(cond, "?", "$"+strconv.Itoa(len(args))))

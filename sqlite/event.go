@@ -180,21 +180,6 @@ func resend(ctx context.Context, tx runner, scope fatora.Scope, seq, clientID in
 
 // PurgeEvents implements fatora.EventPurger.
 func (s *EventService) PurgeEvents(ctx context.Context, cutoff time.Time) (int64, error) {
-	var total int64
-	for {
-		var n int64
-		err := s.db.inBatch(ctx, func(tx runner) error {
-			res, err := tx.ExecContext(ctx, `DELETE FROM events WHERE seq IN
-				(SELECT seq FROM events WHERE created_at < ? ORDER BY created_at LIMIT ?)`, cutoff.UnixMicro(), purgeBatch)
-			if err != nil {
-				return mapError(err)
-			}
-			n, err = res.RowsAffected()
-			return mapError(err)
-		})
-		total += n
-		if err != nil || n < purgeBatch {
-			return total, err
-		}
-	}
+	return s.db.purge(ctx, `DELETE FROM events WHERE seq IN
+		(SELECT seq FROM events WHERE created_at < ? ORDER BY created_at LIMIT ?)`, cutoff)
 }

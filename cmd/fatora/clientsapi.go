@@ -42,17 +42,7 @@ type apiFlags struct {
 // newClientsFlags returns the flag set of `fatora clients <name>`, whose
 // -h prints help: a synopsis, then the flags.
 func newClientsFlags(name, help string, stderr io.Writer) (*flag.FlagSet, *apiFlags) {
-	fs := flag.NewFlagSet("fatora clients "+name, flag.ContinueOnError)
-	fs.SetOutput(stderr)
-	fs.Usage = func() {
-		fmt.Fprintf(stderr, "usage: fatora clients %s\n\nflags:\n", help)
-		fs.PrintDefaults()
-	}
-	a := &apiFlags{}
-	fs.StringVar(&a.url, "url", envOr("FATORA_URL", defaultAPIURL), "base URL of the API (env FATORA_URL)")
-	// No default from the environment here: -h would print the key.
-	fs.StringVar(&a.apiKey, "api-key", "", "the merchant's API key (env FATORA_API_KEY; required)")
-	return fs, a
+	return newAPIFlags("clients "+name, "clients "+help, stderr)
 }
 
 // client returns an SDK client for the flags' URL and key, with the

@@ -27,8 +27,9 @@ func webhooksCommands() map[string]func(context.Context, []string, io.Writer, io
 	}
 }
 
-// newAPIFlags returns the flag set of a command calling the API: --url and
-// --api-key, as the clients commands have them.
+// newAPIFlags returns the flag set of `fatora <name>`, a command calling
+// the API (--url, --api-key), whose -h prints help: a synopsis, then the
+// flags.
 func newAPIFlags(name, help string, stderr io.Writer) (*flag.FlagSet, *apiFlags) {
 	fs := flag.NewFlagSet("fatora "+name, flag.ContinueOnError)
 	fs.SetOutput(stderr)
@@ -38,6 +39,7 @@ func newAPIFlags(name, help string, stderr io.Writer) (*flag.FlagSet, *apiFlags)
 	}
 	a := &apiFlags{}
 	fs.StringVar(&a.url, "url", envOr("FATORA_URL", defaultAPIURL), "base URL of the API (env FATORA_URL)")
+	// No default from the environment here: -h would print the key.
 	fs.StringVar(&a.apiKey, "api-key", "", "the merchant's API key (env FATORA_API_KEY; required)")
 	return fs, a
 }

@@ -6,9 +6,9 @@
 -- seq is drawn when a row is inserted, but transactions commit out of seq
 -- order, so a reader paging by seq alone could pass over an event that
 -- commits later with a smaller seq. xid is the writing transaction's id:
--- readers show only events whose transaction is older than every running
--- one (pg_snapshot_xmin of the current snapshot), ordered by (xid, seq),
--- so no event can later appear before a position already read.
+-- readers show only events whose transaction is older than every event
+-- writer still running (see eventlock.go), ordered by (xid, seq), so no
+-- event can later appear before a position already read.
 CREATE TABLE events (
     merchant_id bigint      NOT NULL REFERENCES merchants (id),
     seq         bigint      GENERATED ALWAYS AS IDENTITY,
