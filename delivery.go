@@ -75,10 +75,11 @@ type DeliveryOutcome struct {
 
 // Outcome decides what follows attempt a of d, made at now: success ends
 // the delivery and clears the endpoint's failing time; a failure schedules
-// the next attempt (RetrySchedule, stretched by jitter, a fraction from 0
-// to 0.1) or, after the last, fails the delivery. A 410 Gone disables the
+// the next attempt (after schedule's wait for the attempt, normally
+// RetrySchedule, stretched by jitter, a fraction from 0 to 0.1) or, after
+// the last, fails the delivery. A 410 Gone disables the
 // endpoint at once, and so does failing for DisableAfterFailing.
-func (d Delivery) Outcome(a DeliveryAttempt, now time.Time, jitter float64) DeliveryOutcome {
+func (d Delivery) Outcome(a DeliveryAttempt, now time.Time, schedule []time.Duration, jitter float64) DeliveryOutcome {
 	if a.Succeeded() {
 		return DeliveryOutcome{State: DeliverySucceeded}
 	}
@@ -92,8 +93,8 @@ func (d Delivery) Outcome(a DeliveryAttempt, now time.Time, jitter float64) Deli
 	case now.Sub(out.FailingSince) >= DisableAfterFailing:
 		out.Disable = "Every delivery failed from " + out.FailingSince.UTC().Format(time.RFC3339) + " to " +
 			now.UTC().Format(time.RFC3339) + "; the last: " + a.Error
-	case d.Attempt <= len(RetrySchedule):
-		wait := RetrySchedule[d.Attempt-1]
+	case d.Attempt <= len(schedule):
+		wait := schedule[d.Attempt-1]
 		out.State, out.NextAt = DeliveryPending, now.Add(wait+time.Duration(float64(wait)*jitter))
 	}
 	return out

@@ -29,7 +29,7 @@ func TestDeliveryOutcome(t *testing.T) {
 			failed, 0, DeliveryPending, now.Add(2 * time.Hour), false},
 	}
 	for _, tt := range tests {
-		out := tt.d.Outcome(tt.a, now, tt.jitter)
+		out := tt.d.Outcome(tt.a, now, RetrySchedule, tt.jitter)
 		if out.State != tt.state || !out.NextAt.Equal(tt.next) || (out.Disable != "") != tt.disable {
 			t.Errorf("%s: %+v, want %s next %v disable %v", tt.name, out, tt.state, tt.next, tt.disable)
 		}

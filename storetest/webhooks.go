@@ -83,7 +83,7 @@ func record(t testing.TB, s Store, d fatora.Delivery, status int, now time.Time)
 	if status >= 300 {
 		a.Error = "status"
 	}
-	out := d.Outcome(a, now, 0)
+	out := d.Outcome(a, now, fatora.RetrySchedule, 0)
 	if err := s.Deliveries.RecordAttempt(context.Background(), d, a, out); err != nil {
 		t.Fatal(err)
 	}

@@ -40,6 +40,8 @@ type Worker struct {
 	// Batch is how many deliveries are claimed, and attempted at once (32
 	// if zero).
 	Batch int
+	// Schedule is the wait before each retry (fatora.RetrySchedule if nil).
+	Schedule []time.Duration
 }
 
 func (w *Worker) now() time.Time {
@@ -100,9 +102,13 @@ func (w *Worker) deliver(ctx context.Context, d fatora.Delivery) error {
 	a := w.attempt(ctx, d)
 	if a.Error != "" && w.Log != nil {
 		w.Log.Info("webhook attempt failed", "endpoint", d.Endpoint.ID, "event", d.Event.ID, "attempt", d.Attempt,
-			"status", a.Status, "error", a.Error)
+			"endpoint_status", a.Status, "error", a.Error)
 	}
-	out := d.Outcome(a, w.now(), w.jitter())
+	schedule := w.Schedule
+	if schedule == nil {
+		schedule = fatora.RetrySchedule
+	}
+	out := d.Outcome(a, w.now(), schedule, w.jitter())
 	return w.Queue.RecordAttempt(context.WithoutCancel(ctx), d, a, out)
 }
 

@@ -7,6 +7,7 @@ import (
 	"log/slog"
 	"os"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/fatora-oss/fatora"
@@ -21,6 +22,8 @@ type webhookConfig struct {
 	// pollEvery is how often the delivery loop looks for due deliveries
 	// when nothing woke it.
 	pollEvery time.Duration
+	// schedule replaces the retry schedule (development and tests).
+	schedule durationList
 }
 
 // addWebhookFlags adds the events and webhooks flags of `fatora serve`.
@@ -32,6 +35,7 @@ func addWebhookFlags(fs *flag.FlagSet) *webhookConfig {
 		"deliver webhooks to loopback, private and other reserved addresses (development and tests; env FATORA_WEBHOOK_ALLOW_PRIVATE)")
 	fs.Var(&c.retention, "event-retention", "how long events are kept, such as 30d (env FATORA_EVENT_RETENTION)")
 	fs.DurationVar(&c.pollEvery, "webhook-poll", time.Second, "how often the delivery loop looks for due deliveries")
+	fs.Var(&c.schedule, "webhook-retry-schedule", "the waits before each retry, such as 1s,2s,5s (development and tests; default the Standard Webhooks schedule, 5s to 24h)")
 	if v := os.Getenv("FATORA_EVENT_RETENTION"); v != "" {
 		c.retention.Set(v) // a bad value is refused by check, as the default stays
 	}
@@ -69,7 +73,8 @@ func serveWebhooks(ctx context.Context, st *store, api *httpapi.Server, c webhoo
 		default:
 		}
 	}
-	w := &webhook.Worker{Queue: st.deliveries, Client: webhook.NewHTTPClient(c.targets), Render: httpapi.EventJSON, Log: log}
+	w := &webhook.Worker{Queue: st.deliveries, Client: webhook.NewHTTPClient(c.targets), Render: httpapi.EventJSON, Log: log,
+		Schedule: c.schedule}
 	done = make(chan struct{})
 	go func() {
 		defer close(done)
@@ -102,4 +107,27 @@ func purgeEvents(ctx context.Context, p fatora.EventPurger, retention time.Durat
 		case <-tick.C:
 		}
 	}
+}
+
+// durationList is a flag of comma-separated durations.
+type durationList []time.Duration
+
+func (l *durationList) String() string {
+	parts := make([]string, len(*l))
+	for i, d := range *l {
+		parts[i] = d.String()
+	}
+	return strings.Join(parts, ",")
+}
+
+func (l *durationList) Set(v string) error {
+	*l = nil
+	for part := range strings.SplitSeq(v, ",") {
+		d, err := time.ParseDuration(strings.TrimSpace(part))
+		if err != nil || d <= 0 {
+			return errors.New("want positive durations separated by commas, such as 1s,2s,5s")
+		}
+		*l = append(*l, d)
+	}
+	return nil
 }
