@@ -85,7 +85,7 @@ type fixture struct {
 	endpoint map[string]any
 }
 
-func newFixture(t *testing.T, st apitest.Store, status func(int) int) *fixture {
+func newFixture(t testing.TB, st apitest.Store, status func(int) int) *fixture {
 	f := &fixture{env: apitest.New(t, apitest.Options{Store: st})}
 	f.m = f.env.NewMerchant("alpha")
 	f.rc = &receiver{t: t, status: status, strict: true}
