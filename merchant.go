@@ -48,8 +48,12 @@ type APIKey struct {
 	Prefix    string
 	Hash      []byte
 	CreatedAt time.Time
-	// RevokedAt is zero while the key is active.
+	// RevokedAt is zero while the key is active: the time it was revoked,
+	// or is to be (a rotation's grace period).
 	RevokedAt time.Time
+	// LastUsedAt is when the key, or a token issued from it, last
+	// authenticated a request, to within KeyUseFlushEvery; zero if never.
+	LastUsedAt time.Time
 }
 
 // maxKeyTextRunes caps an API key's id and prefix.
@@ -59,15 +63,18 @@ const maxKeyTextRunes = 200
 // valid UTF-8 without control characters. Errors: invalid_field.
 func (k *APIKey) Validate() error {
 	for _, field := range [...]struct{ name, value string }{{"id", k.ID}, {"prefix", k.Prefix}} {
-		if _, msg := normalizeText(field.value, fieldRule{field.name, maxKeyTextRunes, false}); msg != "" {
+		if _, msg := normalizeText(field.value, fieldRule{name: field.name, maxRunes: maxKeyTextRunes}); msg != "" {
 			return Errorf(CodeInvalidField, "The API key's %s %s.", field.name, msg)
 		}
 	}
 	return nil
 }
 
-// Revoked reports whether the key has been revoked.
+// Revoked reports whether the key has been revoked, or is to be.
 func (k APIKey) Revoked() bool { return !k.RevokedAt.IsZero() }
+
+// RevokedBy reports whether the key is revoked at now.
+func (k APIKey) RevokedBy(now time.Time) bool { return k.Revoked() && !k.RevokedAt.After(now) }
 
 // Credential is an API key together with the merchant it belongs to.
 type Credential struct {
@@ -76,9 +83,9 @@ type Credential struct {
 }
 
 // Check returns key_revoked or merchant_disabled when the credential may not
-// be used, and nil when it may.
-func (c Credential) Check() error {
-	if c.Key.Revoked() {
+// be used at now, and nil when it may.
+func (c Credential) Check(now time.Time) error {
+	if c.Key.RevokedBy(now) {
 		return Errorf(CodeKeyRevoked, "This API key has been revoked.")
 	}
 	if c.Merchant.Disabled {
@@ -126,8 +133,19 @@ type MerchantService interface {
 	CreateAPIKey(ctx context.Context, k *APIKey) error
 	// RevokeAPIKey revokes one of a merchant's keys. Errors: not_found.
 	RevokeAPIKey(ctx context.Context, merchantID int64, keyID string) error
+	// ScheduleKeyRevocation revokes one of a merchant's keys at a time to
+	// come (or past), unless it is revoked earlier. Errors: not_found.
+	ScheduleKeyRevocation(ctx context.Context, merchantID int64, keyID string, at time.Time) error
 	// FindAPIKeys lists a merchant's keys, oldest first.
 	FindAPIKeys(ctx context.Context, merchantID int64) ([]APIKey, error)
+	// ListMerchants lists every merchant in number order.
+	ListMerchants(ctx context.Context) ([]Merchant, error)
+	// ListAPIKeys lists every merchant's keys, by merchant, oldest first.
+	ListAPIKeys(ctx context.Context) ([]APIKey, error)
+	// RecordKeyUse sets the LastUsedAt of the keys named (by id) to the
+	// times given, unless a key has a later one already. Unknown ids are
+	// skipped.
+	RecordKeyUse(ctx context.Context, lastUsed map[string]time.Time) error
 	// SigningSecret returns the database's token signing secret, creating it
 	// on first use with newSecret. Safe for concurrent callers and servers.
 	SigningSecret(ctx context.Context, newSecret func() (SigningSecret, error)) (SigningSecret, error)
@@ -136,7 +154,7 @@ type MerchantService interface {
 // Validate checks a new merchant's name and e-mail address, and puts the
 // name in NFC.
 func (m *Merchant) Validate() error {
-	name, msg := normalizeText(m.Name, fieldRule{"name", MaxNameRunes, false})
+	name, msg := normalizeText(m.Name, fieldRule{name: "name", maxRunes: MaxNameRunes})
 	if msg == "" && IsBlank(name) {
 		msg = "is required and must not be blank"
 	}
@@ -182,3 +200,7 @@ func MerchantKeyNotFound() *Error {
 func CredentialNotFound() *Error {
 	return Errorf(CodeNotFound, "No such API key.")
 }
+
+// KeyUseFlushEvery is how often a server writes down when its keys were
+// last used: APIKey.LastUsedAt is that accurate.
+const KeyUseFlushEvery = time.Minute

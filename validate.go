@@ -25,6 +25,9 @@ type fieldRule struct {
 	name      string
 	maxRunes  int
 	multiLine bool
+	// noFormat refuses every invisible formatting character (Unicode
+	// category Cf), for fields that are identifiers, not prose.
+	noFormat bool
 }
 
 // Normalize validates f and returns it in the stored form: every field in
@@ -40,12 +43,12 @@ func (f ClientFields) Normalize() (ClientFields, error) {
 			problems = append(problems, FieldError{Field: r.name, Message: msg})
 		}
 	}
-	check(&f.Name, fieldRule{"name", MaxNameRunes, false})
-	check(&f.Phone, fieldRule{"phone", MaxPhoneRunes, false})
+	check(&f.Name, fieldRule{"name", MaxNameRunes, false, false})
+	check(&f.Phone, fieldRule{"phone", MaxPhoneRunes, false, true})
 	f.Email = strings.TrimFunc(f.Email, unicode.IsSpace)
-	check(&f.Email, fieldRule{"email", MaxEmailRunes, false})
-	check(&f.Address, fieldRule{"address", MaxAddressRunes, true})
-	check(&f.Notes, fieldRule{"notes", MaxNotesRunes, true})
+	check(&f.Email, fieldRule{"email", MaxEmailRunes, false, true})
+	check(&f.Address, fieldRule{"address", MaxAddressRunes, true, false})
+	check(&f.Notes, fieldRule{"notes", MaxNotesRunes, true, false})
 	if IsBlank(f.Name) && !hasProblem(problems, "name") {
 		problems = append(problems, FieldError{Field: "name", Message: "is required and must not be blank"})
 	}
@@ -68,6 +71,9 @@ func normalizeText(s string, r fieldRule) (string, string) {
 	if bad, ok := forbiddenControl(s, r.multiLine); ok {
 		return s, fmt.Sprintf("must not contain the control character U+%04X", bad)
 	}
+	if bad, ok := forbiddenFormat(s, r.noFormat); ok {
+		return s, fmt.Sprintf("must not contain the invisible formatting character U+%04X", bad)
+	}
 	if n := utf8.RuneCountInString(s); n > r.maxRunes {
 		return s, "must be at most " + strconv.Itoa(r.maxRunes) + " characters long (it has " + strconv.Itoa(n) + ")"
 	}
@@ -86,6 +92,23 @@ func forbiddenControl(s string, multiLine bool) (rune, bool) {
 			continue
 		}
 		return r, true
+	}
+	return 0, false
+}
+
+// forbiddenFormat returns the first invisible formatting character s may
+// not contain. Identifiers (noFormat: e-mail, phone) allow none, so that
+// no two addresses look alike but differ. Prose (name, address, notes)
+// keeps the marks Arabic and Persian text needs (ZWNJ, ZWJ, the
+// left-to-right and right-to-left marks, the bidi isolates, which cannot
+// reorder text outside them) but not the bidi embeddings and overrides
+// (U+202A to U+202E), which make text display in another order than it is
+// stored: the spoofing characters, which Unicode itself recommends against.
+func forbiddenFormat(s string, noFormat bool) (rune, bool) {
+	for _, r := range s {
+		if (noFormat && unicode.Is(unicode.Cf, r)) || (r >= '\u202A' && r <= '\u202E') {
+			return r, true
+		}
 	}
 	return 0, false
 }

@@ -36,6 +36,7 @@ func (s *Server) authorize(w http.ResponseWriter, r *http.Request) error {
 	}
 	info := infoOf(r)
 	info.merchant, info.mode = cred.Merchant.Number, string(cred.Key.Mode)
+	s.keyUses.note(cred.Key.ID, s.Now())
 	raw, exp, err := s.Signer.Issue(token.Claims{
 		UniqueName: cred.Merchant.Number + "-:" + cred.Merchant.Email,
 		KeyID:      cred.Key.ID, Merchant: cred.Merchant.Number, Mode: string(cred.Key.Mode),
@@ -103,7 +104,7 @@ func (s *Server) credentialByKey(r *http.Request, key string, cached bool) (fato
 	if err != nil {
 		return cred, err
 	}
-	return cred, cred.Check()
+	return cred, cred.Check(s.Now())
 }
 
 // authenticate lets a request through only with a valid bearer token, or
@@ -117,6 +118,7 @@ func (s *Server) authenticate(next handlerFunc) handlerFunc {
 		}
 		info := infoOf(r)
 		info.merchant, info.mode = cred.Merchant.Number, string(cred.Key.Mode)
+		s.keyUses.note(cred.Key.ID, s.Now())
 		return next(w, r.WithContext(fatora.WithScope(r.Context(), cred.Scope())))
 	}
 }
@@ -146,6 +148,7 @@ var errInvalidToken = fatora.Errorf(fatora.CodeInvalidToken, "The bearer token i
 // (the scheme in any letter case), and the key the token was issued from.
 func (s *Server) credentialByToken(r *http.Request, header string) (fatora.Credential, error) {
 	scheme, raw, ok := strings.Cut(header, " ")
+	raw = strings.TrimLeft(raw, " ") // RFC 9110: one or more spaces after the scheme
 	if !ok || !strings.EqualFold(scheme, "Bearer") || raw == "" || strings.ContainsAny(raw, " \t") {
 		return fatora.Credential{}, fatora.Errorf(fatora.CodeInvalidToken, "The Authorization header must be \"Bearer <token>\".")
 	}
@@ -164,5 +167,5 @@ func (s *Server) credentialByToken(r *http.Request, header string) (fatora.Crede
 	case cred.Merchant.Number != claims.Merchant || string(cred.Key.Mode) != claims.Mode:
 		return cred, errInvalidToken
 	}
-	return cred, cred.Check()
+	return cred, cred.Check(s.Now())
 }

@@ -37,7 +37,6 @@ func serveEmbedded(contentType string, body []byte, extra http.Header) handlerFu
 		h.Set("Content-Type", contentType)
 		h.Set("Content-Length", strconv.Itoa(len(body)))
 		h.Set("Cache-Control", "no-cache")
-		h.Set("X-Content-Type-Options", "nosniff")
 		w.WriteHeader(http.StatusOK)
 		w.Write(body)
 		return nil

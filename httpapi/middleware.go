@@ -6,9 +6,12 @@ import (
 	"encoding/hex"
 	"log/slog"
 	"net/http"
+	"net/url"
+	"path"
 	"runtime/debug"
 	"strings"
 	"time"
+	"unicode/utf8"
 )
 
 // requestInfo is filled in as a request goes through the layers and logged
@@ -60,14 +63,20 @@ func (s *statusRecorder) Write(b []byte) (int, error) {
 // time taken.
 type RequestObserver func(route, method string, status int, took time.Duration)
 
+// maxLoggedUserAgent caps the User-Agent kept in a log line, in bytes.
+const maxLoggedUserAgent = 200
+
 // withRequestLog gives every request an id (a sane incoming X-Request-Id is
-// kept), echoes it, and logs one line when the request is answered: never a
-// header value, a query string or a body, so keys and tokens stay out.
-func withRequestLog(log *slog.Logger, observe RequestObserver, next http.Handler) http.Handler {
+// kept), echoes it, and logs one line when the request is answered: the
+// client's address (after the trusted proxies) and User-Agent, but no
+// other header value, no query string and no body, so keys and tokens stay
+// out.
+func withRequestLog(log *slog.Logger, observe RequestObserver, proxies TrustedProxies, next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		start := time.Now()
 		info := &requestInfo{log: log, id: requestID(r.Header.Get("X-Request-Id")), route: "unmatched"}
 		w.Header().Set("X-Request-Id", info.id)
+		w.Header().Set("X-Content-Type-Options", "nosniff")
 		rec := &statusRecorder{ResponseWriter: w}
 		next.ServeHTTP(rec, r.WithContext(context.WithValue(r.Context(), infoKey{}, info)))
 		took := time.Since(start)
@@ -77,8 +86,23 @@ func withRequestLog(log *slog.Logger, observe RequestObserver, next http.Handler
 		log.LogAttrs(r.Context(), slog.LevelInfo, "request",
 			slog.String("request_id", info.id), slog.String("merchant", info.merchant), slog.String("mode", info.mode),
 			slog.String("method", r.Method), slog.String("route", info.route), slog.Int("status", rec.status),
-			slog.Int("bytes", rec.bytes), slog.Float64("latency_ms", float64(took.Microseconds())/1000))
+			slog.Int("bytes", rec.bytes), slog.Float64("latency_ms", float64(took.Microseconds())/1000),
+			slog.String("remote", proxies.ClientAddr(r)), slog.String("user_agent", loggedUserAgent(r)))
 	})
+}
+
+// loggedUserAgent is the request's User-Agent, cut to maxLoggedUserAgent
+// bytes (on a character boundary).
+func loggedUserAgent(r *http.Request) string {
+	ua := r.UserAgent()
+	if len(ua) <= maxLoggedUserAgent {
+		return ua
+	}
+	cut := maxLoggedUserAgent
+	for cut > 0 && !utf8.RuneStart(ua[cut]) {
+		cut--
+	}
+	return ua[:cut] + "…"
 }
 
 // requestID returns the incoming id when it is 1 to 128 characters of
@@ -121,11 +145,18 @@ type panicError struct{}
 func (panicError) Error() string { return "handler panicked" }
 
 // withCanonicalPath hands on a copy of the request whose path is matched
-// as Fatora's ASP.NET routes match it: letter case does not matter and one
-// trailing slash is ignored.
+// as Fatora's ASP.NET routes match it: ASCII letter case does not matter
+// and one trailing slash is ignored. Any other letter stays as it is, so
+// /v1/CLİENTS (a dotted capital I) names no endpoint. A path that is not
+// clean (//, /./, /../) is answered with a redirect to its clean form,
+// without a body.
 func withCanonicalPath(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		p := strings.ToLower(r.URL.Path)
+		if clean := cleanPath(r.URL.Path); clean != r.URL.Path {
+			redirectTo(w, r, clean)
+			return
+		}
+		p := asciiLower(r.URL.Path)
 		if len(p) > 1 {
 			p = strings.TrimSuffix(p, "/")
 		}
@@ -135,6 +166,37 @@ func withCanonicalPath(next http.Handler) http.Handler {
 		canonical.URL = &u
 		next.ServeHTTP(w, &canonical)
 	})
+}
+
+// cleanPath returns p without empty, "." and ".." elements, keeping a
+// trailing slash, as http.ServeMux cleans paths.
+func cleanPath(p string) string {
+	if p == "" {
+		return "/"
+	}
+	clean := path.Clean(p)
+	if strings.HasSuffix(p, "/") && clean != "/" {
+		clean += "/"
+	}
+	return clean
+}
+
+// redirectTo answers 307 to the clean path, the query kept, with no body
+// (http.ServeMux would send an HTML one).
+func redirectTo(w http.ResponseWriter, r *http.Request, clean string) {
+	u := url.URL{Path: clean, RawQuery: r.URL.RawQuery}
+	w.Header().Set("Location", u.String())
+	w.WriteHeader(http.StatusTemporaryRedirect)
+}
+
+// asciiLower lowers the ASCII letters of s and nothing else.
+func asciiLower(s string) string {
+	return strings.Map(func(r rune) rune {
+		if 'A' <= r && r <= 'Z' {
+			return r + ('a' - 'A')
+		}
+		return r
+	}, s)
 }
 
 // withDeadline hands on the request with a context that ends after d, so a

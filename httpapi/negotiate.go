@@ -53,6 +53,9 @@ func readJSONBody(w http.ResponseWriter, r *http.Request) ([]byte, error) {
 	if err := checkContentType(r.Header.Get("Content-Type")); err != nil {
 		return nil, err
 	}
+	if err := checkContentEncoding(r.Header.Values("Content-Encoding")); err != nil {
+		return nil, err
+	}
 	if r.ContentLength > MaxBodyBytes {
 		return nil, errTooLarge
 	}
@@ -90,4 +93,20 @@ func checkContentType(ct string) error {
 func isJSONMediaType(mt string) bool {
 	sub, ok := strings.CutPrefix(mt, "application/")
 	return mt == "text/json" || (ok && (sub == "json" || (strings.HasSuffix(sub, "+json") && len(sub) > len("+json"))))
+}
+
+// checkContentEncoding refuses a body sent compressed (any
+// Content-Encoding but identity): bodies are small, and decoding one would
+// need a limit on what it expands to. A body labelled gzip is never read
+// as if it were plain.
+func checkContentEncoding(codings []string) error {
+	for _, v := range codings {
+		for _, c := range strings.Split(v, ",") {
+			if c = strings.TrimSpace(c); c != "" && !strings.EqualFold(c, "identity") {
+				return fatora.Errorf(fatora.CodeUnsupportedMediaType,
+					"Send the body uncompressed: Content-Encoding %q is not accepted.", c)
+			}
+		}
+	}
+	return nil
 }

@@ -48,12 +48,19 @@ type Server struct {
 	// WakeDeliveries, if set, is called when a delivery was made due now
 	// (a test event, a resend), so the delivery loop need not wait.
 	WakeDeliveries func()
+	// TrustedProxies are the proxies whose X-Forwarded-For names the
+	// client in the access log (see TrustedProxies.ClientAddr).
+	TrustedProxies TrustedProxies
+	// RecordKeyUse, if set, is how FlushKeyUses writes down when keys were
+	// last used (fatora.MerchantService.RecordKeyUse).
+	RecordKeyUse func(ctx context.Context, lastUsed map[string]time.Time) error
 
 	creds    *credentialCache
 	verifier *token.CachingVerifier
 	draining atomic.Bool
 	router   *router
 	inflight inflight
+	keyUses  keyUses
 }
 
 // Handler returns the HTTP handler of the API.
@@ -85,7 +92,7 @@ func (s *Server) Handler() http.Handler {
 	if s.Metrics != nil {
 		s.router.handle("/metrics", map[string]handlerFunc{http.MethodGet: s.metrics})
 	}
-	return withRequestLog(s.Logger, s.Observe, withRecovery(withCanonicalPath(withDeadline(s.RequestTimeout, s.router.mux))))
+	return withRequestLog(s.Logger, s.Observe, s.TrustedProxies, withRecovery(withCanonicalPath(withDeadline(s.RequestTimeout, s.router.mux))))
 }
 
 // Routes lists every registered path with its methods, for tests that hold

@@ -101,14 +101,10 @@ func (s *MerchantService) CreateAPIKey(ctx context.Context, k *fatora.APIKey) er
 	return insertKey(ctx, s.db.pool, k, s.db.now())
 }
 
-// RevokeAPIKey implements fatora.MerchantService.
+// RevokeAPIKey implements fatora.MerchantService: a revocation scheduled
+// for later is brought forward to now.
 func (s *MerchantService) RevokeAPIKey(ctx context.Context, merchantID int64, keyID string) error {
-	if !storable(keyID) {
-		return fatora.MerchantKeyNotFound()
-	}
-	tag, err := s.db.pool.Exec(ctx, `UPDATE api_keys SET revoked_at = coalesce(revoked_at, $1)
-		WHERE merchant_id = $2 AND id = $3`, s.db.now(), merchantID, keyID)
-	return mustAffect(tag, err, fatora.MerchantKeyNotFound())
+	return s.ScheduleKeyRevocation(ctx, merchantID, keyID, s.db.now())
 }
 
 // mustAffect maps the result of a statement that must change one row.
@@ -122,28 +118,26 @@ func mustAffect(tag pgconn.CommandTag, err error, notFound error) error {
 	return nil
 }
 
-const keyColumns = "k.id, k.merchant_id, k.mode, k.prefix, k.hash, k.created_at, k.revoked_at"
+const keyColumns = "k.id, k.merchant_id, k.mode, k.prefix, k.hash, k.created_at, k.revoked_at, k.last_used_at"
 
 // FindAPIKeys implements fatora.MerchantService. It returns nil when the
 // merchant has no keys.
 func (s *MerchantService) FindAPIKeys(ctx context.Context, merchantID int64) ([]fatora.APIKey, error) {
-	rows, err := s.db.pool.Query(ctx, "SELECT "+keyColumns+" FROM api_keys k WHERE k.merchant_id = $1 ORDER BY k.created_at, k.id", merchantID)
-	if err != nil {
-		return nil, mapError(err)
-	}
-	keys, err := pgx.AppendRows([]fatora.APIKey(nil), rows, func(r pgx.CollectableRow) (fatora.APIKey, error) { return scanKey(r) })
-	return keys, mapError(err)
+	return s.findKeys(ctx, "WHERE k.merchant_id = $1 ORDER BY k.created_at, k.id", merchantID)
 }
 
 // scanKey scans the key columns, then the columns of more.
 func scanKey(r pgx.Row, more ...any) (fatora.APIKey, error) {
 	var k fatora.APIKey
 	var mode string
-	var revoked *time.Time
-	err := r.Scan(append([]any{&k.ID, &k.MerchantID, &mode, &k.Prefix, &k.Hash, &k.CreatedAt, &revoked}, more...)...)
+	var revoked, used *time.Time
+	err := r.Scan(append([]any{&k.ID, &k.MerchantID, &mode, &k.Prefix, &k.Hash, &k.CreatedAt, &revoked, &used}, more...)...)
 	k.Mode, k.CreatedAt = fatora.Mode(mode), k.CreatedAt.UTC()
 	if revoked != nil {
 		k.RevokedAt = revoked.UTC()
+	}
+	if used != nil {
+		k.LastUsedAt = used.UTC()
 	}
 	return k, err
 }

@@ -203,11 +203,10 @@ func (w *writer) end() error {
 var endOfTransaction = []string{`COMMIT`}
 
 // searchCatchUp is how many changed clients may wait for the search index
-// while writes keep coming. Each catch-up adds a segment to the index.
-// Under a closed-loop load the queue is often empty at a batch's end, so the
-// idle rule catches up every two or three batches (64-80 clients at a
-// time), not every 512 writes; catching up only at 512 measured no faster.
-// Keyword searches read the waiting clients directly (see listQuery).
+// while writes keep coming. Each catch-up adds a segment to the index; the
+// idle rule catches up more often under most loads (measurements in
+// docs/design/search-index.md). Keyword searches read the waiting clients
+// directly (see listQuery).
 const searchCatchUp = 512
 
 // searchCatchUpStatements bring the search index up to date with the

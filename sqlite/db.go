@@ -71,14 +71,9 @@ func Open(ctx context.Context, path string) (*DB, error) {
 }
 
 // readTurns is how many reads run at once, and searchTurns how many of them
-// may be keyword searches. A search of a million clients is milliseconds of
-// CPU, and many at once only contend in SQLite's page cache: on 2 cores, at
-// 64 connections half of them searching, 8 searches at once did 458-568
-// requests a second, 4 did 530-583 and 2 did 643-653, but with 2 a search in
-// a mixed load (mostly creates) queued behind the others (p99 130-230 ms,
-// against 57-77 ms with 4). A plain list or get still finds a turn beside
-// the searches instead of queueing behind them (at 64 connections, half of
-// them searching, a list's median went from 70 ms to under 1 ms).
+// may be keyword searches: many searches at once only contend in SQLite's
+// page cache, and a plain list or get still finds a turn beside them. The
+// measurements behind the numbers are in docs/design/read-turns.md.
 func readTurns() int   { return max(8, 4*runtime.GOMAXPROCS(0)) }
 func searchTurns() int { return max(4, 2*runtime.GOMAXPROCS(0)) }
 

@@ -13,9 +13,8 @@ import (
 // queues its waiters and, every one asking for one turn, serves them first
 // come, first served. database/sql hands a freed connection to a random
 // waiter, so under load a few requests waited many times longer than the
-// rest (lists and searches of a million clients at 64 connections: a p99 7
-// to 12 times the median; in turn, under 2 times). Queueing here first
-// keeps the pool from ever having waiters.
+// rest (docs/design/read-turns.md). Queueing here first keeps the pool from
+// ever having waiters.
 type readGate struct {
 	turns *semaphore.Weighted
 	// waits and waited total the readers that found no free turn and the

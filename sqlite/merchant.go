@@ -94,13 +94,10 @@ func (s *MerchantService) CreateAPIKey(ctx context.Context, k *fatora.APIKey) er
 	return s.db.inBatch(ctx, func(tx runner) error { return insertKey(ctx, tx, k, s.db.now()) })
 }
 
-// RevokeAPIKey implements fatora.MerchantService.
+// RevokeAPIKey implements fatora.MerchantService: a revocation scheduled
+// for later is brought forward to now.
 func (s *MerchantService) RevokeAPIKey(ctx context.Context, merchantID int64, keyID string) error {
-	return s.db.inBatch(ctx, func(tx runner) error {
-		res, err := tx.ExecContext(ctx, `UPDATE api_keys SET revoked_at = coalesce(revoked_at, ?)
-			WHERE merchant_id = ? AND id = ?`, s.db.now().UnixMicro(), merchantID, keyID)
-		return mustAffect(res, err, fatora.MerchantKeyNotFound())
-	})
+	return s.ScheduleKeyRevocation(ctx, merchantID, keyID, s.db.now())
 }
 
 // mustAffect maps the result of a statement that must change one row.
@@ -114,39 +111,24 @@ func mustAffect(res sql.Result, err error, notFound error) error {
 	return nil
 }
 
-const keyColumns = "k.id, k.merchant_id, k.mode, k.prefix, k.hash, k.created_at, k.revoked_at"
+const keyColumns = "k.id, k.merchant_id, k.mode, k.prefix, k.hash, k.created_at, k.revoked_at, k.last_used_at"
 
 // FindAPIKeys implements fatora.MerchantService.
 func (s *MerchantService) FindAPIKeys(ctx context.Context, merchantID int64) ([]fatora.APIKey, error) {
-	r, leave, err := s.db.readTurn(ctx)
-	if err != nil {
-		return nil, err
-	}
-	defer leave()
-	rows, err := r.QueryContext(ctx, "SELECT "+keyColumns+" FROM api_keys k WHERE k.merchant_id = ? ORDER BY k.created_at, k.id", merchantID)
-	if err != nil {
-		return nil, mapError(err)
-	}
-	defer rows.Close()
-	var keys []fatora.APIKey
-	for rows.Next() {
-		k, err := scanKey(rows)
-		if err != nil {
-			return nil, mapError(err)
-		}
-		keys = append(keys, k)
-	}
-	return keys, mapError(rows.Err())
+	return s.findKeys(ctx, "WHERE k.merchant_id = ? ORDER BY k.created_at, k.id", merchantID)
 }
 
 func scanKey(r scanner, more ...any) (fatora.APIKey, error) {
 	var k fatora.APIKey
 	var created int64
-	var revoked sql.NullInt64
-	err := r.Scan(append([]any{&k.ID, &k.MerchantID, &k.Mode, &k.Prefix, &k.Hash, &created, &revoked}, more...)...)
+	var revoked, used sql.NullInt64
+	err := r.Scan(append([]any{&k.ID, &k.MerchantID, &k.Mode, &k.Prefix, &k.Hash, &created, &revoked, &used}, more...)...)
 	k.CreatedAt = time.UnixMicro(created).UTC()
 	if revoked.Valid {
 		k.RevokedAt = time.UnixMicro(revoked.Int64).UTC()
+	}
+	if used.Valid {
+		k.LastUsedAt = time.UnixMicro(used.Int64).UTC()
 	}
 	return k, err
 }

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"testing"
+	"time"
 
 	"github.com/fatora-oss/fatora"
 	"github.com/fatora-oss/fatora/token"
@@ -59,7 +60,7 @@ func testKeys(t *testing.T, open func(testing.TB) Store) {
 	wantCode(t, s.Merchants.CreateAPIKey(ctx, &again), fatora.CodeConflict)
 
 	c, err := s.Merchants.FindCredentialByHash(ctx, token.HashAPIKey(value))
-	if err != nil || c.Key.ID != k.ID || c.Merchant.ID != a.merchant.ID || c.Key.Mode != fatora.ModeLive || c.Check() != nil {
+	if err != nil || c.Key.ID != k.ID || c.Merchant.ID != a.merchant.ID || c.Key.Mode != fatora.ModeLive || c.Check(time.Now()) != nil {
 		t.Fatalf("FindCredentialByHash = %+v, %v", c, err)
 	}
 	if !bytes.Equal(c.Key.Hash, k.Hash) || c.Key.Prefix != "E4B73FEE" {
@@ -75,7 +76,7 @@ func testKeys(t *testing.T, open func(testing.TB) Store) {
 	if err != nil || !c.Key.Revoked() {
 		t.Fatalf("after revoke: %+v, %v", c.Key, err)
 	}
-	wantCode(t, c.Check(), fatora.CodeKeyRevoked)
+	wantCode(t, c.Check(time.Now()), fatora.CodeKeyRevoked)
 	b := newTenant(t, s, "beta")
 	wantCode(t, s.Merchants.RevokeAPIKey(ctx, b.merchant.ID, k.ID), fatora.CodeNotFound)
 
@@ -88,7 +89,7 @@ func testKeys(t *testing.T, open func(testing.TB) Store) {
 	}
 	bkeys, _ := s.Merchants.FindAPIKeys(ctx, b.merchant.ID)
 	c, _ = s.Merchants.FindCredentialByKeyID(ctx, bkeys[0].ID)
-	wantCode(t, c.Check(), fatora.CodeMerchantDisabled)
+	wantCode(t, c.Check(time.Now()), fatora.CodeMerchantDisabled)
 }
 
 func testSigningSecret(t *testing.T, open func(testing.TB) Store) {

@@ -33,6 +33,8 @@ func Run(t *testing.T, open func(t testing.TB) Store) {
 	t.Run("Merchants", func(t *testing.T) { testMerchants(t, open) })
 	t.Run("Keys", func(t *testing.T) { testKeys(t, open) })
 	t.Run("SigningSecret", func(t *testing.T) { testSigningSecret(t, open) })
+	t.Run("AdminLists", func(t *testing.T) { testAdminLists(t, open) })
+	t.Run("ScheduledRevocation", func(t *testing.T) { testScheduledRevocation(t, open) })
 	t.Run("UnusualText", func(t *testing.T) { testUnusualText(t, open) })
 	t.Run("ClientRoundTrip", func(t *testing.T) { testClientRoundTrip(t, open) })
 	t.Run("ClientValidation", func(t *testing.T) { testClientValidation(t, open) })

@@ -1,8 +1,11 @@
 package token
 
 import (
+	"encoding/base64"
+	"encoding/json"
 	"errors"
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/golang-jwt/jwt/v5"
@@ -72,6 +75,9 @@ var ErrInvalid = errors.New("invalid token")
 // the signer's secret (selected by kid), requires exp, checks nbf and iat
 // within Leeway, and requires the signer's issuer and audience.
 func (s *Signer) Verify(raw string) (Claims, error) {
+	if err := numericDates(raw); err != nil {
+		return Claims{}, fmt.Errorf("%w: %w", ErrInvalid, err)
+	}
 	var c Claims
 	p := jwt.NewParser(
 		jwt.WithValidMethods([]string{jwt.SigningMethodHS256.Alg()}),
@@ -99,4 +105,29 @@ func (s *Signer) key(t *jwt.Token) (any, error) {
 		return nil, errors.New("unknown signing key")
 	}
 	return s.Secret, nil
+}
+
+// numericDates refuses a token whose exp, nbf or iat is not a JSON number
+// (RFC 7519 NumericDate): the JWT library would also read a string holding
+// digits, which no issuer of ours writes.
+func numericDates(raw string) error {
+	parts := strings.Split(raw, ".")
+	if len(parts) != 3 {
+		return errors.New("not three parts")
+	}
+	payload, err := base64.RawURLEncoding.DecodeString(parts[1])
+	if err != nil {
+		return errors.New("payload is not base64url")
+	}
+	var claims map[string]json.RawMessage
+	if err := json.Unmarshal(payload, &claims); err != nil {
+		return errors.New("payload is not a JSON object")
+	}
+	for _, name := range []string{"exp", "nbf", "iat"} {
+		v, ok := claims[name]
+		if ok && (len(v) == 0 || (v[0] != '-' && (v[0] < '0' || v[0] > '9'))) {
+			return fmt.Errorf("%s is not a number", name)
+		}
+	}
+	return nil
 }

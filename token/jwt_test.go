@@ -3,6 +3,7 @@ package token
 import (
 	"encoding/base64"
 	"errors"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -77,6 +78,9 @@ func TestVerifyRefuses(t *testing.T) {
 		{"exp missing", sign(t, jwt.SigningMethodHS256, s.Secret, "kid-1", without(fullClaims(epoch, time.Hour), "exp"))},
 		{"exp zero", sign(t, jwt.SigningMethodHS256, s.Secret, "kid-1", with(fullClaims(epoch, time.Hour), "exp", 0))},
 		{"exp string", sign(t, jwt.SigningMethodHS256, s.Secret, "kid-1", with(fullClaims(epoch, time.Hour), "exp", "tomorrow"))},
+		{"exp digits in a string", sign(t, jwt.SigningMethodHS256, s.Secret, "kid-1", with(fullClaims(epoch, time.Hour), "exp", strconv.FormatInt(epoch.Add(time.Hour).Unix(), 10)))},
+		{"nbf digits in a string", sign(t, jwt.SigningMethodHS256, s.Secret, "kid-1", with(fullClaims(epoch, time.Hour), "nbf", strconv.FormatInt(epoch.Unix(), 10)))},
+		{"iat digits in a string", sign(t, jwt.SigningMethodHS256, s.Secret, "kid-1", with(fullClaims(epoch, time.Hour), "iat", strconv.FormatInt(epoch.Unix(), 10)))},
 		{"nbf in the future", sign(t, jwt.SigningMethodHS256, s.Secret, "kid-1", with(fullClaims(epoch, time.Hour), "nbf", future.Unix()))},
 		{"iat in the future", sign(t, jwt.SigningMethodHS256, s.Secret, "kid-1", with(fullClaims(epoch, time.Hour), "iat", future.Unix()))},
 		{"wrong issuer", sign(t, jwt.SigningMethodHS256, s.Secret, "kid-1", with(fullClaims(epoch, time.Hour), "iss", "evil"))},

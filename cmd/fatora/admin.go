@@ -13,13 +13,26 @@ import (
 	"github.com/fatora-oss/fatora/token"
 )
 
+const merchantCreateDetails = `A SQLite database that does not exist yet is created (the command says so,
+with its absolute path); every other merchant and key command refuses a
+database that does not exist. --api-key keeps a key the merchant already
+uses (Fatora's keys are GUIDs) as its key of --mode; the other key is
+generated: ftr_test_ or ftr_live_ followed by 256 random bits. Only SHA-256
+hashes of keys are stored.`
+
+const merchantListDetails = `Columns: the merchant number, name, e-mail, status (active or disabled) and
+how many active keys it has (revoked ones are not counted). There is no
+region column yet: merchants have no region in this version.`
+
 // keyOutput is a key as the commands print it; Value only when just made.
 type keyOutput struct {
 	ID        string `json:"id"`
+	Merchant  string `json:"merchant,omitempty"`
 	Mode      string `json:"mode"`
 	Value     string `json:"api_key,omitempty"`
 	Prefix    string `json:"prefix"`
 	CreatedAt string `json:"created_at"`
+	LastUsed  string `json:"last_used_at,omitempty"`
 	RevokedAt string `json:"revoked_at,omitempty"`
 }
 
@@ -30,32 +43,34 @@ type merchantOutput struct {
 	Keys   []keyOutput `json:"keys"`
 }
 
-func merchantCreateCommand(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	fs, db := newFlags("merchant create", stderr)
+func merchantCreateFlags(fs *flagSet) runner {
+	db := dbFlag(fs)
 	name := fs.String("name", "", "merchant name (required)")
 	email := fs.String("email", "", "merchant e-mail address (required)")
 	apiKey := fs.String("api-key", "", "use this value as the key of --mode instead of generating one (a key brought from Fatora)")
 	mode := fs.String("mode", "", "the mode of --api-key: test or live")
 	asJSON := fs.Bool("json", false, "print JSON")
-	if err := parseFlags(fs, args); err != nil {
-		return err
-	}
-	values, err := initialKeys(*apiKey, *mode)
-	if err != nil {
-		return err
-	}
-	return withStore(ctx, *db, func(st *store) error {
-		m := fatora.Merchant{Name: *name, Email: *email}
-		keys := []*fatora.APIKey{newAPIKey(fatora.ModeTest, values[fatora.ModeTest]), newAPIKey(fatora.ModeLive, values[fatora.ModeLive])}
-		if err := st.merchants.CreateMerchant(ctx, &m, keys); err != nil {
+	return func(ctx context.Context, c *call) error {
+		values, err := initialKeys(*apiKey, *mode)
+		if err != nil {
 			return err
 		}
-		out := merchantOutput{Number: m.Number, Name: m.Name, Email: m.Email}
-		for _, k := range keys {
-			out.Keys = append(out.Keys, toKeyOutput(*k, values[k.Mode]))
+		m := fatora.Merchant{Name: *name, Email: *email}
+		if err := m.Validate(); err != nil { // before a new database is made for nothing
+			return fmt.Errorf("%s", fatora.ErrorMessage(err))
 		}
-		return printMerchant(stdout, out, *asJSON)
-	})
+		return withStore(ctx, *db, c, mayCreate, func(st *store) error {
+			keys := []*fatora.APIKey{newAPIKey(fatora.ModeTest, values[fatora.ModeTest]), newAPIKey(fatora.ModeLive, values[fatora.ModeLive])}
+			if err := st.merchants.CreateMerchant(ctx, &m, keys); err != nil {
+				return err
+			}
+			out := merchantOutput{Number: m.Number, Name: m.Name, Email: m.Email}
+			for _, k := range keys {
+				out.Keys = append(out.Keys, toKeyOutput(*k, "", values[k.Mode]))
+			}
+			return printMerchant(c.stdout, out, *asJSON)
+		})
+	}
 }
 
 // initialKeys returns a new merchant's key values: generated, except the
@@ -100,10 +115,16 @@ func newAPIKey(mode fatora.Mode, value string) *fatora.APIKey {
 	return &fatora.APIKey{ID: token.NewID(), Mode: mode, Prefix: token.DisplayPrefix(value), Hash: token.HashAPIKey(token.CanonicalAPIKey(value))}
 }
 
-func toKeyOutput(k fatora.APIKey, value string) keyOutput {
-	out := keyOutput{ID: k.ID, Mode: string(k.Mode), Value: value, Prefix: k.Prefix, CreatedAt: k.CreatedAt.Format(time.RFC3339)}
+// toKeyOutput is k as printed; merchant is its number when keys of several
+// merchants are listed, value the key itself when just made.
+func toKeyOutput(k fatora.APIKey, merchant, value string) keyOutput {
+	out := keyOutput{ID: k.ID, Merchant: merchant, Mode: string(k.Mode), Value: value, Prefix: k.Prefix,
+		CreatedAt: k.CreatedAt.Format(time.RFC3339)}
 	if k.Revoked() {
 		out.RevokedAt = k.RevokedAt.Format(time.RFC3339)
+	}
+	if !k.LastUsedAt.IsZero() {
+		out.LastUsed = k.LastUsedAt.Format(time.RFC3339)
 	}
 	return out
 }
@@ -118,17 +139,33 @@ func printMerchant(w io.Writer, m merchantOutput, asJSON bool) error {
 	return nil
 }
 
+// printKeys prints keys as a table; with a MERCHANT column when they are
+// several merchants' keys.
 func printKeys(w io.Writer, keys []keyOutput) {
 	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
-	fmt.Fprintln(tw, "MODE\tKEY ID\tAPI KEY\tCREATED\tREVOKED")
+	several := len(keys) > 0 && keys[0].Merchant != ""
+	if several {
+		fmt.Fprint(tw, "MERCHANT\t")
+	}
+	fmt.Fprintln(tw, "MODE\tKEY ID\tAPI KEY\tCREATED\tLAST USED\tREVOKED")
 	for _, k := range keys {
 		shown := k.Value
 		if shown == "" {
 			shown = k.Prefix + "…"
 		}
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\n", k.Mode, k.ID, shown, k.CreatedAt, k.RevokedAt)
+		if several {
+			fmt.Fprintf(tw, "%s\t", k.Merchant)
+		}
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\n", k.Mode, k.ID, cell(shown, 0), k.CreatedAt, orDash(k.LastUsed), k.RevokedAt)
 	}
 	tw.Flush()
+}
+
+func orDash(s string) string {
+	if s == "" {
+		return "-"
+	}
+	return s
 }
 
 func printJSON(w io.Writer, v any) error {
@@ -137,15 +174,88 @@ func printJSON(w io.Writer, v any) error {
 	return enc.Encode(v)
 }
 
-// withStore opens the database, runs fn and closes the database.
-func withStore(ctx context.Context, dsn string, fn func(*store) error) error {
-	st, err := openStore(ctx, dsn, poolOptions{maxConns: 2})
-	if err != nil {
-		return err
+// merchantRow is a merchant as `merchant list` prints it.
+type merchantRow struct {
+	Number     string `json:"number"`
+	Name       string `json:"name"`
+	Email      string `json:"email"`
+	Status     string `json:"status"`
+	ActiveKeys int    `json:"active_keys"`
+	CreatedAt  string `json:"created_at"`
+}
+
+func merchantListFlags(fs *flagSet) runner {
+	db := dbFlag(fs)
+	asJSON := fs.Bool("json", false, "print JSON")
+	return func(ctx context.Context, c *call) error {
+		return withStore(ctx, *db, c, mustExist, func(st *store) error {
+			ms, err := st.merchants.ListMerchants(ctx)
+			if err != nil {
+				return err
+			}
+			keys, err := st.merchants.ListAPIKeys(ctx)
+			if err != nil {
+				return err
+			}
+			return printMerchants(c.stdout, merchantRows(ms, keys), *asJSON)
+		})
 	}
-	defer st.close()
-	if err := fn(st); err != nil {
-		return fmt.Errorf("%s", fatora.ErrorMessage(err))
+}
+
+func merchantRows(ms []fatora.Merchant, keys []fatora.APIKey) []merchantRow {
+	active := map[int64]int{}
+	now := time.Now()
+	for _, k := range keys {
+		if !k.RevokedBy(now) {
+			active[k.MerchantID]++
+		}
 	}
-	return nil
+	rows := make([]merchantRow, len(ms))
+	for i, m := range ms {
+		status := "active"
+		if m.Disabled {
+			status = "disabled"
+		}
+		rows[i] = merchantRow{Number: m.Number, Name: m.Name, Email: m.Email, Status: status, ActiveKeys: active[m.ID],
+			CreatedAt: m.CreatedAt.Format(time.RFC3339)}
+	}
+	return rows
+}
+
+func printMerchants(w io.Writer, rows []merchantRow, asJSON bool) error {
+	if asJSON {
+		return printJSON(w, rows)
+	}
+	if len(rows) == 0 {
+		fmt.Fprintln(w, "No merchants. Create one with: fatora merchant create --name NAME --email EMAIL")
+		return nil
+	}
+	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
+	fmt.Fprintln(tw, "NUMBER\tNAME\tEMAIL\tSTATUS\tKEYS\tCREATED")
+	for _, r := range rows {
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%d\t%s\n", r.Number, cell(r.Name, tableCellRunes), cell(r.Email, tableCellRunes),
+			r.Status, r.ActiveKeys, r.CreatedAt)
+	}
+	return tw.Flush()
+}
+
+func merchantStatusFlags(disable bool) func(fs *flagSet) runner {
+	return func(fs *flagSet) runner {
+		db := dbFlag(fs)
+		number := fs.String("merchant", "", "merchant number (required)")
+		return func(ctx context.Context, c *call) error {
+			return withStore(ctx, *db, c, mustExist, func(st *store) error {
+				m, err := st.merchants.FindMerchantByNumber(ctx, *number)
+				if err != nil {
+					return err
+				}
+				if err := st.merchants.SetMerchantDisabled(ctx, m.ID, disable); err != nil {
+					return err
+				}
+				state := map[bool]string{true: "disabled", false: "enabled"}[disable]
+				fmt.Fprintf(c.stdout, "Merchant %s %s.\n", m.Number, state)
+				return nil
+			})
+		}
+	}
 }

@@ -455,12 +455,14 @@ func mustRun(t testing.TB, args ...string) string {
 
 // keyJSON and merchantJSON are the commands' --json output.
 type keyJSON struct {
-	ID        string `json:"id"`
-	Mode      string `json:"mode"`
-	APIKey    string `json:"api_key"`
-	Prefix    string `json:"prefix"`
-	CreatedAt string `json:"created_at"`
-	RevokedAt string `json:"revoked_at"`
+	ID         string `json:"id"`
+	Merchant   string `json:"merchant"`
+	Mode       string `json:"mode"`
+	LastUsedAt string `json:"last_used_at"`
+	APIKey     string `json:"api_key"`
+	Prefix     string `json:"prefix"`
+	CreatedAt  string `json:"created_at"`
+	RevokedAt  string `json:"revoked_at"`
 }
 
 type merchantJSON struct {

@@ -15,7 +15,7 @@ type fieldFlags struct {
 	phone, email, address, notes *string
 }
 
-func addFieldFlags(fs *flag.FlagSet) fieldFlags {
+func addFieldFlags(fs *flagSet) fieldFlags {
 	return fieldFlags{
 		phone:   fs.String("phone", "", "phone number (free text)"),
 		email:   fs.String("email", "", "e-mail address"),
@@ -24,93 +24,99 @@ func addFieldFlags(fs *flag.FlagSet) fieldFlags {
 	}
 }
 
-func clientsCreateCommand(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	fs, api := newClientsFlags("create", createHelp, stderr)
+func clientsCreateFlags(fs *flagSet) runner {
+	api := apiFlagsOf(fs)
 	name := fs.String("name", "", "the client's name (required)")
 	f := addFieldFlags(fs)
 	key := fs.String("idempotency-key", "", "send this Idempotency-Key, so that running the command again creates nothing twice")
 	asJSON := fs.Bool("json", false, "print JSON")
-	if err := parseNoArgs(fs, args); err != nil {
-		return err
+	return func(ctx context.Context, c *call) error {
+		if *name == "" {
+			return errors.New("--name is required")
+		}
+		cl, err := api.client(ctx)
+		if err != nil {
+			return err
+		}
+		rec, err := cl.Clients.Create(ctx, sdk.ClientCreateParams{Name: *name, Phone: given(fs.FlagSet, "phone", f.phone),
+			Email: given(fs.FlagSet, "email", f.email), Address: given(fs.FlagSet, "address", f.address),
+			Notes: given(fs.FlagSet, "notes", f.notes), IdempotencyKey: *key})
+		if err != nil {
+			return oneLine(err)
+		}
+		return printClient(c.stdout, rec, *asJSON)
 	}
-	if *name == "" {
-		return errors.New("--name is required")
-	}
-	c, err := api.client(ctx)
-	if err != nil {
-		return err
-	}
-	rec, err := c.Clients.Create(ctx, sdk.ClientCreateParams{Name: *name, Phone: given(fs, "phone", f.phone),
-		Email: given(fs, "email", f.email), Address: given(fs, "address", f.address),
-		Notes: given(fs, "notes", f.notes), IdempotencyKey: *key})
-	if err != nil {
-		return oneLine(err)
-	}
-	return printClient(stdout, rec, *asJSON)
 }
 
-func clientsGetCommand(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	fs, api := newClientsFlags("get", getHelp, stderr)
+func clientsGetFlags(fs *flagSet) runner {
+	api := apiFlagsOf(fs)
 	asJSON := fs.Bool("json", false, "print JSON")
-	id, err := parseClientID(fs, args)
-	if err != nil {
-		return err
+	return func(ctx context.Context, c *call) error {
+		id, err := parseClientID(c.arg)
+		if err != nil {
+			return err
+		}
+		cl, err := api.client(ctx)
+		if err != nil {
+			return err
+		}
+		rec, err := cl.Clients.Get(ctx, id)
+		if err != nil {
+			return oneLine(err)
+		}
+		return printClient(c.stdout, rec, *asJSON)
 	}
-	c, err := api.client(ctx)
-	if err != nil {
-		return err
-	}
-	rec, err := c.Clients.Get(ctx, id)
-	if err != nil {
-		return oneLine(err)
-	}
-	return printClient(stdout, rec, *asJSON)
 }
 
-func clientsUpdateCommand(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	fs, api := newClientsFlags("update", updateHelp, stderr)
+func clientsUpdateFlags(fs *flagSet) runner {
+	api := apiFlagsOf(fs)
 	name := fs.String("name", "", "new name")
 	f := addFieldFlags(fs)
 	asJSON := fs.Bool("json", false, "print JSON")
-	id, err := parseClientID(fs, args)
-	if err != nil {
-		return err
+	return func(ctx context.Context, c *call) error {
+		id, err := parseClientID(c.arg)
+		if err != nil {
+			return err
+		}
+		set := fs.FlagSet
+		p := sdk.ClientUpdateParams{Name: given(set, "name", name), Phone: given(set, "phone", f.phone),
+			Email: given(set, "email", f.email), Address: given(set, "address", f.address), Notes: given(set, "notes", f.notes)}
+		if p == (sdk.ClientUpdateParams{}) {
+			return errors.New("nothing to change: give --name, --phone, --email, --address or --notes (\"\" clears a field)")
+		}
+		cl, err := api.client(ctx)
+		if err != nil {
+			return err
+		}
+		rec, err := cl.Clients.Update(ctx, id, p)
+		if err != nil {
+			return oneLine(err)
+		}
+		return printClient(c.stdout, rec, *asJSON)
 	}
-	p := sdk.ClientUpdateParams{Name: given(fs, "name", name), Phone: given(fs, "phone", f.phone),
-		Email: given(fs, "email", f.email), Address: given(fs, "address", f.address), Notes: given(fs, "notes", f.notes)}
-	if p == (sdk.ClientUpdateParams{}) {
-		return errors.New("nothing to change: give --name, --phone, --email, --address or --notes (\"\" clears a field)")
-	}
-	c, err := api.client(ctx)
-	if err != nil {
-		return err
-	}
-	rec, err := c.Clients.Update(ctx, id, p)
-	if err != nil {
-		return oneLine(err)
-	}
-	return printClient(stdout, rec, *asJSON)
 }
 
-func clientsDeleteCommand(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	fs, api := newClientsFlags("delete", deleteHelp, stderr)
-	id, err := parseClientID(fs, args)
-	if err != nil {
-		return err
+func clientsDeleteFlags(fs *flagSet) runner {
+	api := apiFlagsOf(fs)
+	return func(ctx context.Context, c *call) error {
+		id, err := parseClientID(c.arg)
+		if err != nil {
+			return err
+		}
+		cl, err := api.client(ctx)
+		if err != nil {
+			return err
+		}
+		if err := cl.Clients.Delete(ctx, id, sdk.ClientDeleteParams{}); err != nil {
+			return oneLine(err)
+		}
+		fmt.Fprintf(c.stdout, "Client %d deleted.\n", id)
+		return nil
 	}
-	c, err := api.client(ctx)
-	if err != nil {
-		return err
-	}
-	if err := c.Clients.Delete(ctx, id, sdk.ClientDeleteParams{}); err != nil {
-		return oneLine(err)
-	}
-	fmt.Fprintf(stdout, "Client %d deleted.\n", id)
-	return nil
 }
 
-func clientsListCommand(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	fs, api := newClientsFlags("list", listHelp, stderr)
+func clientsListFlags(fs *flagSet) runner {
+	api := apiFlagsOf(fs)
 	var p sdk.ClientListParams
 	fs.StringVar(&p.Keyword, "keyword", "", "only clients whose name, e-mail or phone contains this (any letter case)")
 	fs.StringVar(&p.Email, "email", "", "only clients with this e-mail address (any letter case)")
@@ -119,24 +125,23 @@ func clientsListCommand(ctx context.Context, args []string, stdout, stderr io.Wr
 	fs.StringVar(&p.Cursor, "cursor", "", "the page after the one that printed this cursor")
 	all := fs.Bool("all", false, "every matching client, following the pages")
 	asJSON := fs.Bool("json", false, "print JSON")
-	if err := parseNoArgs(fs, args); err != nil {
-		return err
+	return func(ctx context.Context, c *call) error {
+		if *all && (p.Page != 0 || p.Cursor != "") {
+			return errors.New("--all reads every page: give no --page or --cursor with it")
+		}
+		cl, err := api.client(ctx)
+		if err != nil {
+			return err
+		}
+		if *all {
+			return listAll(ctx, cl, p, c.stdout, *asJSON)
+		}
+		page, err := cl.Clients.List(ctx, p)
+		if err != nil {
+			return oneLine(err)
+		}
+		return printList(c.stdout, page, *asJSON)
 	}
-	if *all && (p.Page != 0 || p.Cursor != "") {
-		return errors.New("--all reads every page: give no --page or --cursor with it")
-	}
-	c, err := api.client(ctx)
-	if err != nil {
-		return err
-	}
-	if *all {
-		return listAll(ctx, c, p, stdout, *asJSON)
-	}
-	page, err := c.Clients.List(ctx, p)
-	if err != nil {
-		return oneLine(err)
-	}
-	return printList(stdout, page, *asJSON)
 }
 
 // listAll prints every client matching p.
@@ -157,16 +162,15 @@ func listAll(ctx context.Context, c *sdk.Client, p sdk.ClientListParams, stdout 
 	return nil
 }
 
-// parseNoArgs parses args, which must hold flags only.
-func parseNoArgs(fs *flag.FlagSet, args []string) error {
-	pos, err := parseArgs(fs, args)
-	if err != nil {
-		return err
+// given returns a pointer to the value of flag name if the command line set
+// it, else nil: an optional field to send only when given.
+func given(fs *flag.FlagSet, name string, value *string) *string {
+	set := false
+	fs.Visit(func(f *flag.Flag) { set = set || f.Name == name })
+	if !set {
+		return nil
 	}
-	if len(pos) > 0 {
-		return fmt.Errorf("unexpected argument %q", pos[0])
-	}
-	return nil
+	return value
 }
 
 func plural(n int, one, many string) string {

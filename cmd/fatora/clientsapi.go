@@ -3,31 +3,13 @@ package main
 import (
 	"context"
 	"errors"
-	"flag"
 	"fmt"
-	"io"
 	"net/url"
-	"os"
 	"strconv"
 	"strings"
 
 	"github.com/fatora-oss/fatora/sdk"
 )
-
-// clientsCommands returns the `fatora clients <name>` commands by name:
-// clients of the API over HTTP, through the SDK; they never open the
-// database.
-func clientsCommands() map[string]func(context.Context, []string, io.Writer, io.Writer) error {
-	return map[string]func(context.Context, []string, io.Writer, io.Writer) error{
-		"create": clientsCreateCommand,
-		"get":    clientsGetCommand,
-		"list":   clientsListCommand,
-		"update": clientsUpdateCommand,
-		"delete": clientsDeleteCommand,
-		"import": clientsImportCommand,
-		"export": clientsExportCommand,
-	}
-}
 
 // defaultAPIURL is where the clients commands find the API unless told.
 const defaultAPIURL = "http://localhost:8080"
@@ -39,19 +21,21 @@ type apiFlags struct {
 	apiKey string
 }
 
-// newClientsFlags returns the flag set of `fatora clients <name>`, whose
-// -h prints help: a synopsis, then the flags.
-func newClientsFlags(name, help string, stderr io.Writer) (*flag.FlagSet, *apiFlags) {
-	return newAPIFlags("clients "+name, "clients "+help, stderr)
+// apiFlagsOf defines the flags every clients command has: --url (env
+// FATORA_URL) and --api-key (env FATORA_API_KEY, never shown by help).
+func apiFlagsOf(fs *flagSet) *apiFlags {
+	a := &apiFlags{}
+	fs.StringVar(&a.url, "url", defaultAPIURL, "base URL of the API")
+	fs.StringVar(&a.apiKey, "api-key", "", "the merchant's API key (required)")
+	fs.fromEnv("url", "FATORA_URL")
+	fs.fromEnv("api-key", "FATORA_API_KEY")
+	return a
 }
 
 // client returns an SDK client for the flags' URL and key, with the
 // options ctx carries (see sdkOptionsKey).
 func (a *apiFlags) client(ctx context.Context) (*sdk.Client, error) {
 	key := a.apiKey
-	if key == "" {
-		key = os.Getenv("FATORA_API_KEY")
-	}
 	if key == "" {
 		return nil, errors.New("no API key: give --api-key or set FATORA_API_KEY")
 	}
@@ -68,63 +52,13 @@ func (a *apiFlags) client(ctx context.Context) (*sdk.Client, error) {
 // backoff, so a command that retries does not wait in real time.
 type sdkOptionsKey struct{}
 
-// parseArgs parses args, flags and positional arguments in any order, and
-// returns the positional ones. After "--" every argument is positional.
-func parseArgs(fs *flag.FlagSet, args []string) ([]string, error) {
-	var pos []string
-	for {
-		if err := fs.Parse(args); err != nil {
-			return nil, err
-		}
-		rest := fs.Args()
-		if len(rest) == 0 {
-			return pos, nil
-		}
-		if consumed := len(args) - len(rest); consumed > 0 && args[consumed-1] == "--" {
-			return append(pos, rest...), nil
-		}
-		pos, args = append(pos, rest[0]), rest[1:]
-	}
-}
-
-// parseOneArg parses args that must hold exactly one positional argument,
-// named what in the error.
-func parseOneArg(fs *flag.FlagSet, args []string, what string) (string, error) {
-	pos, err := parseArgs(fs, args)
-	if err != nil {
-		return "", err
-	}
-	switch len(pos) {
-	case 0:
-		return "", fmt.Errorf("give the %s: %s %s [flags]", what, fs.Name(), what)
-	case 1:
-		return pos[0], nil
-	}
-	return "", fmt.Errorf("unexpected argument %q", pos[1])
-}
-
-// parseClientID parses args holding one client id and flags.
-func parseClientID(fs *flag.FlagSet, args []string) (int64, error) {
-	raw, err := parseOneArg(fs, args, "ID")
-	if err != nil {
-		return 0, err
-	}
+// parseClientID reads a client id argument.
+func parseClientID(raw string) (int64, error) {
 	id, err := strconv.ParseInt(raw, 10, 64)
 	if err != nil || id <= 0 {
 		return 0, fmt.Errorf("client id %q is not a positive whole number", raw)
 	}
 	return id, nil
-}
-
-// given returns a pointer to the value of flag name if the command line set
-// it, else nil: an optional field to send only when given.
-func given(fs *flag.FlagSet, name string, value *string) *string {
-	set := false
-	fs.Visit(func(f *flag.Flag) { set = set || f.Name == name })
-	if !set {
-		return nil
-	}
-	return value
 }
 
 // oneLine makes an error of the SDK fit the one line main prints after
@@ -138,7 +72,10 @@ func oneLine(err error) error {
 		return &lineError{err: err, text: "interrupted"}
 	}
 	text := strings.TrimPrefix(err.Error(), "fatora: ")
-	_, isAPI := errors.AsType[*sdk.Error](err)
+	apiErr, isAPI := errors.AsType[*sdk.Error](err)
+	if isAPI && apiErr.Code == sdk.CodeDuplicateClient && apiErr.ExistingClientID > 0 {
+		text += fmt.Sprintf(" The existing client is %d: fatora clients get %d", apiErr.ExistingClientID, apiErr.ExistingClientID)
+	}
 	if urlErr, ok := errors.AsType[*url.Error](err); ok && !isAPI {
 		// Only the server of the URL: its query may hold an e-mail address.
 		server := urlErr.URL

@@ -1,34 +1,25 @@
 package main
 
-// The help texts of the clients commands, after "usage: fatora clients ".
+// The details of the clients commands' help, after their flags.
 const (
-	createHelp = `create --name NAME [--phone P] [--email E] [--address A] [--notes T] [--idempotency-key K] [--json]
-
-Creates a client and prints it.`
-	getHelp = `get ID [--json]
-
-Prints one client.`
-	updateHelp = `update ID [--name N] [--phone P] [--email E] [--address A] [--notes T] [--json]
-
-Changes the fields given, and only those: --phone "" clears the phone.`
-	deleteHelp = `delete ID
-
-Deletes a client for good.`
-	listHelp = `list [--keyword K] [--email E] [--page N] [--page-size N] [--cursor C] [--all] [--json]
-
-Prints a page of clients in ascending id order, or with --all every one.`
-	exportHelp = `export [--format csv|jsonl] [--output FILE]
-
-Writes every client, in ascending id order, as CSV (a header row id, name,
+	exportDetails = `Clients are written in ascending id order, as CSV (a header row id, name,
 phone, email, address, notes, created_at, updated_at) or JSON Lines. Pages
 are followed by cursor, so a client deleted meanwhile shifts no other out.
-With --output the file is replaced only once the export is complete.`
-	importHelp = `import FILE [--format csv|jsonl] [--concurrency 8] [--strict] [--json]
+With --output the file is replaced only once the export is complete.
 
-Creates a client for each line of FILE: CSV with a header row naming the
-columns name, phone, email, address, notes in any order and letter case (the
-id, created_at and updated_at columns of an export are ignored), or JSON
-Lines of objects with those members.
+A CSV export starts with a UTF-8 byte order mark when --bom is on, which it
+is by default for a .csv --output file: Excel then shows Arabic and other
+non-Latin text correctly instead of as mojibake. Standard output gets no
+mark unless --bom is given.`
+	importDetails = `FILE is CSV with a header row naming the columns name, phone, email,
+address, notes in any order and letter case (the id, created_at and
+updated_at columns of an export are ignored), or JSON Lines of objects with
+those members. A CSV file may start with a byte order mark and may use ;
+as its separator (as Excel does where the comma is the decimal mark): the
+separator is read from the header row. A quote that is never closed stops
+the import with an error naming its line, instead of reading every line
+after it as one field; lines before it may have been created already, and
+running the import again once the quote is closed creates none twice.
 
 Each line is sent with an Idempotency-Key made from the fields it holds, so
 an import that stopped (interrupted, server down) can simply be run again:

@@ -10,50 +10,58 @@ import (
 	"os"
 	"path/filepath"
 	"strconv"
+	"strings"
 
 	"github.com/fatora-oss/fatora/sdk"
 )
 
-func clientsExportCommand(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	fs, api := newClientsFlags("export", exportHelp, stderr)
+func clientsExportFlags(fs *flagSet) runner {
+	api := apiFlagsOf(fs)
 	format := fs.String("format", "", "csv or jsonl (default: from the extension of --output, else csv)")
 	output := fs.String("output", "", "write to this file, whole or not at all (default: standard output)")
-	if err := parseNoArgs(fs, args); err != nil {
-		return err
-	}
-	kind := "csv"
-	if *format != "" || *output != "" && filepath.Ext(*output) != "" {
-		var err error
-		if kind, err = fileFormat(*output, *format); err != nil {
+	bom := fs.Bool("bom", false, "start a CSV export with a UTF-8 byte order mark, for Excel (default: on for a .csv --output, off for standard output)")
+	return func(ctx context.Context, c *call) error {
+		kind := "csv"
+		if *format != "" || *output != "" && filepath.Ext(*output) != "" {
+			var err error
+			if kind, err = fileFormat(*output, *format); err != nil {
+				return err
+			}
+		}
+		withBOM := kind == "csv" && *output != "" && strings.EqualFold(filepath.Ext(*output), ".csv")
+		if given(fs.FlagSet, "bom", new(string)) != nil {
+			withBOM = *bom
+		}
+		if withBOM && kind != "csv" {
+			return errors.New("--bom is for CSV; JSON Lines has no byte order mark")
+		}
+		cl, err := api.client(ctx)
+		if err != nil {
 			return err
 		}
+		if *output == "" {
+			_, err := exportClients(ctx, cl, kind, withBOM, c.stdout)
+			return err
+		}
+		n, err := exportToFile(ctx, cl, kind, withBOM, *output)
+		if err != nil {
+			return err
+		}
+		fmt.Fprintf(c.stderr, "Exported %d %s to %s.\n", n, plural(n, "client", "clients"), *output)
+		return nil
 	}
-	c, err := api.client(ctx)
-	if err != nil {
-		return err
-	}
-	if *output == "" {
-		_, err := exportClients(ctx, c, kind, stdout)
-		return err
-	}
-	n, err := exportToFile(ctx, c, kind, *output)
-	if err != nil {
-		return err
-	}
-	fmt.Fprintf(stderr, "Exported %d %s to %s.\n", n, plural(n, "client", "clients"), *output)
-	return nil
 }
 
 // exportToFile writes the export to a new file next to path and renames it
 // path once complete, so that path never holds a partial export. The file
 // is readable by its owner only: it holds the merchant's customers.
-func exportToFile(ctx context.Context, c *sdk.Client, kind, path string) (int, error) {
+func exportToFile(ctx context.Context, c *sdk.Client, kind string, bom bool, path string) (int, error) {
 	tmp, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".*.tmp")
 	if err != nil {
 		return 0, err
 	}
 	defer os.Remove(tmp.Name()) // fails harmlessly once renamed
-	n, err := exportClients(ctx, c, kind, tmp)
+	n, err := exportClients(ctx, c, kind, bom, tmp)
 	if err == nil {
 		err = tmp.Sync()
 	}
@@ -66,9 +74,18 @@ func exportToFile(ctx context.Context, c *sdk.Client, kind, path string) (int, e
 	return n, err
 }
 
-// exportClients writes every client to w as kind, following the pages by
-// cursor, and returns how many it wrote.
-func exportClients(ctx context.Context, c *sdk.Client, kind string, w io.Writer) (int, error) {
+// utf8BOM is the byte order mark Excel needs to read a CSV file as UTF-8.
+const utf8BOM = "\ufeff"
+
+// exportClients writes every client to w as kind (CSV after a byte order
+// mark when bom), following the pages by cursor, and returns how many it
+// wrote.
+func exportClients(ctx context.Context, c *sdk.Client, kind string, bom bool, w io.Writer) (int, error) {
+	if bom {
+		if _, err := io.WriteString(w, utf8BOM); err != nil {
+			return 0, err
+		}
+	}
 	write, flush := exportWriter(kind, w)
 	n := 0
 	for rec, err := range c.Clients.All(ctx, sdk.ClientListParams{}) {

@@ -42,7 +42,7 @@ func TestExportRoundTrip(t *testing.T) {
 	if r.err != nil || r.stdout != "" || r.stderr != "Exported 150 clients to "+out+".\n" {
 		t.Fatalf("export --output: %v, stdout %q, stderr %q", r.err, r.stdout, r.stderr)
 	}
-	if diff := cmp.Diff(want, readCSVExport(t, out)); diff != "" {
+	if diff := cmp.Diff(want, readCSVExport(t, out, true)); diff != "" {
 		t.Errorf("the CSV export differs from the list (-list +export):\n%s", diff)
 	}
 	if st, err := os.Stat(out); err != nil || st.Mode().Perm() != 0o600 {
@@ -80,6 +80,26 @@ func TestExportRoundTrip(t *testing.T) {
 	}
 }
 
+// TestExportByteOrderMark: a .csv file gets the mark Excel needs unless
+// --bom=false; standard output gets it only with --bom.
+func TestExportByteOrderMark(t *testing.T) {
+	t.Parallel()
+	e := newAPIEnv(t)
+	e.ok(t, "create", "--name", "عميل")
+	if got := e.ok(t, "export"); strings.HasPrefix(got, utf8BOM) {
+		t.Errorf("export to standard output starts with a byte order mark: %q", got)
+	}
+	if got := e.ok(t, "export", "--bom"); !strings.HasPrefix(got, utf8BOM+"id,name,") {
+		t.Errorf("export --bom printed %q, want the mark then the header row", got)
+	}
+	dir := t.TempDir()
+	e.ok(t, "export", "--output", filepath.Join(dir, "a.csv"), "--bom=false")
+	if got := readCSVExport(t, filepath.Join(dir, "a.csv"), false); len(got) != 1 || got[0].Name != "عميل" {
+		t.Errorf("export --bom=false: %+v", got)
+	}
+	wantOneLineError(t, e.clients(t, "export", "--format", "jsonl", "--bom"), "--bom is for CSV")
+}
+
 // TestExportEmptyAndFailed checks the header row of an empty export, and
 // that a failed export leaves the output file as it was.
 func TestExportEmptyAndFailed(t *testing.T) {
@@ -100,12 +120,17 @@ func TestExportEmptyAndFailed(t *testing.T) {
 	}
 }
 
-// readCSVExport parses a CSV export, checking its header row.
-func readCSVExport(t testing.TB, path string) []clientOutput {
+// readCSVExport parses a CSV export, checking its byte order mark (there
+// when wantBOM) and its header row.
+func readCSVExport(t testing.TB, path string, wantBOM bool) []clientOutput {
 	t.Helper()
 	b, err := os.ReadFile(path)
 	if err != nil {
 		t.Fatal(err)
+	}
+	b, hasBOM := bytes.CutPrefix(b, []byte(utf8BOM))
+	if hasBOM != wantBOM {
+		t.Fatalf("%s starts with a byte order mark: %v, want %v", path, hasBOM, wantBOM)
 	}
 	rows, err := csv.NewReader(bytes.NewReader(b)).ReadAll()
 	if err != nil {

@@ -25,20 +25,23 @@ const maxImportConcurrency = 64
 // rerunAdvice ends the error of an import that stopped early.
 const rerunAdvice = "run the same command again to finish: lines already sent are not created twice"
 
-func clientsImportCommand(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	fs, api := newClientsFlags("import", importHelp, stderr)
+func clientsImportFlags(fs *flagSet) runner {
+	api := apiFlagsOf(fs)
 	format := fs.String("format", "", "csv or jsonl (default: from the file's extension: .csv, .jsonl or .ndjson)")
 	workers := fs.Int("concurrency", 8, fmt.Sprintf("creates in flight at once, 1 to %d", maxImportConcurrency))
 	strict := fs.Bool("strict", false, "exit with status 1 when any line is rejected")
 	asJSON := fs.Bool("json", false, "print the summary as JSON")
-	path, err := parseOneArg(fs, args, "FILE")
-	if err != nil {
-		return err
+	return func(ctx context.Context, c *call) error {
+		if *workers < 1 || *workers > maxImportConcurrency {
+			return fmt.Errorf("--concurrency must be 1 to %d", maxImportConcurrency)
+		}
+		return importPath(ctx, c, api, c.arg, *format, *workers, *strict, *asJSON)
 	}
-	if *workers < 1 || *workers > maxImportConcurrency {
-		return fmt.Errorf("--concurrency must be 1 to %d", maxImportConcurrency)
-	}
-	kind, err := fileFormat(path, *format)
+}
+
+// importPath imports the file at path, as `clients import` does.
+func importPath(ctx context.Context, c *call, api *apiFlags, path, format string, workers int, strict, asJSON bool) error {
+	kind, err := fileFormat(path, format)
 	if err != nil {
 		return err
 	}
@@ -51,19 +54,19 @@ func clientsImportCommand(ctx context.Context, args []string, stdout, stderr io.
 	if err != nil {
 		return fmt.Errorf("%s: %w", path, err)
 	}
-	c, err := api.client(ctx)
+	cl, err := api.client(ctx)
 	if err != nil {
 		return err
 	}
-	im := &importer{clients: c.Clients, workers: *workers, progress: newProgress(stderr, fileSize(f))}
+	im := &importer{clients: cl.Clients, workers: workers, progress: newProgress(c.stderr, fileSize(f))}
 	sum, runErr := im.run(ctx, src)
-	if err := printImportSummary(stdout, path, sum, *asJSON); err != nil {
+	if err := printImportSummary(c.stdout, path, sum, asJSON); err != nil {
 		return err
 	}
 	switch {
 	case runErr != nil:
 		return runErr
-	case *strict && sum.Rejected > 0:
+	case strict && sum.Rejected > 0:
 		return &exitError{status: 1, err: fmt.Errorf("%d %s rejected", sum.Rejected, plural(sum.Rejected, "line", "lines"))}
 	}
 	return nil

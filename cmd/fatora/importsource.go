@@ -75,33 +75,67 @@ func setField(p *sdk.ClientCreateParams, field string, v *string) {
 // csvSource reads CSV with a header row that names the columns.
 type csvSource struct {
 	r      *csv.Reader
+	quotes *quoteTracker
 	fields []string // of each column; "" for an ignored one
 	offset int64    // input offset after the last record read
 }
 
 // newCSVSource reads the header row of r. A column that is not a field of
 // a client, the same field twice, or no name column is an error: nothing
-// can be imported right then.
+// can be imported right then. A byte order mark (as spreadsheets write) is
+// skipped, and the separator is read from the header row: ; when it has
+// more of them than commas (Excel's CSV where the comma is the decimal
+// mark), else the comma.
 func newCSVSource(r io.Reader) (*csvSource, error) {
-	s := &csvSource{r: csv.NewReader(r)}
+	br := bufio.NewReaderSize(r, 64<<10)
+	if bom, _ := br.Peek(len(utf8BOM)); string(bom) == utf8BOM {
+		br.Discard(len(utf8BOM))
+	}
+	sep := detectSeparator(br)
+	s := &csvSource{quotes: &quoteTracker{r: br, sep: byte(sep), line: 1, atFieldStart: true}}
+	s.r = csv.NewReader(s.quotes)
+	s.r.Comma = sep
 	s.r.FieldsPerRecord = -1 // counted here, so a short line is rejected alone
 	header, err := s.r.Read()
+	if qerr := s.quotes.check(); qerr != nil {
+		err = qerr
+	}
 	if err == io.EOF {
 		return nil, errors.New("the file is empty; want a header row naming the columns (name, phone, email, address, notes)")
 	}
 	if err != nil {
 		return nil, fmt.Errorf("the header row: %w", err)
 	}
-	header[0] = strings.TrimPrefix(header[0], "\ufeff") // a byte order mark, as spreadsheets write
+	if err := s.readHeader(header); err != nil {
+		return nil, err
+	}
+	s.offset = s.r.InputOffset()
+	return s, nil
+}
+
+// detectSeparator reads the first line of br (without consuming it) and
+// returns ; when it holds more semicolons than commas, else the comma.
+func detectSeparator(br *bufio.Reader) rune {
+	head, _ := br.Peek(br.Size())
+	if i := bytes.IndexByte(head, '\n'); i >= 0 {
+		head = head[:i]
+	}
+	if bytes.Count(head, []byte(";")) > bytes.Count(head, []byte(",")) {
+		return ';'
+	}
+	return ','
+}
+
+func (s *csvSource) readHeader(header []string) error {
 	seen := map[string]bool{}
 	for _, col := range header {
 		field, ignored := fieldOf(col)
 		switch {
 		case field == "":
-			return nil, fmt.Errorf("the header row names the column %q, which is not one of %s "+
+			return fmt.Errorf("the header row names the column %q, which is not one of %s "+
 				"(nor id, created_at, updated_at, of an export, which are ignored)", col, fieldColumnList)
 		case seen[field]:
-			return nil, fmt.Errorf("the header row names the column %q twice", field)
+			return fmt.Errorf("the header row names the column %q twice", field)
 		}
 		seen[field] = true
 		if ignored {
@@ -110,14 +144,16 @@ func newCSVSource(r io.Reader) (*csvSource, error) {
 		s.fields = append(s.fields, field)
 	}
 	if !seen["name"] {
-		return nil, errors.New("the header row has no name column; every client needs a name")
+		return errors.New("the header row has no name column; every client needs a name")
 	}
-	s.offset = s.r.InputOffset()
-	return s, nil
+	return nil
 }
 
 func (s *csvSource) next() (importRecord, error) {
 	row, err := s.r.Read()
+	if qerr := s.quotes.check(); qerr != nil {
+		return importRecord{}, qerr
+	}
 	if err == io.EOF {
 		return importRecord{}, io.EOF
 	}

@@ -15,39 +15,42 @@ import (
 	"github.com/fatora-oss/fatora/webhook"
 )
 
-// listenCommand is `fatora listen --forward-to URL`: it pages through
-// /v1/events and posts each new event, signed as a delivery is, to a local
-// URL, so a developer tests a webhook handler without a public address.
-func listenCommand(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	fs, api := newAPIFlags("listen", "listen --forward-to URL [--secret whsec_...] [--poll 1s] [--from-start]", stderr)
-	forward := fs.String("forward-to", "", "the local URL to post each event to (required)")
-	secret := fs.String("secret", "", "the secret to sign with (default: a new one, printed at start)")
+const listenDetails = `Pages through /v1/events and posts each event made from now on (with
+--from-start, the ones kept already too) to the --forward-to URL, signed as
+a delivery is (webhook-id, webhook-timestamp, webhook-signature) with
+--secret or a new secret it prints: a developer tests a webhook handler
+without a public address. Each event is forwarded once, in order, whatever
+the answer; the command runs until interrupted.`
+
+func listenFlags(fs *flagSet) runner {
+	api := apiFlagsOf(fs)
+	forward := fs.String("forward-to", "", "the local `URL` to post each event to (required)")
+	secret := fs.String("secret", "", "the secret to sign with, whsec_... (default: a new one, printed at start)")
 	poll := fs.Duration("poll", time.Second, "how often to look for new events")
 	fromStart := fs.Bool("from-start", false, "forward the events kept already too, not only new ones")
-	if err := parseNoArgs(fs, args); err != nil {
-		return err
-	}
-	if *forward == "" || *poll < 10*time.Millisecond {
-		return errors.New("--forward-to is required and --poll at least 10ms")
-	}
-	if *secret == "" {
-		*secret = webhook.NewSecret()
-	}
-	l := &listener{api: api, forward: *forward, secrets: []string{*secret}, out: stdout}
-	if !*fromStart {
-		if err := l.skipKept(ctx); err != nil {
-			return err
+	return func(ctx context.Context, c *call) error {
+		if *forward == "" || *poll < 10*time.Millisecond {
+			return errors.New("--forward-to is required and --poll at least 10ms")
 		}
-	}
-	fmt.Fprintf(stdout, "Forwarding new events to %s, signed with %s\n", *forward, *secret)
-	for {
-		if err := l.forwardNew(ctx); err != nil && ctx.Err() == nil {
-			fmt.Fprintln(stderr, "fatora listen:", err)
+		if *secret == "" {
+			*secret = webhook.NewSecret()
 		}
-		select {
-		case <-ctx.Done():
-			return nil
-		case <-time.After(*poll):
+		l := &listener{api: api, forward: *forward, secrets: []string{*secret}, out: c.stdout}
+		if !*fromStart {
+			if err := l.skipKept(ctx); err != nil {
+				return err
+			}
+		}
+		fmt.Fprintf(c.stdout, "Forwarding new events to %s, signed with %s\n", *forward, *secret)
+		for {
+			if err := l.forwardNew(ctx); err != nil && ctx.Err() == nil {
+				fmt.Fprintln(c.stderr, "fatora listen:", err)
+			}
+			select {
+			case <-ctx.Done():
+				return nil
+			case <-time.After(*poll):
+			}
 		}
 	}
 }

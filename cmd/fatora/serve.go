@@ -4,13 +4,14 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"io"
 	"log/slog"
 	"net"
 	"net/http"
 	"net/http/pprof"
 	"os"
+	"os/signal"
 	"sync"
+	"syscall"
 	"time"
 
 	"github.com/fatora-oss/fatora"
@@ -26,8 +27,22 @@ const (
 )
 
 // shutdownGrace bounds how long in-flight requests may take to finish
-// after SIGTERM.
+// after the drain period.
 const shutdownGrace = 30 * time.Second
+
+// defaultDrain is how long /readyz answers 503 after SIGTERM while
+// requests are still served, so that load balancers stop sending first.
+const defaultDrain = 5 * time.Second
+
+const serveDetails = `The default address, 127.0.0.1:8080, takes connections from this machine
+only; containers and servers set --addr :8080 (or FATORA_ADDR=:8080).
+A SQLite database that does not exist yet is created, and the log says where.
+
+On SIGTERM or SIGINT, /readyz answers 503 for --drain while requests are
+still served, so a load balancer stops sending new ones; then the server
+stops accepting connections, lets in-flight requests finish (up to 30s)
+and closes the database. With --tls-cert and --tls-key it serves HTTPS, and
+SIGHUP reads the two files again (a renewed certificate, no restart).`
 
 // serverConfig is what `fatora serve` is configured with.
 type serverConfig struct {
@@ -37,51 +52,88 @@ type serverConfig struct {
 	pool           poolOptions
 	tokenTTL       time.Duration
 	idempotencyTTL time.Duration
+	tlsCert        string
+	tlsKey         string
+	trustedProxies httpapi.TrustedProxies
 	webhooks       webhookConfig
 }
 
-func serveCommand(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	fs, db := newFlags("serve", stderr)
-	addr := fs.String("addr", envOr("FATORA_ADDR", ":8080"), "listen address (env FATORA_ADDR)")
-	adminAddr := fs.String("admin-addr", envOr("FATORA_ADMIN_ADDR", ""), "serve /metrics and /debug/pprof/ on this address instead of --addr (env FATORA_ADMIN_ADDR)")
+func serveFlags(fs *flagSet) runner {
+	var cfg serverConfig
+	fs.StringVar(&cfg.addr, "addr", "127.0.0.1:8080", "listen `address`; :8080 for every interface")
+	fs.StringVar(&cfg.adminAddr, "admin-addr", "", "serve /metrics and /debug/pprof/ on this `address` instead of --addr")
+	db := dbFlag(fs)
 	ttl := longDuration(token.DefaultTTL)
-	fs.Var(&ttl, "token-ttl", "lifetime of bearer tokens from Authorize, such as 360d or 24h; revoking a key stops its tokens within 5s whatever their lifetime (env FATORA_TOKEN_TTL)")
-	idemTTL := fs.Duration("idempotency-ttl", fatora.DefaultIdempotencyTTL, "how long an Idempotency-Key is remembered")
-	var pool poolOptions
-	fs.IntVar(&pool.maxConns, "db-max-conns", 0, "PostgreSQL: most connections in the pool (0: pgx's default, 4 or the number of CPUs)")
-	fs.DurationVar(&pool.statementTimeout, "db-statement-timeout", 5*time.Second, "PostgreSQL: the server cancels a statement running longer (0: no limit)")
-	hooks := addWebhookFlags(fs)
-	if v := os.Getenv("FATORA_TOKEN_TTL"); v != "" {
-		if err := ttl.Set(v); err != nil {
-			return fmt.Errorf("FATORA_TOKEN_TTL: %w", err)
+	fs.Var(&ttl, "token-ttl", "lifetime of bearer tokens from Authorize, a `duration` such as 360d or 24h; revoking a key stops its tokens within 5s whatever their lifetime")
+	fs.DurationVar(&cfg.idempotencyTTL, "idempotency-ttl", fatora.DefaultIdempotencyTTL, "how long an Idempotency-Key is remembered")
+	fs.IntVar(&cfg.pool.maxConns, "db-max-conns", 0, "PostgreSQL: most connections in the pool (0: pgx's default, 4 or the number of CPUs)")
+	fs.DurationVar(&cfg.pool.statementTimeout, "db-statement-timeout", 5*time.Second, "PostgreSQL: the server cancels a statement running longer (0: no limit)")
+	fs.StringVar(&cfg.tlsCert, "tls-cert", "", "serve HTTPS with this certificate `file` (PEM, the chain after the certificate); SIGHUP reloads it")
+	fs.StringVar(&cfg.tlsKey, "tls-key", "", "the private key `file` (PEM) of --tls-cert")
+	drain := fs.Duration("drain", defaultDrain, "after SIGTERM, how long /readyz answers 503 while requests are still served")
+	proxies := fs.String("trusted-proxies", "", "comma-separated `networks` (10.0.0.0/8) or addresses of proxies whose X-Forwarded-For names the client")
+	addWebhookFlags(fs, &cfg.webhooks)
+	for _, name := range []string{"addr", "admin-addr", "token-ttl", "idempotency-ttl", "db-max-conns",
+		"db-statement-timeout", "tls-cert", "tls-key", "drain", "trusted-proxies"} {
+		fs.fromEnv(name, "FATORA_"+envName(name))
+	}
+	return func(ctx context.Context, c *call) error {
+		cfg.db, cfg.tokenTTL = *db, time.Duration(ttl)
+		if err := checkServeConfig(&cfg, *drain, *proxies); err != nil {
+			return err
+		}
+		tuneGC()
+		logOut := newBufferedLog(c.stderr, nil)
+		defer logOut.Flush()
+		log := slog.New(slog.NewJSONHandler(logOut, nil))
+		p, err := startServer(ctx, cfg, log)
+		if err != nil {
+			return err
+		}
+		stopReloading := p.reloadOnSIGHUP()
+		defer stopReloading()
+		<-ctx.Done()
+		return p.drainAndStop(time.After(*drain), *drain)
+	}
+}
+
+// envName is the FATORA_ name of a flag: db-max-conns, DB_MAX_CONNS.
+func envName(flagName string) string {
+	b := []byte(flagName)
+	for i, c := range b {
+		switch {
+		case c == '-':
+			b[i] = '_'
+		case c >= 'a' && c <= 'z':
+			b[i] = c - 'a' + 'A'
 		}
 	}
-	if err := parseFlags(fs, args); err != nil {
+	return string(b)
+}
+
+// checkServeConfig refuses settings that cannot work, before anything is
+// opened.
+func checkServeConfig(cfg *serverConfig, drain time.Duration, proxies string) error {
+	if cfg.pool.maxConns < 0 || cfg.pool.maxConns > 10000 || cfg.pool.statementTimeout < 0 {
+		return errors.New("--db-max-conns must be 0 to 10000 and --db-statement-timeout not negative")
+	}
+	if cfg.tokenTTL < time.Minute || cfg.idempotencyTTL < time.Minute {
+		return errors.New("--token-ttl and --idempotency-ttl must be at least 1m")
+	}
+	if (cfg.tlsCert == "") != (cfg.tlsKey == "") {
+		return errors.New("give both --tls-cert and --tls-key, or neither")
+	}
+	if drain < 0 || drain > 10*time.Minute {
+		return errors.New("--drain must be 0 to 10m")
+	}
+	if err := cfg.webhooks.check(); err != nil {
 		return err
 	}
-	if pool.maxConns < 0 || pool.maxConns > 10000 || pool.statementTimeout < 0 {
-		return fmt.Errorf("--db-max-conns must be 0 to 10000 and --db-statement-timeout not negative")
+	var err error
+	if cfg.trustedProxies, err = httpapi.ParseTrustedProxies(proxies); err != nil {
+		return fmt.Errorf("--trusted-proxies: %w", err)
 	}
-	if time.Duration(ttl) < time.Minute || *idemTTL < time.Minute {
-		return fmt.Errorf("--token-ttl and --idempotency-ttl must be at least 1m")
-	}
-	if err := hooks.check(); err != nil {
-		return err
-	}
-	tuneGC()
-	logOut := newBufferedLog(stderr, nil)
-	defer logOut.Flush()
-	log := slog.New(slog.NewJSONHandler(logOut, nil))
-	p, err := startServer(ctx, serverConfig{addr: *addr, adminAddr: *adminAddr, db: *db, pool: pool, tokenTTL: time.Duration(ttl), idempotencyTTL: *idemTTL,
-		webhooks: *hooks}, log)
-	if err != nil {
-		return err
-	}
-	<-ctx.Done()
-	log.Info("shutting down", "grace", shutdownGrace.String())
-	shutdownCtx, cancel := context.WithTimeout(context.Background(), shutdownGrace)
-	defer cancel()
-	return p.shutdown(shutdownCtx)
+	return checkDSN(cfg.db)
 }
 
 // server is a running API server: its database, listeners and HTTP servers.
@@ -90,20 +142,21 @@ type server struct {
 	api     *httpapi.Server
 	http    *http.Server
 	ln      net.Listener
-	admin   *http.Server // serves /metrics when --admin-addr is given
+	certs   *certReloader // with --tls-cert
+	admin   *http.Server  // serves /metrics when --admin-addr is given
 	adminLn net.Listener
 	log     *slog.Logger
 	done    chan error
 
-	stopPurging context.CancelFunc
-	// webhooksDone is closed once the delivery loop has stopped.
-	webhooksDone chan struct{}
-	stopOnce     sync.Once
-	stopErr      error
+	stopBackground context.CancelFunc
+	background     sync.WaitGroup
+	stopOnce       sync.Once
+	stopErr        error
 }
 
-// startServer opens the database (migrating it), loads the signing secret,
-// listens on cfg.addr (and cfg.adminAddr) and serves in the background.
+// startServer opens the database (making a SQLite file that does not
+// exist, and migrating it), loads the signing secret, listens on cfg.addr
+// (and cfg.adminAddr) and serves in the background.
 func startServer(ctx context.Context, cfg serverConfig, log *slog.Logger) (*server, error) {
 	if cfg.idempotencyTTL <= 0 {
 		cfg.idempotencyTTL = fatora.DefaultIdempotencyTTL
@@ -111,15 +164,26 @@ func startServer(ctx context.Context, cfg serverConfig, log *slog.Logger) (*serv
 	if cfg.tokenTTL <= 0 {
 		cfg.tokenTTL = token.DefaultTTL
 	}
-	st, err := openStore(ctx, cfg.db, cfg.pool)
+	s := &server{log: log, done: make(chan error, 1)}
+	var err error
+	if cfg.tlsCert != "" {
+		if s.certs, err = newCertReloader(cfg.tlsCert, cfg.tlsKey); err != nil {
+			return nil, err
+		}
+	}
+	st, created, err := openStore(ctx, cfg.db, cfg.pool, mayCreate)
 	if err != nil {
 		return nil, err
 	}
-	s := &server{store: st, log: log, done: make(chan error, 1)}
+	if created != "" {
+		log.Info("created a new database", "path", created)
+	}
+	s.store = st
 	if err := s.start(ctx, cfg); err != nil {
 		st.close()
 		return nil, err
 	}
+	s.hintFirstMerchant(ctx, cfg.db)
 	return s, nil
 }
 
@@ -133,34 +197,58 @@ func (s *server) start(ctx context.Context, cfg serverConfig) error {
 	}
 	m := metrics.New()
 	m.ObserveStore(s.store.stats)
-	purgeCtx, stopPurging := context.WithCancel(context.Background())
-	s.stopPurging = stopPurging
 	s.api = &httpapi.Server{
 		Clients: s.store.clients, Credentials: s.store.merchants, Ping: s.store.ping, Logger: s.log,
-		IdempotencyTTL: cfg.idempotencyTTL, Observe: m.ObserveRequest,
+		IdempotencyTTL: cfg.idempotencyTTL, Observe: m.ObserveRequest, TrustedProxies: cfg.trustedProxies,
+		RecordKeyUse: s.store.merchants.RecordKeyUse,
 		Signer: &token.Signer{SecretID: secret.ID, Secret: secret.Secret, Issuer: tokenIssuer,
 			Audience: tokenAudience, TTL: cfg.tokenTTL, Now: time.Now},
 	}
-	s.webhooksDone = serveWebhooks(purgeCtx, s.store, s.api, cfg.webhooks, s.log)
-	fail := func(err error) error {
-		stopPurging()
-		<-s.webhooksDone
-		s.closeAdmin()
-		return err
-	}
+	deliver := wireWebhooks(s.store, s.api, cfg.webhooks, s.log)
 	if cfg.adminAddr == "" {
 		s.api.Metrics = m.Handler()
 	} else if s.admin, s.adminLn, err = serveAdmin(cfg.adminAddr, m.Handler(), s.log); err != nil {
-		return fail(err)
+		return err
 	}
 	if s.ln, err = net.Listen("tcp", cfg.addr); err != nil {
-		return fail(err)
+		s.closeAdmin()
+		return err
 	}
 	s.http = httpapi.NewHTTPServer(cfg.addr, s.api.Handler(), s.log)
-	go func() { s.done <- s.http.Serve(s.ln) }()
-	go purgeIdempotencyKeys(purgeCtx, s.store.purger, cfg.idempotencyTTL, s.log)
-	s.log.Info("listening", "addr", s.ln.Addr().String(), "db", redactDSN(cfg.db))
+	s.serve()
+	bg, stop := context.WithCancel(context.Background())
+	s.stopBackground = stop
+	s.background.Go(func() { purgeIdempotencyKeys(bg, s.store.purger, cfg.idempotencyTTL, s.log) })
+	s.background.Go(func() { flushKeyUses(bg, s.api, s.log) })
+	s.background.Go(func() { deliver(bg) })
+	s.background.Go(func() { purgeEvents(bg, s.store.events, time.Duration(cfg.webhooks.retention), s.log) })
+	s.log.Info("listening", "addr", s.ln.Addr().String(), "tls", s.certs != nil, "db", redactDSN(cfg.db))
 	return nil
+}
+
+// serve serves HTTP, or HTTPS with the reloadable certificate.
+func (s *server) serve() {
+	if s.certs == nil {
+		go func() { s.done <- s.http.Serve(s.ln) }()
+		return
+	}
+	s.http.TLSConfig = s.certs.config()
+	go func() { s.done <- s.http.ServeTLS(s.ln, "", "") }()
+}
+
+// hintFirstMerchant logs, once, how to create a merchant when there is
+// none: a new server can do nothing without one.
+func (s *server) hintFirstMerchant(ctx context.Context, dsn string) {
+	ms, err := s.store.merchants.ListMerchants(ctx)
+	if err != nil || len(ms) > 0 {
+		return
+	}
+	db := dsn
+	if abs, _, ok := sqlitePath(dsn); ok {
+		db = "sqlite:" + abs
+	}
+	s.log.Warn("no merchant yet: create one, and use its test key to call the API",
+		"command", fmt.Sprintf("fatora merchant create --db '%s' --name NAME --email EMAIL", redactDSN(db)))
 }
 
 // serveAdmin serves the metrics and the Go profiler on their own address,
@@ -193,12 +281,56 @@ func (s *server) closeAdmin() {
 // addr is the address the server listens on.
 func (s *server) addr() string { return s.ln.Addr().String() }
 
+// reloadOnSIGHUP reads the TLS files again on every SIGHUP until the
+// returned function is called.
+func (s *server) reloadOnSIGHUP() (stop func()) {
+	hup := make(chan os.Signal, 1)
+	signal.Notify(hup, syscall.SIGHUP)
+	done := make(chan struct{})
+	go func() {
+		for {
+			select {
+			case <-done:
+				return
+			case <-hup:
+				s.reloadCertificate()
+			}
+		}
+	}()
+	return func() { signal.Stop(hup); close(done) }
+}
+
+// reloadCertificate reads the TLS files again; on failure the certificate
+// in use stays.
+func (s *server) reloadCertificate() {
+	if s.certs == nil {
+		s.log.Info("SIGHUP: no --tls-cert to reload")
+		return
+	}
+	if err := s.certs.reload(); err != nil {
+		s.log.Error("reloading the TLS certificate failed; the one in use stays", "error", err.Error())
+		return
+	}
+	s.log.Info("reloaded the TLS certificate", "not_after", s.certs.notAfter().Format(time.RFC3339))
+}
+
+// drainAndStop is the server's answer to SIGTERM: /readyz says 503 until
+// drained fires, requests still being served, then shutdown within grace.
+func (s *server) drainAndStop(drained <-chan time.Time, drain time.Duration) error {
+	s.log.Info("draining: /readyz answers 503", "drain", drain.String())
+	s.api.Drain()
+	<-drained
+	s.log.Info("shutting down", "grace", shutdownGrace.String())
+	ctx, cancel := context.WithTimeout(context.Background(), shutdownGrace)
+	defer cancel()
+	return s.shutdown(ctx)
+}
+
 // shutdown stops accepting connections, lets in-flight requests finish
-// (until ctx ends, then cuts them off), and only then closes the database.
-// Later calls return the first call's result.
+// (until ctx ends, then cuts them off), writes down the keys' last use, and
+// only then closes the database. Later calls return the first call's result.
 func (s *server) shutdown(ctx context.Context) error {
 	s.stopOnce.Do(func() {
-		s.stopPurging()
 		s.api.Drain()
 		s.closeAdmin()
 		err := s.http.Shutdown(ctx)
@@ -208,9 +340,17 @@ func (s *server) shutdown(ctx context.Context) error {
 		if serveErr := <-s.done; !errors.Is(serveErr, http.ErrServerClosed) {
 			err = errors.Join(err, serveErr)
 		}
-		<-s.webhooksDone
+		s.stopBackground()
+		s.background.Wait()
+		if ferr := s.api.FlushKeyUses(ctx); ferr != nil {
+			s.log.Warn("writing down when keys were last used", "error", ferr.Error())
+		}
 		s.stopErr = errors.Join(err, s.store.close())
-		s.log.Info("stopped", "error", fmt.Sprint(s.stopErr))
+		if s.stopErr != nil {
+			s.log.Error("stopped", "error", s.stopErr.Error())
+		} else {
+			s.log.Info("stopped")
+		}
 	})
 	return s.stopErr
 }
@@ -234,6 +374,23 @@ func purgeIdempotencyKeys(ctx context.Context, p fatora.IdempotencyPurger, ttl t
 		case <-ctx.Done():
 			return
 		case <-tick.C:
+		}
+	}
+}
+
+// flushKeyUses writes down when keys were last used every
+// fatora.KeyUseFlushEvery, until ctx ends.
+func flushKeyUses(ctx context.Context, api *httpapi.Server, log *slog.Logger) {
+	tick := time.NewTicker(fatora.KeyUseFlushEvery)
+	defer tick.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-tick.C:
+			if err := api.FlushKeyUses(ctx); err != nil && ctx.Err() == nil {
+				log.Warn("writing down when keys were last used", "error", err.Error())
+			}
 		}
 	}
 }

@@ -3,10 +3,7 @@ package main
 import (
 	"context"
 	"errors"
-	"flag"
 	"log/slog"
-	"os"
-	"strconv"
 	"strings"
 	"time"
 
@@ -26,20 +23,19 @@ type webhookConfig struct {
 	schedule durationList
 }
 
-// addWebhookFlags adds the events and webhooks flags of `fatora serve`.
-func addWebhookFlags(fs *flag.FlagSet) *webhookConfig {
-	c := &webhookConfig{retention: longDuration(fatora.DefaultEventRetention)}
-	fs.BoolVar(&c.targets.AllowInsecure, "webhook-allow-insecure", envBool("FATORA_WEBHOOK_ALLOW_INSECURE"),
-		"accept http:// webhook URLs, not only https:// (development; env FATORA_WEBHOOK_ALLOW_INSECURE)")
-	fs.BoolVar(&c.targets.AllowPrivate, "webhook-allow-private", envBool("FATORA_WEBHOOK_ALLOW_PRIVATE"),
-		"deliver webhooks to loopback, private and other reserved addresses (development and tests; env FATORA_WEBHOOK_ALLOW_PRIVATE)")
-	fs.Var(&c.retention, "event-retention", "how long events are kept, such as 30d (env FATORA_EVENT_RETENTION)")
+// addWebhookFlags defines the events and webhooks flags of `fatora serve`
+// on fs, into c.
+func addWebhookFlags(fs *flagSet, c *webhookConfig) {
+	c.retention = longDuration(fatora.DefaultEventRetention)
+	fs.BoolVar(&c.targets.AllowInsecure, "webhook-allow-insecure", false, "accept http:// webhook URLs, not only https:// (development)")
+	fs.BoolVar(&c.targets.AllowPrivate, "webhook-allow-private", false,
+		"deliver webhooks to loopback, private and other reserved addresses (development and tests)")
+	fs.Var(&c.retention, "event-retention", "how long events are kept, a `duration` such as 30d")
 	fs.DurationVar(&c.pollEvery, "webhook-poll", time.Second, "how often the delivery loop looks for due deliveries")
 	fs.Var(&c.schedule, "webhook-retry-schedule", "the waits before each retry, such as 1s,2s,5s (development and tests; default the Standard Webhooks schedule, 5s to 24h)")
-	if v := os.Getenv("FATORA_EVENT_RETENTION"); v != "" {
-		c.retention.Set(v) // a bad value is refused by check, as the default stays
+	for _, name := range []string{"webhook-allow-insecure", "webhook-allow-private", "event-retention", "webhook-poll", "webhook-retry-schedule"} {
+		fs.fromEnv(name, "FATORA_"+envName(name))
 	}
-	return c
 }
 
 // check refuses settings out of range.
@@ -50,20 +46,11 @@ func (c *webhookConfig) check() error {
 	return nil
 }
 
-func envBool(name string) bool {
-	v, _ := strconv.ParseBool(os.Getenv(name))
-	return v
-}
-
-// serveWebhooks gives the API its events and webhooks services, and runs
-// the delivery loop and the purge of old events until ctx ends; done is
-// closed when both have stopped.
-func serveWebhooks(ctx context.Context, st *store, api *httpapi.Server, c webhookConfig, log *slog.Logger) (done chan struct{}) {
+// wireWebhooks gives the API its events and webhooks services and returns
+// the delivery loop, which runs until its context ends.
+func wireWebhooks(st *store, api *httpapi.Server, c webhookConfig, log *slog.Logger) (deliver func(context.Context)) {
 	if c.pollEvery <= 0 {
 		c.pollEvery = time.Second
-	}
-	if c.retention <= 0 {
-		c.retention = longDuration(fatora.DefaultEventRetention)
 	}
 	api.Events, api.Webhooks, api.WebhookTargets = st.events, st.webhooks, c.targets
 	wake := make(chan struct{}, 1)
@@ -75,23 +62,18 @@ func serveWebhooks(ctx context.Context, st *store, api *httpapi.Server, c webhoo
 	}
 	w := &webhook.Worker{Queue: st.deliveries, Client: webhook.NewHTTPClient(c.targets), Render: httpapi.EventJSON, Log: log,
 		Schedule: c.schedule}
-	done = make(chan struct{})
-	go func() {
-		defer close(done)
-		purged := make(chan struct{})
-		go func() { defer close(purged); purgeEvents(ctx, st.events, time.Duration(c.retention), log) }()
-		w.Run(ctx, c.pollEvery, wake)
-		<-purged
-	}()
-	return done
+	return func(ctx context.Context) { w.Run(ctx, c.pollEvery, wake) }
 }
 
 // eventPurgeEvery is how often a server deletes events past their time.
 const eventPurgeEvery = 10 * time.Minute
 
-// purgeEvents deletes events older than retention now and then every
-// eventPurgeEvery, until ctx ends.
+// purgeEvents deletes events older than retention (the default when zero)
+// now and then every eventPurgeEvery, until ctx ends.
 func purgeEvents(ctx context.Context, p fatora.EventPurger, retention time.Duration, log *slog.Logger) {
+	if retention <= 0 {
+		retention = fatora.DefaultEventRetention
+	}
 	tick := time.NewTicker(eventPurgeEvery)
 	defer tick.Stop()
 	for {

@@ -33,7 +33,7 @@ func startServer(ctx context.Context, bin, dsn, dir string, extra []string) (*se
 		return nil, err
 	}
 	defer logFile.Close()
-	proc, err := testenv.StartProcess(bin, append([]string{"serve", "--addr", addr, "--db", dsn}, extra...), logFile)
+	proc, err := testenv.StartProcess(bin, append([]string{"serve", "--addr", addr, "--db", dsn, "--drain", "0"}, extra...), logFile)
 	if err != nil {
 		return nil, err
 	}

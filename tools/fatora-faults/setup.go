@@ -146,7 +146,7 @@ func (env *environment) startReceiver(_ context.Context, cfg config, out io.Writ
 // deliver to the receiver on the loopback address, and looks for due
 // deliveries often.
 func (env *environment) serveArgs() []string {
-	args := []string{"serve", "--addr", env.addr, "--db", env.dsn}
+	args := []string{"serve", "--addr", env.addr, "--db", env.dsn, "--drain", "0"}
 	if env.receiver != nil {
 		args = append(args, "--webhook-allow-insecure", "--webhook-allow-private", "--webhook-poll", "100ms",
 			"--webhook-retry-schedule", "1s,2s,3s,5s,5s,5s,5s,5s,5s")

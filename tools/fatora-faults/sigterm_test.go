@@ -82,7 +82,7 @@ type child struct {
 // says where it listens.
 func startChild(t *testing.T, bin, dsn string) *child {
 	t.Helper()
-	c := &child{cmd: exec.Command(bin, "serve", "--addr", "127.0.0.1:0", "--db", dsn), exited: make(chan int, 1)}
+	c := &child{cmd: exec.Command(bin, "serve", "--addr", "127.0.0.1:0", "--db", dsn, "--drain", "0"), exited: make(chan int, 1)}
 	stderr, err := c.cmd.StderrPipe()
 	if err != nil {
 		t.Fatal(err)

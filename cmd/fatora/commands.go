@@ -1,0 +1,38 @@
+package main
+
+// commands is the command table: every `fatora` command, in the order
+// `fatora help` lists them. To add a command, add a row: its name, its
+// positional argument, a one-line summary, optional details, and the
+// function that defines its flags (with fromEnv for the ones an
+// environment variable may set) and returns what runs it.
+func commands() []command {
+	return append([]command{
+		{name: "serve", summary: "run the API server", details: serveDetails, flags: serveFlags},
+		{name: "version", summary: "print the version and the revision the binary was built from", flags: versionFlags},
+
+		{name: "merchant create", summary: "register a merchant and print its first test and live keys, once",
+			details: merchantCreateDetails, flags: merchantCreateFlags},
+		{name: "merchant list", summary: "list the merchants", details: merchantListDetails, flags: merchantListFlags},
+		{name: "merchant disable", summary: "refuse a merchant's keys and tokens (within 5 seconds on every server)",
+			flags: merchantStatusFlags(true)},
+		{name: "merchant enable", summary: "accept a disabled merchant's keys again", flags: merchantStatusFlags(false)},
+
+		{name: "key create", summary: "add an API key to a merchant and print it, once", flags: keyCreateFlags},
+		{name: "key list", summary: "list API keys: one merchant's, or every merchant's", flags: keyListFlags},
+		{name: "key revoke", summary: "revoke an API key and the tokens issued from it", flags: keyRevokeFlags},
+		{name: "key rotate", summary: "replace an API key: make a new one, revoke the old one at once or after --grace",
+			details: keyRotateDetails, flags: keyRotateFlags},
+
+		{name: "clients create", summary: "create a client and print it", flags: clientsCreateFlags},
+		{name: "clients get", args: "ID", summary: "print one client", flags: clientsGetFlags},
+		{name: "clients list", summary: "print a page of clients in ascending id order, or with --all every one",
+			flags: clientsListFlags},
+		{name: "clients update", args: "ID", summary: "change the fields given, and only those (--phone \"\" clears the phone)",
+			flags: clientsUpdateFlags},
+		{name: "clients delete", args: "ID", summary: "delete a client", flags: clientsDeleteFlags},
+		{name: "clients import", args: "FILE", summary: "create a client for each line of a CSV or JSON Lines file",
+			details: importDetails, flags: clientsImportFlags},
+		{name: "clients export", summary: "write every client as CSV or JSON Lines", details: exportDetails,
+			flags: clientsExportFlags},
+	}, webhooksCommands()...)
+}
