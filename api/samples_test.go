@@ -68,6 +68,7 @@ func newSampleServer(t *testing.T) *sampleServer {
 	m := metrics.New()
 	e := apitest.New(t, apitest.Options{Configure: func(api *httpapi.Server) {
 		api.Metrics = m.Handler()
+		api.Sandbox = &httpapi.Sandbox{} // so that the sandbox's samples are answered
 		api.Observe = func(route, method string, status int, took time.Duration) {
 			m.ObserveRequest(route, method, status, took)
 			s.answers <- exchange{route, method, status}

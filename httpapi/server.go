@@ -54,6 +54,9 @@ type Server struct {
 	// RecordKeyUse, if set, is how FlushKeyUses writes down when keys were
 	// last used (fatora.MerchantService.RecordKeyUse).
 	RecordKeyUse func(ctx context.Context, lastUsed map[string]time.Time) error
+	// Sandbox, if set, makes the server a sandbox for integrators' tests:
+	// the controls under /sandbox/, failures on demand, the last requests.
+	Sandbox *Sandbox
 
 	creds    *credentialCache
 	verifier *token.CachingVerifier
@@ -92,7 +95,12 @@ func (s *Server) Handler() http.Handler {
 	if s.Metrics != nil {
 		s.router.handle("/metrics", map[string]handlerFunc{http.MethodGet: s.metrics})
 	}
-	return withRequestLog(s.Logger, s.Observe, s.TrustedProxies, withRecovery(withCanonicalPath(withDeadline(s.RequestTimeout, s.router.mux))))
+	h := withRecovery(withCanonicalPath(withDeadline(s.RequestTimeout, s.router.mux)))
+	if s.Sandbox != nil {
+		s.registerSandbox(s.router)
+		h = s.withSandbox(h)
+	}
+	return withRequestLog(s.Logger, s.Observe, s.TrustedProxies, h)
 }
 
 // Routes lists every registered path with its methods, for tests that hold
