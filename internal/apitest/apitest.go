@@ -3,7 +3,8 @@
 // PostgreSQL), under a clock the test sets, with merchants holding test and
 // live keys and tokens, and served over HTTP when a test needs a URL.
 //
-// It is for tests only (and Example functions): it calls testing.TB's
+// It is for this module's tests only (Example functions, which have no
+// testing.TB, use the public package fatoratest): it calls testing.TB's
 // Fatal on any failure and nothing in the program imports it. Everything it
 // makes is released by the test's Cleanup.
 package apitest
