@@ -8,6 +8,8 @@ package main
 func commands() []command {
 	return append([]command{
 		{name: "serve", summary: "run the API server", details: serveDetails, flags: serveFlags},
+		{name: "sandbox", summary: "run a throwaway server for integrators' tests, with the sample key and the /sandbox/ controls",
+			details: sandboxDetails, flags: sandboxFlags},
 		{name: "version", summary: "print the version and the revision the binary was built from", flags: versionFlags},
 
 		{name: "merchant create", summary: "register a merchant and print its first test and live keys, once",
