@@ -36,5 +36,8 @@ func commands() []command {
 			details: importDetails, flags: clientsImportFlags},
 		{name: "clients export", summary: "write every client as CSV or JSON Lines", details: exportDetails,
 			flags: clientsExportFlags},
+
+		{name: "migrate", summary: "copy a merchant's clients from Fatora, or any API that speaks its Clients API, into the database",
+			details: migrateDetails, flags: migrateFlags},
 	}, webhooksCommands()...)
 }
