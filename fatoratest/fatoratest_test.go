@@ -64,3 +64,17 @@ func TestStartedServerPanicsOnAFailureItCannotMake(t *testing.T) {
 	}()
 	srv.Fail(fatoratest.Failure{Status: 404})
 }
+
+// BenchmarkNewServer measures what a test pays for a server of its own:
+// starting it (a new database, the merchant, a port) and closing it.
+//
+//	go test -run '^$' -bench NewServer -benchtime 50x ./fatoratest
+func BenchmarkNewServer(b *testing.B) {
+	for b.Loop() {
+		srv, err := fatoratest.Start()
+		if err != nil {
+			b.Fatal(err)
+		}
+		srv.Close()
+	}
+}
