@@ -60,8 +60,6 @@ type Options struct {
 	Dir string
 	// Logger receives the server's log (discarded when nil).
 	Logger *slog.Logger
-	// Clock is the server's time (time.Now when nil).
-	Clock fatora.Clock
 }
 
 // Sandbox is a running sandbox: serve Handler. It is safe for concurrent
@@ -95,9 +93,6 @@ func New(ctx context.Context, opts Options) (*Sandbox, error) {
 	}
 	if opts.Logger == nil {
 		opts.Logger = slog.New(slog.DiscardHandler)
-	}
-	if opts.Clock == nil {
-		opts.Clock = time.Now
 	}
 	dir, err := os.MkdirTemp(databaseParent(opts.Dir), "fatora-sandbox-")
 	if err != nil {
@@ -141,7 +136,6 @@ func (s *Sandbox) open(ctx context.Context, opts Options) error {
 	if err != nil {
 		return fmt.Errorf("sandbox: %w", err)
 	}
-	db.Now = opts.Clock
 	s.db = db
 	m := fatora.Merchant{Name: MerchantName, Email: MerchantEmail}
 	key := &fatora.APIKey{ID: token.NewID(), Mode: fatora.ModeTest, Prefix: token.DisplayPrefix(s.APIKey),
@@ -169,7 +163,7 @@ func (s *Sandbox) serve(opts Options) {
 	s.controls = &httpapi.Sandbox{Erase: s.db.EraseData}
 	wake := make(chan struct{}, 1)
 	api := &httpapi.Server{Clients: s.clients, Credentials: sqlite.NewMerchantService(s.db), Ping: s.db.Ping,
-		Logger: opts.Logger, Now: opts.Clock, Events: sqlite.NewEventService(s.db), Webhooks: sqlite.NewWebhookService(s.db),
+		Logger: opts.Logger, Events: sqlite.NewEventService(s.db), Webhooks: sqlite.NewWebhookService(s.db),
 		WebhookTargets: targets, Sandbox: s.controls,
 		WakeDeliveries: func() {
 			select {
@@ -178,10 +172,10 @@ func (s *Sandbox) serve(opts Options) {
 			}
 		},
 		Signer: &token.Signer{SecretID: token.NewID(), Secret: token.NewSecret(), Issuer: "fatora",
-			Audience: "fatora-clients-api", TTL: token.DefaultTTL, Now: opts.Clock}}
+			Audience: "fatora-clients-api", TTL: token.DefaultTTL, Now: time.Now}}
 	s.handler = api.Handler()
 	w := &webhook.Worker{Queue: sqlite.NewDeliveryQueue(s.db), Client: webhook.NewHTTPClient(targets),
-		Render: httpapi.EventJSON, Log: opts.Logger, Now: opts.Clock, Schedule: retrySchedule}
+		Render: httpapi.EventJSON, Log: opts.Logger, Schedule: retrySchedule}
 	ctx, stop := context.WithCancel(context.Background())
 	s.stop = stop
 	s.background.Go(func() { w.Run(ctx, deliveryPoll, wake) })

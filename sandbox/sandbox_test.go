@@ -122,3 +122,33 @@ func TestWebhooksReachALoopbackReceiver(t *testing.T) {
 		t.Fatal("no delivery within 10 s")
 	}
 }
+
+// TestNoLimits: a sandbox limits neither a merchant's requests nor failed
+// keys, so a test suite runs at full speed and may try wrong keys as often
+// as it likes. (Where the server has limits, httpapi.Server.Sandbox being
+// set must turn them off.)
+func TestNoLimits(t *testing.T) {
+	sb, err := sandbox.New(context.Background(), sandbox.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer sb.Close()
+	send := func(key string) int {
+		r := httptest.NewRequest("GET", "/v1/clients", nil)
+		r.Header.Set("api_key", key)
+		r.RemoteAddr = "192.0.2.1:1234"
+		rec := httptest.NewRecorder()
+		sb.Handler().ServeHTTP(rec, r)
+		return rec.Code
+	}
+	for i := range 50 {
+		if got := send("E4B73FEE-0000-4607-A38D-852B0EBC91C9"); got != http.StatusUnauthorized {
+			t.Fatalf("wrong key, attempt %d: %d, want 401 every time", i+1, got)
+		}
+	}
+	for i := range 3000 {
+		if got := send(sb.APIKey); got != http.StatusOK {
+			t.Fatalf("request %d in a burst: %d, want 200 every time", i+1, got)
+		}
+	}
+}
