@@ -69,21 +69,52 @@ func (s *Server) withSandbox(next http.Handler) http.Handler {
 			next.ServeHTTP(w, r)
 			return
 		}
-		rr := RecordedRequest{RequestID: requestIDOf(r), ReceivedAt: s.Now().UTC(), Method: r.Method,
-			Path: r.URL.Path, Query: recordedQuery(r.URL.RawQuery), Headers: recordedHeaders(r.Header)}
-		rec := &statusRecorder{ResponseWriter: w}
-		f, injected := sb.failures.take(r.Method, path)
-		defer func() {
-			rr.Status, rr.Injected = rec.status, injected
-			sb.requests.add(rr)
-		}()
-		if injected {
-			fail(rec, r, f)
+		rw := &recordingWriter{ResponseWriter: w, log: &sb.requests, rr: RecordedRequest{RequestID: requestIDOf(r),
+			ReceivedAt: s.Now().UTC(), Method: r.Method, Path: r.URL.Path, Query: recordedQuery(r.URL.RawQuery),
+			Headers: recordedHeaders(r.Header)}}
+		if f, injected := sb.failures.take(r.Method, path); injected {
+			rw.rr.Injected = true
+			if f.Status == 0 {
+				rw.record(0)
+			}
+			fail(rw, r, f)
 			return
 		}
-		next.ServeHTTP(rec, r)
+		next.ServeHTTP(rw, r)
+		rw.record(http.StatusOK) // what net/http answers for a handler that wrote nothing
 	})
 }
+
+// recordingWriter adds its request to the log when the answer's status is
+// written, before any of the answer leaves: a client that has its answer
+// finds its request listed.
+type recordingWriter struct {
+	http.ResponseWriter
+	log      *requestLog
+	rr       RecordedRequest
+	recorded bool
+}
+
+// record adds the request with status to the log, once.
+func (w *recordingWriter) record(status int) {
+	if !w.recorded {
+		w.recorded, w.rr.Status = true, status
+		w.log.add(w.rr)
+	}
+}
+
+func (w *recordingWriter) WriteHeader(status int) {
+	w.record(status)
+	w.ResponseWriter.WriteHeader(status)
+}
+
+func (w *recordingWriter) Write(b []byte) (int, error) {
+	w.record(http.StatusOK)
+	return w.ResponseWriter.Write(b)
+}
+
+// Unwrap lets http.ResponseController reach the connection.
+func (w *recordingWriter) Unwrap() http.ResponseWriter { return w.ResponseWriter }
 
 // registerSandbox adds the sandbox's controls.
 func (s *Server) registerSandbox(rt *router) {

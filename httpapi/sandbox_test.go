@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"net/http"
+	"net/http/httptest"
 	"strings"
 	"testing"
 
@@ -146,5 +147,34 @@ func TestSandboxRemembersTheLastRequests(t *testing.T) {
 	got := sb.Requests()
 	if len(got) != httpapi.MaxRecordedRequests || got[0].Query != "n=5" || got[len(got)-1].Query != fmt.Sprintf("n=%d", httpapi.MaxRecordedRequests+4) {
 		t.Errorf("%d requests from %q to %q; want the last %d", len(got), got[0].Query, got[len(got)-1].Query, httpapi.MaxRecordedRequests)
+	}
+}
+
+// listedOnWrite is a ResponseWriter that notes, when the status is
+// written, how many requests the sandbox lists.
+type listedOnWrite struct {
+	*httptest.ResponseRecorder
+	sb     *httpapi.Sandbox
+	listed int
+}
+
+func (w *listedOnWrite) WriteHeader(status int) {
+	w.listed = len(w.sb.Requests())
+	w.ResponseRecorder.WriteHeader(status)
+}
+
+// TestSandboxListsARequestBeforeAnswering: a request is listed before any
+// of its answer is written, so a client that has its answer finds it in
+// GET /sandbox/requests.
+func TestSandboxListsARequestBeforeAnswering(t *testing.T) {
+	var erased int
+	e, sb := newSandboxEnv(t, &erased)
+	sb.Reset(context.Background())
+	for i, r := range []*http.Request{httptest.NewRequest("GET", "/healthz", nil), httptest.NewRequest("GET", "/v1/clients", nil)} {
+		w := &listedOnWrite{ResponseRecorder: httptest.NewRecorder(), sb: sb}
+		e.Handler.ServeHTTP(w, r)
+		if w.listed != i+1 {
+			t.Errorf("%s %s: %d requests listed when its status was written, want %d", r.Method, r.URL.Path, w.listed, i+1)
+		}
 	}
 }
