@@ -40,7 +40,10 @@ type Failure struct {
 // MaxFailureCount bounds Failure.Count.
 const MaxFailureCount = 10000
 
-// failableStatuses are the statuses a Failure may have.
+// failableStatuses are the statuses a Failure may have. 429 is to join
+// them with the rate limits of issue 13, answered as their own refusals
+// are (the rate_limited code, with Retry-After): a case in fail, this
+// list, and the status enum of SandboxFailure in api/openapi.json.
 var failableStatuses = []int{0, http.StatusInternalServerError,
 	http.StatusBadGateway, http.StatusServiceUnavailable}
 

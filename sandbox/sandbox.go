@@ -157,7 +157,9 @@ const deliveryPoll = 100 * time.Millisecond
 // test waits seconds, not the hours of a real server's schedule.
 var retrySchedule = []time.Duration{time.Second, 2 * time.Second, 5 * time.Second}
 
-// serve builds the API and starts the delivery loop.
+// serve builds the API and starts the delivery loop. The API has no rate
+// limits: a Server sets none unless told, and its Sandbox field tells the
+// server it serves tests (TestNoLimits holds both).
 func (s *Sandbox) serve(opts Options) {
 	targets := webhook.Targets{AllowInsecure: true, AllowPrivate: true}
 	s.controls = &httpapi.Sandbox{Erase: s.db.EraseData}
