@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"fmt"
 	"io"
 	"net/http"
 	"net/http/httptest"
@@ -43,13 +44,23 @@ type exchange struct {
 type sampleServer struct {
 	*httptest.Server
 	token string
+	// eventID and endpointID name the event of client 1's creation and a
+	// webhook endpoint.
+	eventID, endpointID string
 	// answers receives each request as the server finishes it, which may
 	// be after the client has read the answer.
 	answers chan exchange
 }
 
 // setupRequests is how many requests newSampleServer makes itself.
-const setupRequests = 2
+const setupRequests = 4
+
+// The ids of the event and webhook endpoint the samples name; rewrite
+// replaces them with those of the sample server's own.
+const (
+	sampleEventID    = "evt_019ac5a1b2c37d4e8f90a1b2c3d4e5f6"
+	sampleEndpointID = "we_019ac5a1b2c37d4e8f90a1b2c3d4e5f7"
+)
 
 func newSampleServer(t *testing.T) *sampleServer {
 	t.Helper()
@@ -57,6 +68,7 @@ func newSampleServer(t *testing.T) *sampleServer {
 	m := metrics.New()
 	e := apitest.New(t, apitest.Options{Configure: func(api *httpapi.Server) {
 		api.Metrics = m.Handler()
+		api.Sandbox = &httpapi.Sandbox{} // so that the sandbox's samples are answered
 		api.Observe = func(route, method string, status int, took time.Duration) {
 			m.ObserveRequest(route, method, status, took)
 			s.answers <- exchange{route, method, status}
@@ -69,6 +81,9 @@ func newSampleServer(t *testing.T) *sampleServer {
 	s.Server = e.Serve()
 	s.token = s.authorize(t)
 	s.call(t, http.MethodPost, "/v1/clients", sampleClient, http.StatusCreated)
+	s.eventID = jsonMember(t, s.call(t, http.MethodGet, "/v1/events", "", http.StatusOK), "events", "0", "id")
+	s.endpointID = jsonMember(t, s.call(t, http.MethodPost, "/v1/webhook_endpoints", `{"url":"https://crm.example.com/hooks"}`,
+		http.StatusCreated), "webhook_endpoint", "id")
 	for range setupRequests {
 		select {
 		case <-s.answers:
@@ -133,9 +148,38 @@ func (s *sampleServer) answered() []exchange {
 	}
 }
 
-// rewrite points a sample at the server: only the base URL changes.
+// rewrite points a sample at the server: the base URL changes, and the
+// example ids of an event and a webhook endpoint become the server's.
 func (s *sampleServer) rewrite(source string) string {
-	return strings.ReplaceAll(source, sampleBaseURL, s.URL)
+	return strings.NewReplacer(sampleBaseURL, s.URL, sampleEventID, s.eventID, sampleEndpointID, s.endpointID).Replace(source)
+}
+
+// jsonMember returns the text at path (object members, array indexes) in
+// a JSON body.
+func jsonMember(t *testing.T, body []byte, path ...string) string {
+	t.Helper()
+	var v any
+	if err := json.Unmarshal(body, &v); err != nil {
+		t.Fatal(err)
+	}
+	for _, p := range path {
+		switch x := v.(type) {
+		case map[string]any:
+			v = x[p]
+		case []any:
+			i := 0
+			fmt.Sscan(p, &i)
+			if i >= len(x) {
+				t.Fatalf("no %v in %s", path, body)
+			}
+			v = x[i]
+		}
+	}
+	s, ok := v.(string)
+	if !ok {
+		t.Fatalf("no text at %v in %s", path, body)
+	}
+	return s
 }
 
 // environ is the environment a sample runs in: TOKEN holds the bearer

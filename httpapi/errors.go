@@ -35,6 +35,7 @@ var statusOf = map[string]int{
 	fatora.CodeIdempotencyInProgress: http.StatusConflict,
 	fatora.CodeRateLimited:           http.StatusTooManyRequests,
 	fatora.CodeMalformedRequest:      http.StatusBadRequest,
+	fatora.CodeLimitReached:          http.StatusConflict,
 }
 
 // errorBody is the contract's error shape:

@@ -28,8 +28,8 @@ import (
 // {client_id} are the same segment); HEAD comes with GET on both sides.
 func TestRoutesMatchDocument(t *testing.T) {
 	doc := apitest.LoadOpenAPI(t)
-	// Metrics set, so that every optional route is registered.
-	s := &httpapi.Server{Metrics: http.NotFoundHandler(), Logger: slog.New(slog.NewTextHandler(io.Discard, nil))}
+	// Metrics and Sandbox set, so that every optional route is registered.
+	s := &httpapi.Server{Metrics: http.NotFoundHandler(), Sandbox: &httpapi.Sandbox{}, Logger: slog.New(slog.NewTextHandler(io.Discard, nil))}
 	s.Handler()
 	routed := map[string][]string{}
 	for pattern, methods := range s.Routes() {

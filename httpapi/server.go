@@ -12,6 +12,7 @@ import (
 
 	"github.com/fatora-oss/fatora"
 	"github.com/fatora-oss/fatora/token"
+	"github.com/fatora-oss/fatora/webhook"
 )
 
 // DefaultRequestTimeout bounds the work of one request unless the Server
@@ -40,6 +41,14 @@ type Server struct {
 	// Metrics, if set, is served at GET /metrics (`fatora serve` sets it
 	// only with --public-metrics).
 	Metrics http.Handler
+	// Events and Webhooks serve /v1/events and /v1/webhook_endpoints.
+	Events   fatora.EventService
+	Webhooks fatora.WebhookService
+	// WebhookTargets says which endpoint URLs are accepted.
+	WebhookTargets webhook.Targets
+	// WakeDeliveries, if set, is called when a delivery was made due now
+	// (a test event, a resend), so the delivery loop need not wait.
+	WakeDeliveries func()
 	// TrustedProxies are the proxies whose X-Forwarded-For names the
 	// client, in the access log and for the limits on failed API keys
 	// (see TrustedProxies.ClientAddr).
@@ -58,6 +67,9 @@ type Server struct {
 	// RecordKeyUse, if set, is how FlushKeyUses writes down when keys were
 	// last used (fatora.MerchantService.RecordKeyUse).
 	RecordKeyUse func(ctx context.Context, lastUsed map[string]time.Time) error
+	// Sandbox, if set, makes the server a sandbox for integrators' tests:
+	// the controls under /sandbox/, failures on demand, the last requests.
+	Sandbox *Sandbox
 
 	creds *credentialCache
 	limits
@@ -90,14 +102,20 @@ func (s *Server) Handler() http.Handler {
 		http.MethodGet: s.authorize, http.MethodPost: s.authorize,
 	}, acceptsJSON)
 	s.registerClients(s.router)
+	s.registerEvents(s.router)
+	s.registerWebhooks(s.router)
 	s.router.handle("/healthz", map[string]handlerFunc{http.MethodGet: s.healthz})
 	s.router.handle("/readyz", map[string]handlerFunc{http.MethodGet: s.readyz})
 	s.registerDocs(s.router)
 	if s.Metrics != nil {
 		s.router.handle("/metrics", map[string]handlerFunc{http.MethodGet: s.metrics})
 	}
-	return withRequestLog(s.Logger, s.Observe, s.TrustedProxies,
-		withFramingCheck(withRecovery(withCanonicalPath(withDeadline(s.RequestTimeout, s.router.mux)))))
+	h := withRecovery(withCanonicalPath(withDeadline(s.RequestTimeout, s.router.mux)))
+	if s.Sandbox != nil {
+		s.registerSandbox(s.router)
+		h = s.withSandbox(h)
+	}
+	return withRequestLog(s.Logger, s.Observe, s.TrustedProxies, withFramingCheck(h))
 }
 
 // Routes lists every registered path with its methods, for tests that hold

@@ -120,6 +120,9 @@ func (b *batcher) runTogether(batch []*batchOp, results []error) (broken bool, e
 		return false, mapError(err)
 	}
 	defer tx.Rollback(ctx)
+	if err := b.db.lockEventWriters(ctx, tx); err != nil {
+		return false, err
+	}
 	var keyed []int
 	for i, op := range batch {
 		if op.keyed != nil {

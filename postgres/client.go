@@ -49,13 +49,20 @@ func (s *ClientService) CreateClient(ctx context.Context, f fatora.ClientFields)
 // insert of the same data waits on the unique index until the other
 // transaction ends, so exactly one of them stores the client.
 func insertClient(ctx context.Context, tx pgx.Tx, scope fatora.Scope, c *fatora.Client, match fatora.MatchKeys) error {
-	f := c.ClientFields
-	err := tx.QueryRow(ctx, `INSERT INTO clients (merchant_id, mode, name, phone, email, address, notes,
-		email_folded, phone_digits, search_text, dedup, created_at, updated_at)
-		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)
-		ON CONFLICT (merchant_id, mode, dedup) DO NOTHING RETURNING id`,
+	f, e := c.ClientFields, fatora.ClientCreated(scope.Mode, *c)
+	err := tx.QueryRow(ctx, `WITH ins AS (
+			INSERT INTO clients (merchant_id, mode, name, phone, email, address, notes,
+				email_folded, phone_digits, search_text, dedup, created_at, updated_at)
+			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)
+			ON CONFLICT (merchant_id, mode, dedup) DO NOTHING RETURNING id
+		), ev AS (
+			INSERT INTO events (merchant_id, id, mode, type, client_id, created_at, data)
+			SELECT $1, $14, $2, 'client.created', id, $12, $15 FROM ins `+eventReturning+`
+		), fanout AS (`+fanOutSQL+`)
+		SELECT id FROM ins`,
 		scope.MerchantID, string(scope.Mode), f.Name, f.Phone, f.Email, f.Address, f.Notes,
 		match.EmailFolded, match.PhoneDigits, match.SearchText, match.Dedup, c.CreatedAt, c.UpdatedAt,
+		e.ID, fatora.EncodeEventData(e),
 	).Scan(&c.ID)
 	if errors.Is(err, pgx.ErrNoRows) {
 		return duplicateOf(ctx, tx, scope, match.Dedup)
@@ -204,11 +211,15 @@ func (s *ClientService) UpdateClient(ctx context.Context, id int64, u fatora.Cli
 		if c, err = findClient(ctx, tx, scope, id, "FOR UPDATE"); err != nil {
 			return c, err
 		}
+		before := c
 		changed, err := c.Update(u, now)
 		if err != nil || !changed {
 			return c, err // an update that changes nothing writes nothing
 		}
-		return c, updateRow(ctx, tx, scope, c)
+		if err := updateRow(ctx, tx, scope, c); err != nil {
+			return c, err
+		}
+		return c, writeEvent(ctx, tx, scope, fatora.ClientUpdated(scope.Mode, before, c))
 	})
 	return c, err
 }
@@ -245,16 +256,16 @@ func (s *ClientService) DeleteClient(ctx context.Context, id int64) error {
 	if err != nil {
 		return err
 	}
-	return s.db.keyedChange(ctx, scope, s.db.now(), func(tx pgx.Tx) (fatora.Client, error) {
-		tag, err := tx.Exec(ctx, "DELETE FROM clients WHERE merchant_id = $1 AND mode = $2 AND id = $3",
-			scope.MerchantID, string(scope.Mode), id)
-		if err != nil {
+	now := s.db.now()
+	return s.db.keyedChange(ctx, scope, now, func(tx pgx.Tx) (fatora.Client, error) {
+		c, err := scanClient(tx.QueryRow(ctx, "DELETE FROM clients WHERE merchant_id = $1 AND mode = $2 AND id = $3 RETURNING "+
+			clientColumns, scope.MerchantID, string(scope.Mode), id))
+		if errors.Is(err, pgx.ErrNoRows) {
+			return fatora.Client{}, fatora.ClientNotFound()
+		} else if err != nil {
 			return fatora.Client{}, mapError(err)
 		}
-		if tag.RowsAffected() == 0 {
-			return fatora.Client{}, fatora.ClientNotFound()
-		}
-		return fatora.Client{ID: id}, nil
+		return fatora.Client{ID: id}, writeEvent(ctx, tx, scope, fatora.ClientDeleted(scope.Mode, c, now))
 	})
 }
 

@@ -78,6 +78,10 @@ const insertWithKeySQL = `WITH prior AS (
 		WHERE NOT EXISTS (SELECT 1 FROM prior)
 		ON CONFLICT (merchant_id, mode, dedup) DO NOTHING
 		RETURNING id
+	), ev AS (
+		INSERT INTO events (merchant_id, id, mode, type, client_id, created_at, data)
+		SELECT $1, $19, $2, 'client.created', id, $14, $20 FROM ins ` + eventReturning + `
+	), fanout AS (` + fanOutSQL + `
 	), kept AS (
 		INSERT INTO idempotency_keys (merchant_id, mode, key, fingerprint, status, location, body, created_at)
 		SELECT $1, $2, $3, $15, $16, $17, $18, $14 FROM ins
@@ -87,11 +91,11 @@ const insertWithKeySQL = `WITH prior AS (
 
 // queueInsert queues the second statement; the lock must be held.
 func (k *keyedCreate) queueInsert(b *pgx.Batch) {
-	f, kept := k.c.ClientFields, k.idem.Record(*k.c, k.c.CreatedAt)
+	f, kept, e := k.c.ClientFields, k.idem.Record(*k.c, k.c.CreatedAt), fatora.ClientCreated(k.scope.Mode, *k.c)
 	b.Queue(insertWithKeySQL,
 		k.scope.MerchantID, string(k.scope.Mode), k.idem.Key, k.c.ID, f.Name, f.Phone, f.Email, f.Address, f.Notes,
 		k.match.EmailFolded, k.match.PhoneDigits, k.match.SearchText, k.match.Dedup, k.c.CreatedAt,
-		kept.Fingerprint, kept.Response.Status, kept.Response.Location, kept.Response.Body,
+		kept.Fingerprint, kept.Response.Status, kept.Response.Location, kept.Response.Body, e.ID, fatora.EncodeEventData(e),
 	).QueryRow(k.scanInsert)
 }
 

@@ -20,6 +20,9 @@ import (
 type DB struct {
 	pool  *pgxpool.Pool
 	batch *batcher
+	// schemaOID is the oid of the schema the tables are in: the second key
+	// of the event writers' lock (see lockEventWriters).
+	schemaOID int32
 	// Now is the store's clock; tests replace it.
 	Now fatora.Clock
 }
@@ -91,7 +94,14 @@ func (db *DB) prepare(ctx context.Context) error {
 	if err := assertDurable(ctx, db.pool); err != nil {
 		return err
 	}
-	return migrate(ctx, db.pool)
+	if err := migrate(ctx, db.pool); err != nil {
+		return err
+	}
+	err := db.pool.QueryRow(ctx, "SELECT oid::int FROM pg_namespace WHERE nspname = current_schema()").Scan(&db.schemaOID)
+	if err != nil {
+		return fmt.Errorf("postgres: read the schema: %w", err)
+	}
+	return nil
 }
 
 // assertDurable refuses a connection on which a commit could return before
@@ -165,6 +175,11 @@ func (db *DB) runTx(ctx context.Context, opts pgx.TxOptions, fn func(pgx.Tx) err
 		return mapError(err)
 	}
 	defer tx.Rollback(ctx)
+	if opts.AccessMode != pgx.ReadOnly {
+		if err := db.lockEventWriters(ctx, tx); err != nil {
+			return err
+		}
+	}
 	if err := fn(tx); err != nil {
 		return err
 	}

@@ -36,6 +36,7 @@ const (
 	CodeIdempotencyInProgress = "idempotency_in_progress"
 	CodeRateLimited           = "rate_limited"
 	CodeMalformedRequest      = "malformed_request"
+	CodeLimitReached          = "limit_reached"
 )
 
 // Error is an answer of the API that is not a success. Get it with

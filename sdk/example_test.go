@@ -7,17 +7,21 @@ import (
 	"log"
 	"time"
 
-	"github.com/fatora-oss/fatora/internal/apitest"
+	"github.com/fatora-oss/fatora/fatoratest"
 	"github.com/fatora-oss/fatora/sdk"
 )
 
-// Each example runs against the API started in this process on an empty
-// database (apitest.StartExampleServer); give yours its base URL, such as
-// "https://api.fatora.io/v1", and your merchant's API key.
+// Each example runs against a sandbox started in this process on an empty
+// database (fatoratest.Start), whose key is Fatora's sample key; give yours
+// its base URL, such as "https://api.fatora.io/v1", and your merchant's
+// API key.
 
 // Create a client, or find the one that already has the same data.
 func Example() {
-	server := apitest.StartExampleServer() // the API, in this process
+	server, err := fatoratest.Start() // the API, in this process
+	if err != nil {
+		log.Fatal(err)
+	}
 	defer server.Close()
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
@@ -51,7 +55,10 @@ func Example() {
 // Make a Client for an API key, with options: more retries, a User-Agent
 // naming the application.
 func ExampleNew() {
-	server := apitest.StartExampleServer() // the API, in this process
+	server, err := fatoratest.Start() // the API, in this process
+	if err != nil {
+		log.Fatal(err)
+	}
 	defer server.Close()
 	c, err := sdk.New(server.URL, server.APIKey, sdk.WithMaxRetries(5), sdk.WithUserAgent("shop/1.0"))
 	if err != nil {
@@ -69,7 +76,10 @@ func ExampleNew() {
 // running the same call again, even from another process, creates nothing
 // twice.
 func ExampleClientsService_Create() {
-	server := apitest.StartExampleServer() // the API, in this process
+	server, err := fatoratest.Start() // the API, in this process
+	if err != nil {
+		log.Fatal(err)
+	}
 	defer server.Close()
 	c, err := sdk.New(server.URL, server.APIKey)
 	if err != nil {
@@ -97,7 +107,10 @@ func ExampleClientsService_Create() {
 
 // Read one client by its id.
 func ExampleClientsService_Get() {
-	server := apitest.StartExampleServer() // the API, in this process
+	server, err := fatoratest.Start() // the API, in this process
+	if err != nil {
+		log.Fatal(err)
+	}
 	defer server.Close()
 	ctx := context.Background()
 	c, err := sdk.New(server.URL, server.APIKey)
@@ -118,7 +131,10 @@ func ExampleClientsService_Get() {
 
 // Change one field and clear another.
 func ExampleClientsService_Update() {
-	server := apitest.StartExampleServer() // the API, in this process
+	server, err := fatoratest.Start() // the API, in this process
+	if err != nil {
+		log.Fatal(err)
+	}
 	defer server.Close()
 	ctx := context.Background()
 	c, err := sdk.New(server.URL, server.APIKey)
@@ -143,7 +159,10 @@ func ExampleClientsService_Update() {
 
 // Delete a client; reading it afterwards answers not_found.
 func ExampleClientsService_Delete() {
-	server := apitest.StartExampleServer() // the API, in this process
+	server, err := fatoratest.Start() // the API, in this process
+	if err != nil {
+		log.Fatal(err)
+	}
 	defer server.Close()
 	ctx := context.Background()
 	c, err := sdk.New(server.URL, server.APIKey)
@@ -166,7 +185,10 @@ func ExampleClientsService_Delete() {
 // Read one page of the clients whose name, e-mail or phone contains a
 // keyword.
 func ExampleClientsService_List() {
-	server := apitest.StartExampleServer() // the API, in this process
+	server, err := fatoratest.Start() // the API, in this process
+	if err != nil {
+		log.Fatal(err)
+	}
 	defer server.Close()
 	ctx := context.Background()
 	c, err := sdk.New(server.URL, server.APIKey)
@@ -193,7 +215,10 @@ func ExampleClientsService_List() {
 
 // Export every client: All follows the pages (here of 2) for you.
 func ExampleClientsService_All() {
-	server := apitest.StartExampleServer() // the API, in this process
+	server, err := fatoratest.Start() // the API, in this process
+	if err != nil {
+		log.Fatal(err)
+	}
 	defer server.Close()
 	ctx := context.Background()
 	c, err := sdk.New(server.URL, server.APIKey)
@@ -220,7 +245,10 @@ func ExampleClientsService_All() {
 // Every answer that is not a success is an *sdk.Error: switch on its Code;
 // an invalid_field error lists the fields at fault.
 func ExampleError() {
-	server := apitest.StartExampleServer() // the API, in this process
+	server, err := fatoratest.Start() // the API, in this process
+	if err != nil {
+		log.Fatal(err)
+	}
 	defer server.Close()
 	c, err := sdk.New(server.URL, server.APIKey)
 	if err != nil {

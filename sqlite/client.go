@@ -38,8 +38,10 @@ func (s *ClientService) CreateClient(ctx context.Context, f fatora.ClientFields)
 		return fatora.Client{}, err
 	}
 	err = s.db.keyedChange(ctx, scope, c.CreatedAt, func(tx runner) (fatora.Client, error) {
-		err := insertClient(ctx, tx, scope, &c, match)
-		return c, err
+		if err := insertClient(ctx, tx, scope, &c, match); err != nil {
+			return c, err
+		}
+		return c, writeEvent(ctx, tx, scope, fatora.ClientCreated(scope.Mode, c))
 	})
 	return c, err
 }
@@ -126,11 +128,15 @@ func (s *ClientService) UpdateClient(ctx context.Context, id int64, u fatora.Cli
 		if c, err = findClient(ctx, tx, scope, id); err != nil {
 			return c, err
 		}
+		before := c
 		changed, err := c.Update(u, now)
 		if err != nil || !changed {
 			return c, err // an update that changes nothing writes nothing
 		}
-		return c, updateRow(ctx, tx, scope, c)
+		if err := updateRow(ctx, tx, scope, c); err != nil {
+			return c, err
+		}
+		return c, writeEvent(ctx, tx, scope, fatora.ClientUpdated(scope.Mode, before, c))
 	})
 	return c, err
 }
@@ -154,16 +160,16 @@ func (s *ClientService) DeleteClient(ctx context.Context, id int64) error {
 	if err != nil {
 		return err
 	}
-	return s.db.keyedChange(ctx, scope, s.db.now(), func(tx runner) (fatora.Client, error) {
-		res, err := tx.ExecContext(ctx, "DELETE FROM clients WHERE merchant_id = ? AND mode = ? AND id = ?",
-			scope.MerchantID, scope.Mode, id)
-		if err != nil {
+	now := s.db.now()
+	return s.db.keyedChange(ctx, scope, now, func(tx runner) (fatora.Client, error) {
+		c, err := scanClient(tx.QueryRowContext(ctx, "DELETE FROM clients WHERE merchant_id = ? AND mode = ? AND id = ? RETURNING "+
+			clientColumns, scope.MerchantID, scope.Mode, id))
+		if err == sql.ErrNoRows {
+			return fatora.Client{}, fatora.ClientNotFound()
+		} else if err != nil {
 			return fatora.Client{}, mapError(err)
 		}
-		if n, err := res.RowsAffected(); err != nil || n == 0 {
-			return fatora.Client{}, errorsOr(mapError(err), fatora.ClientNotFound())
-		}
-		return fatora.Client{ID: id}, nil
+		return fatora.Client{ID: id}, writeEvent(ctx, tx, scope, fatora.ClientDeleted(scope.Mode, c, now))
 	})
 }
 

@@ -64,12 +64,19 @@ const purgeBatch = 1000
 
 // PurgeIdempotencyKeys implements fatora.IdempotencyPurger.
 func (s *ClientService) PurgeIdempotencyKeys(ctx context.Context, cutoff time.Time) (int64, error) {
+	return s.db.purge(ctx, `DELETE FROM idempotency_keys WHERE (merchant_id, mode, key) IN
+		(SELECT merchant_id, mode, key FROM idempotency_keys WHERE created_at < ? LIMIT ?)`, cutoff)
+}
+
+// purge runs del, a DELETE of at most purgeBatch rows created before
+// cutoff (its two parameters), in write batches until it deletes fewer,
+// and returns how many rows it deleted in all.
+func (db *DB) purge(ctx context.Context, del string, cutoff time.Time) (int64, error) {
 	var total int64
 	for {
 		var n int64
-		err := s.db.inBatch(ctx, func(tx runner) error {
-			res, err := tx.ExecContext(ctx, `DELETE FROM idempotency_keys WHERE (merchant_id, mode, key) IN
-				(SELECT merchant_id, mode, key FROM idempotency_keys WHERE created_at < ? LIMIT ?)`, cutoff.UnixMicro(), purgeBatch)
+		err := db.inBatch(ctx, func(tx runner) error {
+			res, err := tx.ExecContext(ctx, del, cutoff.UnixMicro(), purgeBatch)
 			if err != nil {
 				return mapError(err)
 			}

@@ -29,5 +29,6 @@ func TestConformance(t *testing.T) {
 func storeOf(db *sqlite.DB) storetest.Store {
 	clients := sqlite.NewClientService(db)
 	return storetest.Store{Clients: clients, Merchants: sqlite.NewMerchantService(db), Purger: clients,
+		Events: sqlite.NewEventService(db), Webhooks: sqlite.NewWebhookService(db), Deliveries: sqlite.NewDeliveryQueue(db),
 		SetNow: func(now fatora.Clock) { db.Now = now }}
 }

@@ -18,6 +18,12 @@ type Store struct {
 	Clients   fatora.ClientService
 	Merchants fatora.MerchantService
 	Purger    fatora.IdempotencyPurger
+	Events    interface {
+		fatora.EventService
+		fatora.EventPurger
+	}
+	Webhooks   fatora.WebhookService
+	Deliveries fatora.DeliveryQueue
 	// SetNow replaces the store's clock.
 	SetNow func(fatora.Clock)
 }
@@ -47,6 +53,14 @@ func Run(t *testing.T, open func(t testing.TB) Store) {
 	t.Run("IdempotentUpdateDelete", func(t *testing.T) { testIdempotentUpdateDelete(t, open) })
 	t.Run("IdempotencyExpiry", func(t *testing.T) { testIdempotencyExpiry(t, open) })
 	t.Run("ConcurrentIdempotentCreates", func(t *testing.T) { testConcurrentIdempotentCreates(t, open) })
+	t.Run("Events", func(t *testing.T) { testEvents(t, open) })
+	t.Run("EventFilters", func(t *testing.T) { testEventFilters(t, open) })
+	t.Run("EventsOfRefusals", func(t *testing.T) { testEventsOfRefusals(t, open) })
+	t.Run("ConcurrentEvents", func(t *testing.T) { testConcurrentEvents(t, open) })
+	t.Run("EventPurge", func(t *testing.T) { testEventPurge(t, open) })
+	t.Run("WebhookEndpoints", func(t *testing.T) { testWebhookEndpoints(t, open) })
+	t.Run("DeliveryOrder", func(t *testing.T) { testDeliveryOrder(t, open) })
+	t.Run("DeliveryOutcomes", func(t *testing.T) { testDeliveryOutcomes(t, open) })
 }
 
 // tenant is a merchant of the store under test with a scope per mode.

@@ -39,8 +39,14 @@ func (a *apiFlags) client(ctx context.Context) (*sdk.Client, error) {
 	if key == "" {
 		return nil, errors.New("no API key: give --api-key or set FATORA_API_KEY")
 	}
+	return sdkClient(ctx, a.url, key)
+}
+
+// sdkClient is an SDK client for url and key, with opts and then the
+// options ctx carries (see sdkOptionsKey).
+func sdkClient(ctx context.Context, url, key string, opts ...sdk.Option) (*sdk.Client, error) {
 	extra, _ := ctx.Value(sdkOptionsKey{}).([]sdk.Option)
-	c, err := sdk.New(a.url, key, append([]sdk.Option{sdk.WithUserAgent("fatora-cli")}, extra...)...)
+	c, err := sdk.New(url, key, append(append([]sdk.Option{sdk.WithUserAgent("fatora-cli")}, opts...), extra...)...)
 	if err != nil {
 		return nil, oneLine(err)
 	}

@@ -6,8 +6,10 @@ package main
 // function that defines its flags (with fromEnv for the ones an
 // environment variable may set) and returns what runs it.
 func commands() []command {
-	return []command{
+	return append([]command{
 		{name: "serve", summary: "run the API server", details: serveDetails, flags: serveFlags},
+		{name: "sandbox", summary: "run a throwaway server for integrators' tests, with the sample key and the /sandbox/ controls",
+			details: sandboxDetails, flags: sandboxFlags},
 		{name: "version", summary: "print the version and the revision the binary was built from", flags: versionFlags},
 
 		{name: "merchant create", summary: "register a merchant and print its first test and live keys, once",
@@ -39,5 +41,8 @@ func commands() []command {
 			details: importDetails, flags: clientsImportFlags},
 		{name: "clients export", summary: "write every client as CSV or JSON Lines", details: exportDetails,
 			flags: clientsExportFlags},
-	}
+
+		{name: "migrate", summary: "copy a merchant's clients from Fatora, or any API that speaks its Clients API, into the database",
+			details: migrateDetails, flags: migrateFlags},
+	}, webhooksCommands()...)
 }

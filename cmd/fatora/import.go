@@ -58,7 +58,7 @@ func importPath(ctx context.Context, c *call, api *apiFlags, path, format string
 	if err != nil {
 		return err
 	}
-	im := &importer{clients: cl.Clients, workers: workers, progress: newProgress(c.stderr, fileSize(f))}
+	im := &importer{clients: cl.Clients, workers: workers, progress: newProgress(c.stderr, "import", fileSize(f))}
 	sum, runErr := im.run(ctx, src)
 	if err := printImportSummary(c.stdout, path, sum, asJSON); err != nil {
 		return err
@@ -125,6 +125,11 @@ type importSummary struct {
 	Unfinished int `json:"unfinished"`
 	// Complete reports that every line of the file was settled.
 	Complete bool `json:"complete"`
+}
+
+// progressText is the counts the progress shows.
+func (s *importSummary) progressText() string {
+	return fmt.Sprintf("%d lines: %d created, %d already present, %d rejected", s.Lines, s.Created, s.AlreadyPresent, s.Rejected)
 }
 
 type rejectedLine struct {

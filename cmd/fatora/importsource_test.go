@@ -128,7 +128,7 @@ func TestProgressOnTerminal(t *testing.T) {
 func TestProgressPlain(t *testing.T) {
 	t.Parallel()
 	var buf bytes.Buffer
-	p := newProgress(&buf, 0)
+	p := newProgress(&buf, "import", 0)
 	if p.tty {
 		t.Fatal("a buffer taken for a terminal")
 	}

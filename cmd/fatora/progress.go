@@ -8,14 +8,15 @@ import (
 	"time"
 )
 
-// progress shows how far an import is on standard error: a bar redrawn in
-// place on a terminal, else a plain line now and then. Messages printed
-// through it (rejected lines) appear above the bar. It is not safe for
-// concurrent use: the import's collecting goroutine alone calls it.
+// progress shows how far an import or a migration is on standard error: a
+// bar redrawn in place on a terminal, else a plain line now and then.
+// Messages printed through it (rejected lines) appear above the bar. It is
+// not safe for concurrent use: one goroutine alone calls it.
 type progress struct {
 	w     io.Writer
+	name  string // the command, at the start of each plain line
 	tty   bool
-	total int64 // bytes of the file; 0 when unknown (standard input)
+	total int64 // bytes of the file, clients of the source; 0 when unknown
 	// every is how often the bar is redrawn, or a plain line printed.
 	every time.Duration
 	now   func() time.Time
@@ -27,9 +28,13 @@ type progress struct {
 // barWidth is the width of the bar, in characters.
 const barWidth = 30
 
-// newProgress returns the progress of reading total bytes, shown on w.
-func newProgress(w io.Writer, total int64) *progress {
-	p := &progress{w: w, tty: isTerminal(w), total: total, every: 10 * time.Second, now: time.Now}
+// tally is the counts a progress shows beside its bar.
+type tally interface{ progressText() string }
+
+// newProgress returns the progress of the command name through total
+// bytes or clients, shown on w.
+func newProgress(w io.Writer, name string, total int64) *progress {
+	p := &progress{w: w, name: name, tty: isTerminal(w), total: total, every: 10 * time.Second, now: time.Now}
 	if p.tty {
 		p.every = 100 * time.Millisecond
 	}
@@ -47,8 +52,9 @@ func isTerminal(w io.Writer) bool {
 	return err == nil && st.Mode()&os.ModeCharDevice != 0
 }
 
-// update shows s, the import so far after done bytes, if it is time to.
-func (p *progress) update(done int64, s *importSummary) {
+// update shows s, the counts so far after done bytes or clients, if it is
+// time to.
+func (p *progress) update(done int64, s tally) {
 	if now := p.now(); now.Sub(p.last) >= p.every {
 		p.last = now
 		p.show(done, s)
@@ -56,11 +62,10 @@ func (p *progress) update(done int64, s *importSummary) {
 }
 
 // show draws the bar, or prints a plain line.
-func (p *progress) show(done int64, s *importSummary) {
-	counts := fmt.Sprintf("%d lines: %d created, %d already present, %d rejected",
-		s.Lines, s.Created, s.AlreadyPresent, s.Rejected)
+func (p *progress) show(done int64, s tally) {
+	counts := s.progressText()
 	if !p.tty {
-		fmt.Fprintf(p.w, "import: %s%s\n", percent(done, p.total), counts)
+		fmt.Fprintf(p.w, "%s: %s%s\n", p.name, percent(done, p.total), counts)
 		return
 	}
 	bar := ""

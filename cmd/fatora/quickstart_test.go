@@ -59,16 +59,7 @@ func TestReadmeQuickStart(t *testing.T) {
 // in the README.
 func readmeQuickStart(t testing.TB) string {
 	t.Helper()
-	b, err := os.ReadFile(filepath.Join("..", "..", "README.md"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	_, after, ok := strings.Cut(string(b), quickStartMarker+"\n```sh\n")
-	block, _, closed := strings.Cut(after, "\n```")
-	if !ok || !closed {
-		t.Fatal("README.md has no quick start block after the marker")
-	}
-	return block
+	return markedBlock(t, "README.md", quickStartMarker, "sh")
 }
 
 // TestReadmeIsShort: the README is read in two minutes; the rest is in

@@ -60,6 +60,7 @@ type serverConfig struct {
 	publicMetrics  bool
 	secretFile     string
 	searchTurns    int
+	webhooks       webhookConfig
 }
 
 func serveFlags(fs *flagSet) runner {
@@ -81,6 +82,7 @@ func serveFlags(fs *flagSet) runner {
 	fs.IntVar(&cfg.searchTurns, "concurrent-searches", httpapi.DefaultSearchTurns(), "keyword searches run at once, shared fairly between merchants (default: the CPUs)")
 	secretFile := secretFileFlag(fs)
 	fs.BoolVar(&cfg.publicMetrics, "public-metrics", false, "serve /metrics on --addr too, where API clients reach it (without it, only --admin-addr serves it)")
+	addWebhookFlags(fs, &cfg.webhooks)
 	for _, name := range []string{"addr", "admin-addr", "token-ttl", "idempotency-ttl", "db-max-conns",
 		"db-statement-timeout", "tls-cert", "tls-key", "drain", "trusted-proxies", "rate-limit", "rate-burst", "public-metrics", "concurrent-searches"} {
 		fs.fromEnv(name, "FATORA_"+envName(name))
@@ -139,6 +141,9 @@ func checkServeConfig(cfg *serverConfig, drain time.Duration, proxies string) er
 	}
 	if drain < 0 || drain > 10*time.Minute {
 		return errors.New("--drain must be 0 to 10m")
+	}
+	if err := cfg.webhooks.check(); err != nil {
+		return err
 	}
 	var err error
 	if cfg.trustedProxies, err = httpapi.ParseTrustedProxies(proxies); err != nil {
@@ -220,6 +225,7 @@ func (s *server) start(ctx context.Context, cfg serverConfig) error {
 	if err := s.reloadSecrets(ctx); err != nil {
 		return err
 	}
+	deliver := wireWebhooks(s.store, s.api, cfg.webhooks, s.log)
 	if err := s.startMetrics(cfg, m.Handler()); err != nil {
 		return err
 	}
@@ -239,6 +245,8 @@ func (s *server) start(ctx context.Context, cfg serverConfig) error {
 	s.background.Go(func() { // a rotation or revocation reaches every server within secretReloadEvery
 		repeat(bg, secretReloadEvery, s.log, "reading the signing secrets; the ones in use stay", s.reloadSecrets)
 	})
+	s.background.Go(func() { deliver(bg) })
+	s.background.Go(func() { purgeEvents(bg, s.store.events, time.Duration(cfg.webhooks.retention), s.log) })
 	s.log.Info("listening", "addr", s.ln.Addr().String(), "tls", s.certs != nil, "db", redactDSN(cfg.db))
 	return nil
 }

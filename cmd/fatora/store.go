@@ -32,9 +32,15 @@ type store struct {
 	clients   fatora.ClientService
 	merchants fatora.MerchantService
 	purger    fatora.IdempotencyPurger
-	stats     func() fatora.StoreStats
-	ping      func(context.Context) error
-	close     func() error
+	events    interface {
+		fatora.EventService
+		fatora.EventPurger
+	}
+	webhooks   fatora.WebhookService
+	deliveries fatora.DeliveryQueue
+	stats      func() fatora.StoreStats
+	ping       func(context.Context) error
+	close      func() error
 	// tightened are the SQLite files whose permissions were taken from
 	// group and others on opening (see sqlite.DB.TightenedFiles).
 	tightened []string
@@ -98,6 +104,7 @@ func open(ctx context.Context, dsn string, opts poolOptions) (*store, error) {
 		}
 		clients := sqlite.NewClientService(db)
 		return &store{clients: clients, merchants: sqlite.NewMerchantService(db), purger: clients, stats: db.Stats, ping: db.Ping, close: db.Close,
+			events: sqlite.NewEventService(db), webhooks: sqlite.NewWebhookService(db), deliveries: sqlite.NewDeliveryQueue(db),
 			tightened: db.TightenedFiles()}, nil
 	}
 	db, err := postgres.Open(ctx, dsn, postgres.Options{MaxConns: int32(opts.maxConns), StatementTimeout: opts.statementTimeout})
@@ -105,7 +112,8 @@ func open(ctx context.Context, dsn string, opts poolOptions) (*store, error) {
 		return nil, err
 	}
 	clients := postgres.NewClientService(db)
-	return &store{clients: clients, merchants: postgres.NewMerchantService(db), purger: clients, stats: db.Stats, ping: db.Ping, close: db.Close}, nil
+	return &store{clients: clients, merchants: postgres.NewMerchantService(db), purger: clients, stats: db.Stats, ping: db.Ping, close: db.Close,
+		events: postgres.NewEventService(db), webhooks: postgres.NewWebhookService(db), deliveries: postgres.NewDeliveryQueue(db)}, nil
 }
 
 // tightenedMessage says why the database's files were changed.

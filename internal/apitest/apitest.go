@@ -3,7 +3,8 @@
 // PostgreSQL), under a clock the test sets, with merchants holding test and
 // live keys and tokens, and served over HTTP when a test needs a URL.
 //
-// It is for tests only (and Example functions): it calls testing.TB's
+// It is for this module's tests only (Example functions, which have no
+// testing.TB, use the public package fatoratest): it calls testing.TB's
 // Fatal on any failure and nothing in the program imports it. Everything it
 // makes is released by the test's Cleanup.
 package apitest
@@ -19,6 +20,7 @@ import (
 	"github.com/fatora-oss/fatora"
 	"github.com/fatora-oss/fatora/httpapi"
 	"github.com/fatora-oss/fatora/token"
+	"github.com/fatora-oss/fatora/webhook"
 )
 
 // TokenTTL is how long the bearer tokens of an Env live.
@@ -80,7 +82,8 @@ func New(t testing.TB, opts Options) *Env {
 		Audience: "fatora-clients-api", TTL: TokenTTL, Now: e.Clock.Now}
 	e.Server = &httpapi.Server{Clients: e.Services.Clients, Credentials: e.Services.Merchants, Signer: e.Signer,
 		Ping: e.Services.Ping, Now: e.Clock.Now, Logger: slog.New(slog.NewJSONHandler(e.Logs, nil)),
-		RequestTimeout: opts.RequestTimeout}
+		RequestTimeout: opts.RequestTimeout, Events: e.Services.Events, Webhooks: e.Services.Webhooks,
+		WebhookTargets: webhook.Targets{AllowInsecure: true, AllowPrivate: true}}
 	if opts.Configure != nil {
 		opts.Configure(e.Server)
 	}
@@ -107,4 +110,8 @@ type Services struct {
 	Merchants fatora.MerchantService
 	// Ping reports whether the database answers, for /readyz.
 	Ping func(context.Context) error
+	// Events, Webhooks and Deliveries serve events and their delivery.
+	Events     fatora.EventService
+	Webhooks   fatora.WebhookService
+	Deliveries fatora.DeliveryQueue
 }

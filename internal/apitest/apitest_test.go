@@ -4,7 +4,6 @@ import (
 	"context"
 	"net/http"
 	"net/http/httptest"
-	"os"
 	"sync"
 	"testing"
 	"time"
@@ -73,33 +72,5 @@ func TestServeFronts(t *testing.T) {
 	defer mu.Unlock()
 	if resp.StatusCode != http.StatusOK || len(order) != 2 || order[0] != "outer" || order[1] != "inner" {
 		t.Errorf("/healthz %d through %v; want 200 through outer then inner", resp.StatusCode, order)
-	}
-}
-
-// TestExampleServer checks that an ExampleServer answers with its key, and
-// that Close stops it and removes the directories made for it (its
-// database's, and here one more).
-func TestExampleServer(t *testing.T) {
-	s := StartExampleServer()
-	r, err := http.NewRequest(http.MethodGet, s.URL+"/v1/clients", nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	r.Header.Set("api_key", s.APIKey)
-	resp, err := http.DefaultClient.Do(r)
-	if err != nil {
-		t.Fatal(err)
-	}
-	resp.Body.Close()
-	if resp.StatusCode != http.StatusOK {
-		t.Errorf("GET /v1/clients with the key: %d", resp.StatusCode)
-	}
-	dir := s.t.TempDir()
-	s.Close()
-	if _, err := os.Stat(dir); !os.IsNotExist(err) {
-		t.Errorf("%s after Close: %v, want it removed", dir, err)
-	}
-	if _, err := http.Get(s.URL + "/healthz"); err == nil {
-		t.Error("the server still answers after Close")
 	}
 }

@@ -46,13 +46,15 @@ func (e *Env) NewMerchant(name string) *Merchant {
 		e.t.Fatal(err)
 	}
 	for _, mode := range modes {
-		m.Tokens[mode] = e.authorize(m.Keys[mode])
+		m.Tokens[mode] = e.Authorize(m.Keys[mode])
 	}
 	return m
 }
 
-// authorize exchanges key for a bearer token at the server.
-func (e *Env) authorize(key string) string {
+// Authorize exchanges key for a bearer token at the server: a merchant
+// that another Env on the same database registered gets a token of this
+// one's.
+func (e *Env) Authorize(key string) string {
 	e.t.Helper()
 	r := httptest.NewRequest(http.MethodGet, "/v1/Authorization/Authorize", nil)
 	r.Header.Set("api_key", key)

@@ -23,13 +23,23 @@ type Store struct {
 func SQLite() Store {
 	return Store{Name: "sqlite", Open: func(t testing.TB, now fatora.Clock) Services {
 		t.Helper()
-		db, err := sqlite.Open(context.Background(), filepath.Join(t.TempDir(), "api.db"))
+		return SQLiteAt("sqlite", filepath.Join(t.TempDir(), "api.db")).Open(t, now)
+	}}
+}
+
+// SQLiteAt is the SQLite database file at path, which several Envs may
+// open at once, as several servers on one file.
+func SQLiteAt(name, path string) Store {
+	return Store{Name: name, Open: func(t testing.TB, now fatora.Clock) Services {
+		t.Helper()
+		db, err := sqlite.Open(context.Background(), path)
 		if err != nil {
 			t.Fatal(err)
 		}
 		t.Cleanup(func() { db.Close() })
 		db.Now = now
-		return Services{Clients: sqlite.NewClientService(db), Merchants: sqlite.NewMerchantService(db), Ping: db.Ping}
+		return Services{Clients: sqlite.NewClientService(db), Merchants: sqlite.NewMerchantService(db), Ping: db.Ping,
+			Events: sqlite.NewEventService(db), Webhooks: sqlite.NewWebhookService(db), Deliveries: sqlite.NewDeliveryQueue(db)}
 	}}
 }
 
@@ -53,7 +63,8 @@ func PostgreSQLAt(name, dsn string, maxConns int32) Store {
 		}
 		t.Cleanup(func() { db.Close() })
 		db.Now = now
-		return Services{Clients: postgres.NewClientService(db), Merchants: postgres.NewMerchantService(db), Ping: db.Ping}
+		return Services{Clients: postgres.NewClientService(db), Merchants: postgres.NewMerchantService(db), Ping: db.Ping,
+			Events: postgres.NewEventService(db), Webhooks: postgres.NewWebhookService(db), Deliveries: postgres.NewDeliveryQueue(db)}
 	}}
 }
 

@@ -29,11 +29,18 @@ type result struct {
 	integrityChecked             bool
 	integrity                    string   // PRAGMA integrity_check, when checked
 	problems                     []string // the first anomalies, described
+
+	webhooksChecked bool
+	delivered       int // client.created events delivered
+	undelivered     int // committed clients whose event never arrived
+	phantom         int // delivered events naming no committed client, or breaking the contract
+	webhookAttempts int // deliveries the receiver got, retries included
+	failedOnPurpose int // events whose first attempt the receiver failed
 }
 
 // failed reports whether the run found a fault.
 func (r result) failed() bool {
-	return r.lost+r.duplicated+r.unexpected+r.refusedButPresent+r.unresolved > 0 ||
+	return r.lost+r.duplicated+r.unexpected+r.refusedButPresent+r.unresolved+r.undelivered+r.phantom > 0 ||
 		(r.integrityChecked && r.integrity != "ok")
 }
 

@@ -5,7 +5,7 @@
 // with -m immediate).
 //
 //	fatora-faults --store sqlite|postgres [--duration 60s] [--workers 16]
-//	    [--kill-every 3s] [--pg-restart-every 15s] [--bin PATH] [--pg URL]
+//	    [--kill-every 3s] [--pg-restart-every 15s] [--bin PATH] [--pg URL] [--webhooks]
 //
 // Workers create uniquely named clients, each request with its own
 // Idempotency-Key, and record every answer as acknowledged (201), refused (a
@@ -60,6 +60,7 @@ func parseConfig(args []string, stderr io.Writer) (config, error) {
 	fs.DurationVar(&c.killEvery, "kill-every", 3*time.Second, "SIGKILL and restart the server this often")
 	fs.DurationVar(&c.pgRestartEvery, "pg-restart-every", 15*time.Second, "postgres: restart PostgreSQL with -m immediate this often (0: never)")
 	fs.StringVar(&c.bin, "bin", "", "the fatora binary (default: build ./cmd/fatora)")
+	fs.BoolVar(&c.webhooks, "webhooks", false, "also check webhooks: every committed client's event delivered, none for a client that is not")
 	fs.StringVar(&c.pg, "pg", envOr(testenv.PostgresEnvVar, testenv.ExamplePostgresDSN), "postgres: the database to make a schema in")
 	if err := fs.Parse(args); err != nil {
 		return c, err

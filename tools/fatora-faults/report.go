@@ -31,6 +31,11 @@ func report(out io.Writer, cfg config, r result) {
 	if r.integrityChecked {
 		row("PRAGMA integrity_check", "%s", r.integrity)
 	}
+	if r.webhooksChecked {
+		row("webhook events delivered", "%d (%d attempts, %d events failed once on purpose)", r.delivered, r.webhookAttempts, r.failedOnPurpose)
+		row("webhook events lost", "%d", r.undelivered)
+		row("webhook events phantom", "%d", r.phantom)
+	}
 	for _, p := range r.problems {
 		fmt.Fprintln(out, "  ! "+p)
 	}
@@ -53,6 +58,9 @@ func verdict(r result) string {
 		word, r.acked, r.lost, r.duplicated, r.unexpected, r.unresolved, r.refusedButPresent, r.kills, r.pgRestarts)
 	if r.integrityChecked {
 		v += "; integrity " + r.integrity
+	}
+	if r.webhooksChecked {
+		v += fmt.Sprintf("; webhooks: %d delivered, %d lost, %d phantom", r.delivered, r.undelivered, r.phantom)
 	}
 	return v
 }

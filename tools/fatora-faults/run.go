@@ -22,6 +22,7 @@ type config struct {
 	pg             string        // postgres: the database to make a schema in
 	workDir        string        // where the database and logs go; a new temporary directory when empty
 	progressEvery  time.Duration // how often a progress line is printed; 2s when zero
+	webhooks       bool          // check webhook deliveries too (see webhooks.go)
 }
 
 func (c config) validate() error {
@@ -78,6 +79,11 @@ func check(ctx context.Context, cfg config, env *environment, out io.Writer) (re
 	if err := testenv.WaitReady(ctx, env.baseURL, time.Minute, nil); err != nil {
 		return result{}, fmt.Errorf("the server did not become ready: %w", err)
 	}
+	if env.receiver != nil {
+		if err := env.receiver.registerEndpoints(ctx, cl, env.merchants); err != nil {
+			return result{}, err
+		}
+	}
 	st := &stats{}
 	ops, pgNote := underFaults(ctx, cfg, env, srv, cl, st, out)
 	if err := ctx.Err(); err != nil {
@@ -122,6 +128,11 @@ func heal(ctx context.Context, cfg config, env *environment, srv *process, cl *a
 		return result{}, err
 	}
 	res := judge(ops, lists)
+	if env.receiver != nil {
+		fmt.Fprintln(out, "waiting for the webhook deliveries")
+		env.receiver.awaitDeliveries(ctx, lists, webhookDrainLimit)
+		env.receiver.judgeWebhooks(lists, &res)
+	}
 	res.kills, res.pgRestarts, res.selfExits = int(st.kills.Load()), int(st.pgRestarts.Load()), int(st.selfExits.Load())
 	res.pgNote, res.statuses = pgNote, st.statusCounts()
 	res.exitAfterTerm = srv.terminate(45 * time.Second)
@@ -135,6 +146,11 @@ func heal(ctx context.Context, cfg config, env *environment, srv *process, cl *a
 	}
 	return res, nil
 }
+
+// webhookDrainLimit bounds the wait for deliveries after the faults: a
+// delivery a killed server had claimed waits for its lease (30 s), and one
+// failed on purpose for its retry (the server runs with a short schedule).
+const webhookDrainLimit = 2 * time.Minute
 
 // lockedWriter lets the workers, the fault injectors and the progress
 // printer write to one writer.

@@ -43,6 +43,7 @@ type environment struct {
 	serverLogPath string
 	merchants     []merchant
 	runID         string
+	receiver      *receiver // the webhook endpoints, in the webhook mode
 }
 
 // prepare makes the run's directory, binary, database and merchants, and
@@ -60,7 +61,8 @@ func prepare(ctx context.Context, cfg config, out io.Writer) (env *environment, 
 			env.cleanup(out)
 		}
 	}()
-	steps := []func(context.Context, config, io.Writer) error{env.build, env.openDatabase, env.createMerchants, env.openLog, env.pickAddr}
+	steps := []func(context.Context, config, io.Writer) error{env.build, env.openDatabase, env.createMerchants, env.openLog, env.pickAddr,
+		env.startReceiver}
 	for _, step := range steps {
 		if err = step(ctx, cfg, out); err != nil {
 			return env, err
@@ -132,9 +134,24 @@ func (env *environment) pickAddr(context.Context, config, io.Writer) error {
 	return err
 }
 
-// serveArgs is the command line of the server.
+// startReceiver starts the webhook receiver in the webhook mode.
+func (env *environment) startReceiver(_ context.Context, cfg config, out io.Writer) (err error) {
+	if cfg.webhooks {
+		env.receiver, err = startReceiver(len(env.merchants))
+	}
+	return err
+}
+
+// serveArgs is the command line of the server: in the webhook mode it may
+// deliver to the receiver on the loopback address, and looks for due
+// deliveries often.
 func (env *environment) serveArgs() []string {
-	return []string{"serve", "--addr", env.addr, "--db", env.dsn, "--drain", "0"}
+	args := []string{"serve", "--addr", env.addr, "--db", env.dsn, "--drain", "0"}
+	if env.receiver != nil {
+		args = append(args, "--webhook-allow-insecure", "--webhook-allow-private", "--webhook-poll", "100ms",
+			"--webhook-retry-schedule", "1s,2s,3s,5s,5s,5s,5s,5s,5s")
+	}
+	return args
 }
 
 // cleanup drops the schema and removes the directory, unless the run asked
@@ -142,6 +159,9 @@ func (env *environment) serveArgs() []string {
 func (env *environment) cleanup(out io.Writer) {
 	if env.serverLog != nil {
 		env.serverLog.Close()
+	}
+	if env.receiver != nil {
+		env.receiver.close()
 	}
 	if env.dropSchema != nil {
 		if err := env.dropSchema(); err != nil {
