@@ -40,6 +40,17 @@ func serveGuarded(t *testing.T, e *env, cfg *tls.Config) string {
 	return ln.Addr().String()
 }
 
+// dialRaw opens a TCP connection to addr, closed when the test ends.
+func dialRaw(t *testing.T, addr string) net.Conn {
+	t.Helper()
+	conn, err := net.Dial("tcp", addr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { conn.Close() })
+	return conn
+}
+
 // smuggling is a POST with both Content-Length and Transfer-Encoding whose
 // chunked body ends at once, so that the GET after it is, for a server
 // obeying Transfer-Encoding, a second request (hidden from a proxy that
@@ -90,11 +101,7 @@ func errorCode(t *testing.T, resp *http.Response) string {
 // its body is never answered.
 func TestSmugglingRefused(t *testing.T) {
 	e := newEnv(t, apitest.SQLite())
-	conn, err := net.Dial("tcp", serveGuarded(t, e, nil))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer conn.Close()
+	conn := dialRaw(t, serveGuarded(t, e, nil))
 	io.WriteString(conn, smuggling(e.alpha.Tokens[fatora.ModeTest]))
 	answers := readAnswers(t, conn)
 	if len(answers) != 1 {
@@ -112,11 +119,7 @@ func TestSmugglingRefused(t *testing.T) {
 func TestFramingKeepAlive(t *testing.T) {
 	e := newEnv(t, apitest.SQLite())
 	addr := serveGuarded(t, e, nil)
-	conn, err := net.Dial("tcp", addr)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer conn.Close()
+	conn := dialRaw(t, addr)
 	auth := "Authorization: Bearer " + e.alpha.Tokens[fatora.ModeTest] + "\r\n"
 	body := "GET / HTTP/1.1\r\nContent-Length: 1\r\nTransfer-Encoding: chunked\r\n\r\n"
 	io.WriteString(conn, "POST /v1/clients HTTP/1.1\r\nHost: api\r\n"+auth+"Content-Type: application/json\r\nContent-Length: "+
@@ -127,11 +130,7 @@ func TestFramingKeepAlive(t *testing.T) {
 		t.Fatalf("answers %v, want 400 malformed_json on a kept connection, then 200", statuses(answers))
 	}
 
-	chunked, err := net.Dial("tcp", addr)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer chunked.Close()
+	chunked := dialRaw(t, addr)
 	client := `{"name":"Chunked"}`
 	io.WriteString(chunked, "POST /v1/clients HTTP/1.1\r\nHost: api\r\n"+auth+"Content-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n"+
 		strconv.FormatInt(int64(len(client)), 16)+"\r\n"+client+"\r\n0\r\n\r\nGET /v1/clients HTTP/1.1\r\nHost: api\r\n"+auth+"\r\n")
@@ -194,11 +193,7 @@ func TestFramingOverTLS(t *testing.T) {
 // closed after the next request.
 func TestFramingUnhandledHeads(t *testing.T) {
 	e := newEnv(t, apitest.SQLite())
-	conn, err := net.Dial("tcp", serveGuarded(t, e, nil))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer conn.Close()
+	conn := dialRaw(t, serveGuarded(t, e, nil))
 	io.WriteString(conn, strings.Repeat("OPTIONS * HTTP/1.1\r\nHost: api\r\n\r\n", 100)+"GET /healthz HTTP/1.1\r\nHost: api\r\n\r\n")
 	answers := readAnswers(t, conn)
 	if len(answers) != 101 || answers[100].StatusCode != http.StatusOK || !answers[100].Close {
