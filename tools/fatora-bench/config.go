@@ -10,7 +10,7 @@ import (
 )
 
 // defaultAPIKey is the live key of the merchant the command creates.
-const defaultAPIKey = "BE7C4000-0000-4000-8000-00000000BE7C"
+const defaultAPIKey = "5D1E83A2-7C4B-4F09-9A61-2B8E3F07C4D5"
 
 // config is what a command line asks for.
 type config struct {
