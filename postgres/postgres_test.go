@@ -29,5 +29,6 @@ func storeOf(db *postgres.DB) storetest.Store {
 	clients := postgres.NewClientService(db)
 	return storetest.Store{Clients: clients, Merchants: postgres.NewMerchantService(db), Purger: clients,
 		Events: postgres.NewEventService(db), Webhooks: postgres.NewWebhookService(db), Deliveries: postgres.NewDeliveryQueue(db),
-		SetNow: func(now fatora.Clock) { db.Now = now }}
+		Sessions: postgres.NewSessionService(db),
+		SetNow:   func(now fatora.Clock) { db.Now = now }}
 }

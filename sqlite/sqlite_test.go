@@ -30,5 +30,6 @@ func storeOf(db *sqlite.DB) storetest.Store {
 	clients := sqlite.NewClientService(db)
 	return storetest.Store{Clients: clients, Merchants: sqlite.NewMerchantService(db), Purger: clients,
 		Events: sqlite.NewEventService(db), Webhooks: sqlite.NewWebhookService(db), Deliveries: sqlite.NewDeliveryQueue(db),
-		SetNow: func(now fatora.Clock) { db.Now = now }}
+		Sessions: sqlite.NewSessionService(db),
+		SetNow:   func(now fatora.Clock) { db.Now = now }}
 }

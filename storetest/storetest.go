@@ -24,6 +24,7 @@ type Store struct {
 	}
 	Webhooks   fatora.WebhookService
 	Deliveries fatora.DeliveryQueue
+	Sessions   fatora.SessionService
 	// SetNow replaces the store's clock.
 	SetNow func(fatora.Clock)
 }
@@ -61,6 +62,8 @@ func Run(t *testing.T, open func(t testing.TB) Store) {
 	t.Run("WebhookEndpoints", func(t *testing.T) { testWebhookEndpoints(t, open) })
 	t.Run("DeliveryOrder", func(t *testing.T) { testDeliveryOrder(t, open) })
 	t.Run("DeliveryOutcomes", func(t *testing.T) { testDeliveryOutcomes(t, open) })
+	t.Run("Sessions", func(t *testing.T) { testSessions(t, open) })
+	t.Run("SignInLinks", func(t *testing.T) { testSignInLinks(t, open) })
 }
 
 // tenant is a merchant of the store under test with a scope per mode.
