@@ -77,10 +77,28 @@ type ClientFilter struct {
 	PageSize int
 	// After, when not zero, asks for the clients after that id instead of a
 	// numbered page (cursor pagination: no rows are skipped to get there).
+	// After means after in Order: below it for OrderNewest.
 	After int64
+	// Order is the order of the list (OrderOldest, by id, unless set).
+	Order ClientOrder
+	// AfterName, with OrderName and After, is the name of the client After
+	// names: the page starts after (AfterName, After).
+	AfterName string
 }
 
-// ClientPage is one page of a client list, in ascending id order.
+// ClientOrder is the order of a client list.
+type ClientOrder int
+
+// The orders of a client list. OrderName compares names code point by
+// code point (as their UTF-8 bytes), the same in every store, ties broken
+// by id; it is for lists without a keyword.
+const (
+	OrderOldest ClientOrder = iota // ascending id: the API's order
+	OrderNewest                    // descending id
+	OrderName                      // ascending name, then id
+)
+
+// ClientPage is one page of a client list, in the filter's order.
 type ClientPage struct {
 	Clients    []Client
 	Page       int

@@ -23,7 +23,10 @@ func (f ClientFilter) Normalize() (ClientFilter, error) {
 	if f.After < 0 || (f.After > 0 && f.Page != 1) {
 		return f, Errorf(CodeInvalidQuery, "Give a cursor or a page number, not both.")
 	}
-	for _, p := range []struct{ name, value string }{{"keyword", f.Keyword}, {"email", f.Email}} {
+	if err := f.checkOrder(); err != nil {
+		return f, err
+	}
+	for _, p := range []struct{ name, value string }{{"keyword", f.Keyword}, {"email", f.Email}, {"cursor", f.AfterName}} {
 		if err := checkQueryText(p.name, p.value); err != nil {
 			return f, err
 		}
@@ -50,6 +53,21 @@ func checkQueryText(name, v string) error {
 	}
 	if utf8.RuneCountInString(v) > MaxKeywordRunes {
 		return Errorf(CodeInvalidQuery, "%s must be at most %d characters long.", name, MaxKeywordRunes)
+	}
+	return nil
+}
+
+// checkOrder refuses an order that is not one, a name order with a keyword
+// (a search may match most clients, which would all be read to sort them)
+// and a name cursor without the name order.
+func (f ClientFilter) checkOrder() error {
+	switch {
+	case f.Order < OrderOldest || f.Order > OrderName:
+		return Errorf(CodeInvalidQuery, "The list's order is not one of oldest, newest and name.")
+	case f.Order == OrderName && f.Keyword != "":
+		return Errorf(CodeInvalidQuery, "A keyword search is listed by date, not by name.")
+	case f.AfterName != "" && (f.Order != OrderName || f.After == 0):
+		return Errorf(CodeInvalidQuery, "A cursor's name goes with the name order and an id.")
 	}
 	return nil
 }

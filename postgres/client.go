@@ -133,17 +133,42 @@ func (s *ClientService) FindClients(ctx context.Context, f fatora.ClientFilter) 
 			return err
 		}
 		where, args := filterClause(scope, f)
-		if f.After > 0 {
-			args = append(args, f.After)
-			where += " AND id > $" + strconv.Itoa(len(args))
-		}
+		where, order, args := pageOrder(f, where, args)
 		n := len(args)
 		clients, err := queryClients(ctx, tx, "SELECT "+clientColumns+" FROM clients WHERE "+where+
-			" ORDER BY id LIMIT $"+strconv.Itoa(n+1)+" OFFSET $"+strconv.Itoa(n+2), append(args, f.PageSize+1, f.Offset())...)
+			" ORDER BY "+order+" LIMIT $"+strconv.Itoa(n+1)+" OFFSET $"+strconv.Itoa(n+2), append(args, f.PageSize+1, f.Offset())...)
 		page = fatora.NewClientPage(f, clients, total)
 		return err
 	})
 	return page, err
+}
+
+// pageOrder adds to where the condition of f's cursor, and returns the
+// ORDER BY of f's order. Names are compared as their bytes (COLLATE "C"),
+// as SQLite compares them, whatever the database's collation.
+func pageOrder(f fatora.ClientFilter, where string, args []any) (string, string, []any) {
+	next := func() string { return "$" + strconv.Itoa(len(args)) }
+	switch f.Order {
+	case fatora.OrderNewest:
+		if f.After > 0 {
+			args = append(args, f.After)
+			where += " AND id < " + next()
+		}
+		return where, "id DESC", args
+	case fatora.OrderName:
+		if f.After > 0 {
+			args = append(args, f.AfterName)
+			name := next()
+			args = append(args, f.After)
+			where += " AND (name COLLATE \"C\", id) > (" + name + ", " + next() + ")"
+		}
+		return where, "name COLLATE \"C\", id", args
+	}
+	if f.After > 0 {
+		args = append(args, f.After)
+		where += " AND id > " + next()
+	}
+	return where, "id", args
 }
 
 // countClients counts the matches of a normalised filter: from the kept

@@ -105,13 +105,27 @@ func (q listQuery) countSQL() string {
 // pageSQL returns the page's query: one client more than the page size, so
 // the caller knows whether more follow.
 func (q listQuery) pageSQL() (string, []any) {
-	order, args := "c.id", append([]any{}, q.args...)
+	id, args := "c.id", append([]any{}, q.args...)
 	where := q.from
 	if q.byIndex {
-		order = "s.id"
+		id = "s.id"
 	}
-	if q.f.After > 0 {
-		where, args = where+" AND "+order+" > ?", append(args, q.f.After)
+	order := id
+	switch q.f.Order {
+	case fatora.OrderNewest:
+		order = id + " DESC"
+		if q.f.After > 0 {
+			where, args = where+" AND "+id+" < ?", append(args, q.f.After)
+		}
+	case fatora.OrderName:
+		order = "c.name, " + id
+		if q.f.After > 0 {
+			where, args = where+" AND (c.name, "+id+") > (?, ?)", append(args, q.f.AfterName, q.f.After)
+		}
+	default:
+		if q.f.After > 0 {
+			where, args = where+" AND "+id+" > ?", append(args, q.f.After)
+		}
 	}
 	return "SELECT " + clientColumnsOf("c") + " FROM " + where + " ORDER BY " + order + " LIMIT ? OFFSET ?",
 		append(args, q.f.PageSize+1, q.f.Offset())

@@ -50,6 +50,7 @@ func Run(t *testing.T, open func(t testing.TB) Store) {
 	t.Run("List", func(t *testing.T) { testList(t, open) })
 	t.Run("Search", func(t *testing.T) { testSearch(t, open) })
 	t.Run("Cursor", func(t *testing.T) { testCursor(t, open) })
+	t.Run("Orders", func(t *testing.T) { testOrders(t, open) })
 	t.Run("IdempotentCreate", func(t *testing.T) { testIdempotentCreate(t, open) })
 	t.Run("IdempotentUpdateDelete", func(t *testing.T) { testIdempotentUpdateDelete(t, open) })
 	t.Run("IdempotencyExpiry", func(t *testing.T) { testIdempotencyExpiry(t, open) })

@@ -22,3 +22,7 @@ CREATE TABLE dashboard_links (
     mode        text        NOT NULL CHECK (mode IN ('test', 'live')),
     expires_at  timestamptz NOT NULL
 );
+
+-- The dashboard lists a tenant's clients by name (fatora.OrderName),
+-- compared as bytes, as SQLite compares them.
+CREATE INDEX clients_by_name ON clients (merchant_id, mode, name COLLATE "C", id);

@@ -21,3 +21,6 @@ CREATE TABLE dashboard_links (
     mode        TEXT    NOT NULL CHECK (mode IN ('test', 'live')),
     expires_at  INTEGER NOT NULL
 ) WITHOUT ROWID;
+
+-- The dashboard lists a tenant's clients by name (fatora.OrderName).
+CREATE INDEX clients_by_name ON clients (merchant_id, mode, name);
