@@ -70,6 +70,9 @@ type Server struct {
 	// Sandbox, if set, makes the server a sandbox for integrators' tests:
 	// the controls under /sandbox/, failures on demand, the last requests.
 	Sandbox *Sandbox
+	// Dashboard, if set, serves the merchants' dashboard at /dashboard/
+	// (see DashboardPath), and a browser asking for / is sent there.
+	Dashboard http.Handler
 
 	creds *credentialCache
 	limits
@@ -110,7 +113,11 @@ func (s *Server) Handler() http.Handler {
 	if s.Metrics != nil {
 		s.router.handle("/metrics", map[string]handlerFunc{http.MethodGet: s.metrics})
 	}
-	h := withRecovery(withCanonicalPath(withDeadline(s.RequestTimeout, s.router.mux)))
+	h := withDeadline(s.RequestTimeout, s.router.mux)
+	if s.Dashboard != nil {
+		h = s.withDashboard(h)
+	}
+	h = withRecovery(withCanonicalPath(h))
 	if s.Sandbox != nil {
 		s.registerSandbox(s.router)
 		h = s.withSandbox(h)

@@ -16,6 +16,7 @@ import (
 	"time"
 
 	"github.com/fatora-oss/fatora"
+	"github.com/fatora-oss/fatora/dashboard"
 	"github.com/fatora-oss/fatora/httpapi"
 	"github.com/fatora-oss/fatora/metrics"
 	"github.com/fatora-oss/fatora/token"
@@ -226,6 +227,8 @@ func (s *server) start(ctx context.Context, cfg serverConfig) error {
 		return err
 	}
 	deliver := wireWebhooks(s.store, s.api, cfg.webhooks, s.log)
+	s.api.Dashboard = (&dashboard.Server{Clients: s.store.clients, Sessions: s.store.sessions, Merchants: s.store.merchants,
+		Guard: s.api, Logger: s.log}).Handler()
 	if err := s.startMetrics(cfg, m.Handler()); err != nil {
 		return err
 	}
@@ -247,6 +250,12 @@ func (s *server) start(ctx context.Context, cfg serverConfig) error {
 	})
 	s.background.Go(func() { deliver(bg) })
 	s.background.Go(func() { purgeEvents(bg, s.store.events, time.Duration(cfg.webhooks.retention), s.log) })
+	s.background.Go(func() {
+		repeat(bg, sessionPurgeEvery, s.log, "deleting ended dashboard sessions", func(ctx context.Context) error {
+			_, err := s.store.sessions.PurgeSessions(ctx, time.Now())
+			return err
+		})
+	})
 	s.log.Info("listening", "addr", s.ln.Addr().String(), "tls", s.certs != nil, "db", redactDSN(cfg.db))
 	return nil
 }
@@ -401,6 +410,10 @@ func (s *server) shutdown(ctx context.Context) error {
 	})
 	return s.stopErr
 }
+
+// sessionPurgeEvery is how often a server deletes the dashboard sessions
+// and sign-in links that have ended (ended ones are refused anyway).
+const sessionPurgeEvery = time.Hour
 
 // idempotencyPurgeEvery is how often a server deletes expired keys.
 const idempotencyPurgeEvery = 10 * time.Minute

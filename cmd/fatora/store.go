@@ -38,6 +38,7 @@ type store struct {
 	}
 	webhooks   fatora.WebhookService
 	deliveries fatora.DeliveryQueue
+	sessions   fatora.SessionService
 	stats      func() fatora.StoreStats
 	ping       func(context.Context) error
 	close      func() error
@@ -105,7 +106,7 @@ func open(ctx context.Context, dsn string, opts poolOptions) (*store, error) {
 		clients := sqlite.NewClientService(db)
 		return &store{clients: clients, merchants: sqlite.NewMerchantService(db), purger: clients, stats: db.Stats, ping: db.Ping, close: db.Close,
 			events: sqlite.NewEventService(db), webhooks: sqlite.NewWebhookService(db), deliveries: sqlite.NewDeliveryQueue(db),
-			tightened: db.TightenedFiles()}, nil
+			sessions: sqlite.NewSessionService(db), tightened: db.TightenedFiles()}, nil
 	}
 	db, err := postgres.Open(ctx, dsn, postgres.Options{MaxConns: int32(opts.maxConns), StatementTimeout: opts.statementTimeout})
 	if err != nil {
@@ -113,7 +114,8 @@ func open(ctx context.Context, dsn string, opts poolOptions) (*store, error) {
 	}
 	clients := postgres.NewClientService(db)
 	return &store{clients: clients, merchants: postgres.NewMerchantService(db), purger: clients, stats: db.Stats, ping: db.Ping, close: db.Close,
-		events: postgres.NewEventService(db), webhooks: postgres.NewWebhookService(db), deliveries: postgres.NewDeliveryQueue(db)}, nil
+		events: postgres.NewEventService(db), webhooks: postgres.NewWebhookService(db), deliveries: postgres.NewDeliveryQueue(db),
+		sessions: postgres.NewSessionService(db)}, nil
 }
 
 // tightenedMessage says why the database's files were changed.

@@ -114,4 +114,6 @@ type Services struct {
 	Events     fatora.EventService
 	Webhooks   fatora.WebhookService
 	Deliveries fatora.DeliveryQueue
+	// Sessions are the dashboard's.
+	Sessions fatora.SessionService
 }

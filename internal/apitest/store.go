@@ -39,7 +39,8 @@ func SQLiteAt(name, path string) Store {
 		t.Cleanup(func() { db.Close() })
 		db.Now = now
 		return Services{Clients: sqlite.NewClientService(db), Merchants: sqlite.NewMerchantService(db), Ping: db.Ping,
-			Events: sqlite.NewEventService(db), Webhooks: sqlite.NewWebhookService(db), Deliveries: sqlite.NewDeliveryQueue(db)}
+			Events: sqlite.NewEventService(db), Webhooks: sqlite.NewWebhookService(db), Deliveries: sqlite.NewDeliveryQueue(db),
+			Sessions: sqlite.NewSessionService(db)}
 	}}
 }
 
@@ -64,7 +65,8 @@ func PostgreSQLAt(name, dsn string, maxConns int32) Store {
 		t.Cleanup(func() { db.Close() })
 		db.Now = now
 		return Services{Clients: postgres.NewClientService(db), Merchants: postgres.NewMerchantService(db), Ping: db.Ping,
-			Events: postgres.NewEventService(db), Webhooks: postgres.NewWebhookService(db), Deliveries: postgres.NewDeliveryQueue(db)}
+			Events: postgres.NewEventService(db), Webhooks: postgres.NewWebhookService(db), Deliveries: postgres.NewDeliveryQueue(db),
+			Sessions: postgres.NewSessionService(db)}
 	}}
 }
 
