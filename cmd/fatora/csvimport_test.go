@@ -1,6 +1,7 @@
 package main
 
 import (
+	"github.com/fatora-oss/fatora/clientfile"
 	"strconv"
 	"strings"
 	"testing"
@@ -14,7 +15,7 @@ import (
 func TestImportExcelCSV(t *testing.T) {
 	t.Parallel()
 	e := newAPIEnv(t)
-	text := utf8BOM + "Name;Phone;Email;Notes\r\n" +
+	text := clientfile.BOM + "Name;Phone;Email;Notes\r\n" +
 		"عميل أول;+974 5555 1234;a@example.com;\"سطر; ثان\"\r\n" +
 		"Second, Client;;b@example.com;1,5\r\n"
 	r := e.clients(t, "import", writeFile(t, "excel.csv", text), "--json")

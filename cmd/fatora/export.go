@@ -2,16 +2,14 @@ package main
 
 import (
 	"context"
-	"encoding/csv"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
 	"os"
 	"path/filepath"
-	"strconv"
 	"strings"
 
+	"github.com/fatora-oss/fatora/clientfile"
 	"github.com/fatora-oss/fatora/sdk"
 )
 
@@ -24,7 +22,7 @@ func clientsExportFlags(fs *flagSet) runner {
 		kind := "csv"
 		if *format != "" || *output != "" && filepath.Ext(*output) != "" {
 			var err error
-			if kind, err = fileFormat(*output, *format); err != nil {
+			if kind, err = clientfile.Format(*output, *format); err != nil {
 				return err
 			}
 		}
@@ -74,19 +72,16 @@ func exportToFile(ctx context.Context, c *sdk.Client, kind string, bom bool, pat
 	return n, err
 }
 
-// utf8BOM is the byte order mark Excel needs to read a CSV file as UTF-8.
-const utf8BOM = "\ufeff"
-
 // exportClients writes every client to w as kind (CSV after a byte order
 // mark when bom), following the pages by cursor, and returns how many it
 // wrote.
 func exportClients(ctx context.Context, c *sdk.Client, kind string, bom bool, w io.Writer) (int, error) {
 	if bom {
-		if _, err := io.WriteString(w, utf8BOM); err != nil {
+		if _, err := io.WriteString(w, clientfile.BOM); err != nil {
 			return 0, err
 		}
 	}
-	write, flush := exportWriter(kind, w)
+	write, flush := clientfile.NewWriter(kind, w)
 	n := 0
 	for rec, err := range c.Clients.All(ctx, sdk.ClientListParams{}) {
 		if err != nil {
@@ -98,59 +93,4 @@ func exportClients(ctx context.Context, c *sdk.Client, kind string, bom bool, w 
 		n++
 	}
 	return n, flush()
-}
-
-// exportWriter returns functions that write one client to w as kind, and
-// finish the output. A CSV export starts with its header row even when
-// there is no client.
-func exportWriter(kind string, w io.Writer) (write func(clientOutput) error, flush func() error) {
-	if kind == "jsonl" {
-		enc := json.NewEncoder(w)
-		enc.SetEscapeHTML(false)
-		return func(c clientOutput) error { return enc.Encode(c) }, func() error { return nil }
-	}
-	cw := csv.NewWriter(w)
-	headerErr := cw.Write([]string{"id", "name", "phone", "email", "address", "notes", "created_at", "updated_at"})
-	write = func(c clientOutput) error {
-		return cw.Write([]string{strconv.FormatInt(c.ID, 10), spreadsheetSafe(c.Name), spreadsheetSafe(c.Phone),
-			spreadsheetSafe(c.Email), spreadsheetSafe(c.Address), spreadsheetSafe(c.Notes), c.CreatedAt, c.UpdatedAt})
-	}
-	flush = func() error {
-		cw.Flush()
-		return errors.Join(headerErr, cw.Error())
-	}
-	return write, flush
-}
-
-// formulaStarts are the first characters that make a spreadsheet read a
-// cell as a formula (OWASP's list for CSV injection): =, +, -, @, tab and
-// carriage return.
-const formulaStarts = "=+-@\t\r"
-
-// startsLikeFormula reports whether v, after any apostrophes it starts
-// with, starts with a formula character.
-func startsLikeFormula(v string) bool {
-	v = strings.TrimLeft(v, "'")
-	return v != "" && strings.IndexByte(formulaStarts, v[0]) >= 0
-}
-
-// spreadsheetSafe returns a CSV cell that Excel and LibreOffice show as
-// the text v instead of running it as a formula (=HYPERLINK(...), a phone
-// number +974...): v with an apostrophe before it, which they read as "this
-// is text" and do not show. A value made of apostrophes before a formula
-// character gets one more, so fromSpreadsheetSafe, which the import
-// applies, gives back exactly v.
-func spreadsheetSafe(v string) string {
-	if startsLikeFormula(v) {
-		return "'" + v
-	}
-	return v
-}
-
-// fromSpreadsheetSafe undoes spreadsheetSafe.
-func fromSpreadsheetSafe(v string) string {
-	if strings.HasPrefix(v, "'") && startsLikeFormula(v[1:]) {
-		return v[1:]
-	}
-	return v
 }

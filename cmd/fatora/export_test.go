@@ -5,6 +5,7 @@ import (
 	"encoding/csv"
 	"encoding/json"
 	"fmt"
+	"github.com/fatora-oss/fatora/clientfile"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -89,10 +90,10 @@ func TestExportByteOrderMark(t *testing.T) {
 	t.Parallel()
 	e := newAPIEnv(t)
 	e.ok(t, "create", "--name", "عميل")
-	if got := e.ok(t, "export"); strings.HasPrefix(got, utf8BOM) {
+	if got := e.ok(t, "export"); strings.HasPrefix(got, clientfile.BOM) {
 		t.Errorf("export to standard output starts with a byte order mark: %q", got)
 	}
-	if got := e.ok(t, "export", "--bom"); !strings.HasPrefix(got, utf8BOM+"id,name,") {
+	if got := e.ok(t, "export", "--bom"); !strings.HasPrefix(got, clientfile.BOM+"id,name,") {
 		t.Errorf("export --bom printed %q, want the mark then the header row", got)
 	}
 	dir := t.TempDir()
@@ -131,7 +132,7 @@ func readCSVExport(t testing.TB, path string, wantBOM bool) []clientOutput {
 	if err != nil {
 		t.Fatal(err)
 	}
-	b, hasBOM := bytes.CutPrefix(b, []byte(utf8BOM))
+	b, hasBOM := bytes.CutPrefix(b, []byte(clientfile.BOM))
 	if hasBOM != wantBOM {
 		t.Fatalf("%s starts with a byte order mark: %v, want %v", path, hasBOM, wantBOM)
 	}
@@ -148,33 +149,8 @@ func readCSVExport(t testing.TB, path string, wantBOM bool) []clientOutput {
 		if err != nil {
 			t.Fatalf("row %q: %v", r, err)
 		}
-		out = append(out, clientOutput{ID: id, Name: fromSpreadsheetSafe(r[1]), Phone: fromSpreadsheetSafe(r[2]),
-			Email: fromSpreadsheetSafe(r[3]), Address: fromSpreadsheetSafe(r[4]), Notes: fromSpreadsheetSafe(r[5]), CreatedAt: r[6], UpdatedAt: r[7]})
+		out = append(out, clientOutput{ID: id, Name: clientfile.FromSpreadsheetSafe(r[1]), Phone: clientfile.FromSpreadsheetSafe(r[2]),
+			Email: clientfile.FromSpreadsheetSafe(r[3]), Address: clientfile.FromSpreadsheetSafe(r[4]), Notes: clientfile.FromSpreadsheetSafe(r[5]), CreatedAt: r[6], UpdatedAt: r[7]})
 	}
 	return out
-}
-
-// TestSpreadsheetSafe: a CSV cell that a spreadsheet would run as a
-// formula gets an apostrophe before it, and the import gives back the
-// value exactly.
-func TestSpreadsheetSafe(t *testing.T) {
-	for v, cell := range map[string]string{
-		`=HYPERLINK("http://x","y")`: `'=HYPERLINK("http://x","y")`,
-		"+974 5555 0101":             "'+974 5555 0101",
-		"-2+3":                       "'-2+3",
-		"@SUM(A1)":                   "'@SUM(A1)",
-		"\tcmd":                      "'\tcmd",
-		"\rcmd":                      "'\rcmd",
-		"'@home":                     "''@home",
-		"'quoted'":                   "'quoted'",
-		"Client Name":                "Client Name",
-		"":                           "",
-	} {
-		if got := spreadsheetSafe(v); got != cell {
-			t.Errorf("spreadsheetSafe(%q) = %q, want %q", v, got, cell)
-		}
-		if back := fromSpreadsheetSafe(cell); back != v {
-			t.Errorf("fromSpreadsheetSafe(%q) = %q, want %q", cell, back, v)
-		}
-	}
 }

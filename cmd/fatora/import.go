@@ -11,11 +11,10 @@ import (
 	"io"
 	"net/http"
 	"os"
-	"path/filepath"
 	"slices"
-	"strings"
 	"sync"
 
+	"github.com/fatora-oss/fatora/clientfile"
 	"github.com/fatora-oss/fatora/sdk"
 )
 
@@ -41,7 +40,7 @@ func clientsImportFlags(fs *flagSet) runner {
 
 // importPath imports the file at path, as `clients import` does.
 func importPath(ctx context.Context, c *call, api *apiFlags, path, format string, workers int, strict, asJSON bool) error {
-	kind, err := fileFormat(path, format)
+	kind, err := clientfile.Format(path, format)
 	if err != nil {
 		return err
 	}
@@ -50,7 +49,7 @@ func importPath(ctx context.Context, c *call, api *apiFlags, path, format string
 		return err
 	}
 	defer f.Close()
-	src, err := newRecordSource(kind, f)
+	src, err := clientfile.NewSource(kind, f)
 	if err != nil {
 		return fmt.Errorf("%s: %w", path, err)
 	}
@@ -70,31 +69,6 @@ func importPath(ctx context.Context, c *call, api *apiFlags, path, format string
 		return &exitError{status: 1, err: fmt.Errorf("%d %s rejected", sum.Rejected, plural(sum.Rejected, "line", "lines"))}
 	}
 	return nil
-}
-
-// fileFormat returns "csv" or "jsonl": format, or when it is "" the format
-// the extension of path names.
-func fileFormat(path, format string) (string, error) {
-	if format == "" {
-		format = strings.TrimPrefix(filepath.Ext(path), ".")
-		if format == "" {
-			return "", fmt.Errorf("%q has no extension to tell its format by: give --format csv or --format jsonl", path)
-		}
-	}
-	switch strings.ToLower(format) {
-	case "csv":
-		return "csv", nil
-	case "jsonl", "ndjson":
-		return "jsonl", nil
-	}
-	return "", fmt.Errorf("unknown format %q: want csv or jsonl", format)
-}
-
-func newRecordSource(kind string, r io.Reader) (recordSource, error) {
-	if kind == "csv" {
-		return newCSVSource(r)
-	}
-	return newJSONLSource(r), nil
 }
 
 // fileSize is the size of f if it is a regular file, else 0 (unknown).
@@ -178,7 +152,7 @@ const (
 )
 
 type lineResult struct {
-	rec     importRecord
+	rec     clientfile.Record
 	outcome outcome
 	err     error // why it was rejected or failed
 }
@@ -186,10 +160,10 @@ type lineResult struct {
 // run imports the records of src: a reader feeds workers that create the
 // clients, and the calling goroutine collects the results. The first
 // failure, or the end of ctx, stops it; it returns what was done until then.
-func (im *importer) run(ctx context.Context, src recordSource) (importSummary, error) {
+func (im *importer) run(ctx context.Context, src clientfile.Source) (importSummary, error) {
 	ctx, stop := context.WithCancelCause(ctx)
 	defer stop(nil)
-	jobs := make(chan importRecord)
+	jobs := make(chan clientfile.Record)
 	results := make(chan lineResult)
 	var readErr error
 	go func() {
@@ -219,9 +193,9 @@ func (im *importer) run(ctx context.Context, src recordSource) (importSummary, e
 }
 
 // feed sends the records of src to jobs until the end of src or of ctx.
-func feed(ctx context.Context, src recordSource, jobs chan<- importRecord) error {
+func feed(ctx context.Context, src clientfile.Source, jobs chan<- clientfile.Record) error {
 	for {
-		rec, err := src.next()
+		rec, err := src.Next()
 		if err == io.EOF {
 			return nil
 		}
@@ -243,7 +217,7 @@ func (im *importer) collect(results <-chan lineResult, stop context.CancelCauseF
 	var done int64
 	var failure error
 	for res := range results {
-		done += res.rec.size
+		done += res.rec.Size
 		switch res.outcome {
 		case created:
 			sum.Created++
@@ -253,11 +227,11 @@ func (im *importer) collect(results <-chan lineResult, stop context.CancelCauseF
 			sum.Duplicates += btoi(res.outcome == duplicate)
 		case rejected:
 			sum.Rejected++
-			sum.RejectedLines = append(sum.RejectedLines, rejectedLine{Line: res.rec.line, Reason: res.err.Error()})
-			im.progress.println(fmt.Sprintf("line %d: %v", res.rec.line, res.err))
+			sum.RejectedLines = append(sum.RejectedLines, rejectedLine{Line: res.rec.Line, Reason: res.err.Error()})
+			im.progress.println(fmt.Sprintf("line %d: %v", res.rec.Line, res.err))
 		case failed:
 			if failure == nil {
-				failure = fmt.Errorf("line %d: %w", res.rec.line, res.err)
+				failure = fmt.Errorf("line %d: %w", res.rec.Line, res.err)
 				stop(failure)
 			}
 			sum.Unfinished++
@@ -279,16 +253,16 @@ func btoi(b bool) int {
 }
 
 // create sends one record and says what became of it.
-func (im *importer) create(ctx context.Context, rec importRecord) lineResult {
+func (im *importer) create(ctx context.Context, rec clientfile.Record) lineResult {
 	res := lineResult{rec: rec}
-	if rec.problem != "" {
-		res.outcome, res.err = rejected, errors.New(rec.problem)
+	if rec.Problem != "" {
+		res.outcome, res.err = rejected, errors.New(rec.Problem)
 		return res
 	}
 	if ctx.Err() != nil {
 		return res
 	}
-	p := rec.params
+	p := createParams(rec.Fields)
 	p.IdempotencyKey = importKey(p)
 	_, resp, err := im.clients.CreateWithResponse(ctx, p)
 	apiErr, isAPI := errors.AsType[*sdk.Error](err)
@@ -307,6 +281,16 @@ func (im *importer) create(ctx context.Context, rec importRecord) lineResult {
 		res.outcome, res.err = failed, oneLine(err)
 	}
 	return res
+}
+
+// createParams are the SDK's parameters for a record's fields: a field
+// the file does not give is not sent.
+func createParams(f clientfile.Fields) sdk.ClientCreateParams {
+	p := sdk.ClientCreateParams{Phone: f.Phone, Email: f.Email, Address: f.Address, Notes: f.Notes}
+	if f.Name != nil {
+		p.Name = *f.Name
+	}
+	return p
 }
 
 // refusesContent reports whether an answer with this status refuses the

@@ -9,22 +9,14 @@ import (
 	"time"
 	"unicode"
 
+	"github.com/fatora-oss/fatora/clientfile"
 	"github.com/fatora-oss/fatora/sdk"
 )
 
 // clientOutput is a client as the commands print it with --json, and as
 // export writes it to JSON Lines: the API's client without its duplicate
 // "note".
-type clientOutput struct {
-	ID        int64  `json:"id"`
-	Name      string `json:"name"`
-	Phone     string `json:"phone"`
-	Email     string `json:"email"`
-	Address   string `json:"address"`
-	Notes     string `json:"notes"`
-	CreatedAt string `json:"created_at"`
-	UpdatedAt string `json:"updated_at"`
-}
+type clientOutput = clientfile.Row
 
 // listOutput is a list as `clients list --json` prints it. With --all
 // there are no page members.

@@ -1,4 +1,9 @@
-package main
+// Package clientfile reads and writes a merchant's clients as files: CSV
+// (a header row naming the columns in any order, ; or , between fields, a
+// byte order mark skipped, an unterminated quote caught) and JSON Lines.
+// The command line's import and export and the dashboard's both use it,
+// so a file one writes the other reads.
+package clientfile
 
 import (
 	"bufio"
@@ -10,28 +15,42 @@ import (
 	"io"
 	"strings"
 	"unicode/utf8"
-
-	"github.com/fatora-oss/fatora/sdk"
 )
 
-// importRecord is one client read from an import file.
-type importRecord struct {
-	// line is where the record starts in the file, from 1.
-	line int
-	// params are the record's fields; a nil optional field is not sent.
-	params sdk.ClientCreateParams
-	// size is how many bytes of the file the record took (for progress).
-	size int64
-	// problem says why the record cannot be sent at all; "" when it can.
-	problem string
+// Fields are a client's fields as a file gives them: nil for a field it
+// does not give (an empty CSV cell, a JSON null or absent member).
+type Fields struct {
+	Name, Phone, Email, Address, Notes *string
 }
 
-// recordSource reads the records of an import file in order. It has two
+// Record is one client read from a file.
+type Record struct {
+	// Line is where the record starts in the file, from 1.
+	Line int
+	// Fields are the record's fields.
+	Fields Fields
+	// Size is how many bytes of the file the record took (for progress).
+	Size int64
+	// Problem says why the record cannot be sent at all; "" when it can.
+	Problem string
+}
+
+// Source reads the records of a file in order. It has two
 // implementations: CSV and JSON Lines.
-type recordSource interface {
-	// next returns the next record, or io.EOF after the last one. Any
+type Source interface {
+	// Next returns the next record, or io.EOF after the last one. Any
 	// other error is a failure to read the file.
-	next() (importRecord, error)
+	Next() (Record, error)
+}
+
+// NewSource reads r as kind ("csv" or "jsonl", see Format); a CSV file's
+// header row is read at once, and is an error when it names no client's
+// columns.
+func NewSource(kind string, r io.Reader) (Source, error) {
+	if kind == "csv" {
+		return NewCSVSource(r)
+	}
+	return NewJSONLSource(r), nil
 }
 
 // fieldColumnList names the columns (and JSON members) of an import file.
@@ -55,12 +74,10 @@ func fieldOf(name string) (field string, ignored bool) {
 }
 
 // setField sets field of p to v.
-func setField(p *sdk.ClientCreateParams, field string, v *string) {
+func setField(p *Fields, field string, v *string) {
 	switch field {
 	case "name":
-		if v != nil {
-			p.Name = *v
-		}
+		p.Name = v
 	case "phone":
 		p.Phone = v
 	case "email":
@@ -72,27 +89,27 @@ func setField(p *sdk.ClientCreateParams, field string, v *string) {
 	}
 }
 
-// csvSource reads CSV with a header row that names the columns.
-type csvSource struct {
+// CSVSource reads CSV with a header row that names the columns.
+type CSVSource struct {
 	r      *csv.Reader
 	quotes *quoteTracker
 	fields []string // of each column; "" for an ignored one
 	offset int64    // input offset after the last record read
 }
 
-// newCSVSource reads the header row of r. A column that is not a field of
+// NewCSVSource reads the header row of r. A column that is not a field of
 // a client, the same field twice, or no name column is an error: nothing
 // can be imported right then. A byte order mark (as spreadsheets write) is
 // skipped, and the separator is read from the header row: ; when it has
 // more of them than commas (Excel's CSV where the comma is the decimal
 // mark), else the comma.
-func newCSVSource(r io.Reader) (*csvSource, error) {
+func NewCSVSource(r io.Reader) (*CSVSource, error) {
 	br := bufio.NewReaderSize(r, 64<<10)
-	if bom, _ := br.Peek(len(utf8BOM)); string(bom) == utf8BOM {
-		br.Discard(len(utf8BOM))
+	if bom, _ := br.Peek(len(BOM)); string(bom) == BOM {
+		br.Discard(len(BOM))
 	}
 	sep := detectSeparator(br)
-	s := &csvSource{quotes: &quoteTracker{r: br, sep: byte(sep), line: 1, atFieldStart: true}}
+	s := &CSVSource{quotes: &quoteTracker{r: br, sep: byte(sep), line: 1, atFieldStart: true}}
 	s.r = csv.NewReader(s.quotes)
 	s.r.Comma = sep
 	s.r.FieldsPerRecord = -1 // counted here, so a short line is rejected alone
@@ -126,7 +143,7 @@ func detectSeparator(br *bufio.Reader) rune {
 	return ','
 }
 
-func (s *csvSource) readHeader(header []string) error {
+func (s *CSVSource) readHeader(header []string) error {
 	seen := map[string]bool{}
 	for _, col := range header {
 		field, ignored := fieldOf(col)
@@ -149,26 +166,27 @@ func (s *csvSource) readHeader(header []string) error {
 	return nil
 }
 
-func (s *csvSource) next() (importRecord, error) {
+// Next implements Source.
+func (s *CSVSource) Next() (Record, error) {
 	row, err := s.r.Read()
 	if qerr := s.quotes.check(); qerr != nil {
-		return importRecord{}, qerr
+		return Record{}, qerr
 	}
 	if err == io.EOF {
-		return importRecord{}, io.EOF
+		return Record{}, io.EOF
 	}
-	rec := importRecord{size: s.r.InputOffset() - s.offset}
+	rec := Record{Size: s.r.InputOffset() - s.offset}
 	s.offset = s.r.InputOffset()
 	if pe, ok := errors.AsType[*csv.ParseError](err); ok {
-		rec.line, rec.problem = pe.StartLine, "not well-formed CSV: "+pe.Err.Error()
+		rec.Line, rec.Problem = pe.StartLine, "not well-formed CSV: "+pe.Err.Error()
 		return rec, nil
 	}
 	if err != nil {
-		return importRecord{}, err
+		return Record{}, err
 	}
-	rec.line, _ = s.r.FieldPos(0)
+	rec.Line, _ = s.r.FieldPos(0)
 	if len(row) != len(s.fields) {
-		rec.problem = fmt.Sprintf("%d fields, but the header row names %d columns", len(row), len(s.fields))
+		rec.Problem = fmt.Sprintf("%d fields, but the header row names %d columns", len(row), len(s.fields))
 		return rec, nil
 	}
 	for i, v := range row {
@@ -176,60 +194,62 @@ func (s *csvSource) next() (importRecord, error) {
 			continue // an empty cell is a field not sent
 		}
 		if !utf8.ValidString(v) {
-			rec.params, rec.problem = sdk.ClientCreateParams{}, fmt.Sprintf("the %s column is not valid UTF-8", s.fields[i])
+			rec.Fields, rec.Problem = Fields{}, fmt.Sprintf("the %s column is not valid UTF-8", s.fields[i])
 			return rec, nil
 		}
-		v = fromSpreadsheetSafe(v)
-		setField(&rec.params, s.fields[i], &v)
+		v = FromSpreadsheetSafe(v)
+		setField(&rec.Fields, s.fields[i], &v)
 	}
 	return rec, nil
 }
 
-// maxJSONLine bounds a line of JSON Lines (the API takes bodies of 64 KiB).
-const maxJSONLine = 1 << 20
+// MaxJSONLine bounds a line of JSON Lines (the API takes bodies of 64 KiB).
+const MaxJSONLine = 1 << 20
 
-// jsonlSource reads JSON Lines: one object a line, blank lines skipped.
-type jsonlSource struct {
+// JSONLSource reads JSON Lines: one object a line, blank lines skipped.
+type JSONLSource struct {
 	r    *bufio.Reader
 	line int
 	buf  []byte
 }
 
-func newJSONLSource(r io.Reader) *jsonlSource {
-	return &jsonlSource{r: bufio.NewReader(r)}
+// NewJSONLSource reads r as JSON Lines.
+func NewJSONLSource(r io.Reader) *JSONLSource {
+	return &JSONLSource{r: bufio.NewReader(r)}
 }
 
-func (s *jsonlSource) next() (importRecord, error) {
+// Next implements Source.
+func (s *JSONLSource) Next() (Record, error) {
 	var skipped int64 // bytes of blank lines before the record
 	for {
 		line, size, tooLong, err := s.readLine()
 		if err != nil {
-			return importRecord{}, err
+			return Record{}, err
 		}
 		s.line++
-		rec := importRecord{line: s.line, size: skipped + size}
+		rec := Record{Line: s.line, Size: skipped + size}
 		switch {
 		case tooLong:
-			rec.problem = fmt.Sprintf("longer than %d bytes", maxJSONLine)
+			rec.Problem = fmt.Sprintf("longer than %d bytes", MaxJSONLine)
 		case len(bytes.TrimSpace(line)) == 0:
 			skipped += size
 			continue
 		default:
-			rec.params, rec.problem = parseJSONClient(line)
+			rec.Fields, rec.Problem = parseJSONClient(line)
 		}
 		return rec, nil
 	}
 }
 
-// readLine reads one line, up to maxJSONLine bytes of it, and returns how
+// readLine reads one line, up to MaxJSONLine bytes of it, and returns how
 // many bytes it took in the file and whether it was cut. It returns io.EOF
 // only when no byte is left.
-func (s *jsonlSource) readLine() (line []byte, size int64, tooLong bool, err error) {
+func (s *JSONLSource) readLine() (line []byte, size int64, tooLong bool, err error) {
 	s.buf = s.buf[:0]
 	for {
 		chunk, err := s.r.ReadSlice('\n')
 		size += int64(len(chunk))
-		if len(s.buf)+len(chunk) <= maxJSONLine {
+		if len(s.buf)+len(chunk) <= MaxJSONLine {
 			s.buf = append(s.buf, chunk...)
 		} else {
 			tooLong = true
@@ -247,8 +267,8 @@ func (s *jsonlSource) readLine() (line []byte, size int64, tooLong bool, err err
 // parseJSONClient reads one object of JSON Lines: members named as the CSV
 // columns, in any letter case, each a string or null (not sent). It
 // returns why the line cannot be sent, if it cannot.
-func parseJSONClient(line []byte) (sdk.ClientCreateParams, string) {
-	var p sdk.ClientCreateParams
+func parseJSONClient(line []byte) (Fields, string) {
+	var p Fields
 	if !utf8.Valid(line) {
 		return p, "not valid UTF-8"
 	}

@@ -1,0 +1,103 @@
+package clientfile
+
+import (
+	"encoding/csv"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"path/filepath"
+	"strconv"
+	"strings"
+)
+
+// BOM is the byte order mark Excel needs to read a CSV file as UTF-8.
+const BOM = "\ufeff"
+
+// Format returns "csv" or "jsonl": format, or when it is "" the format
+// the extension of path names.
+func Format(path, format string) (string, error) {
+	if format == "" {
+		format = strings.TrimPrefix(filepath.Ext(path), ".")
+		if format == "" {
+			return "", fmt.Errorf("%q has no extension to tell its format by: give --format csv or --format jsonl", path)
+		}
+	}
+	switch strings.ToLower(format) {
+	case "csv":
+		return "csv", nil
+	case "jsonl", "ndjson":
+		return "jsonl", nil
+	}
+	return "", fmt.Errorf("unknown format %q: want csv or jsonl", format)
+}
+
+// Row is one client as an export writes it (and `fatora clients` prints
+// it): times in the API's format.
+type Row struct {
+	ID        int64  `json:"id"`
+	Name      string `json:"name"`
+	Phone     string `json:"phone"`
+	Email     string `json:"email"`
+	Address   string `json:"address"`
+	Notes     string `json:"notes"`
+	CreatedAt string `json:"created_at"`
+	UpdatedAt string `json:"updated_at"`
+}
+
+// NewWriter returns functions that write one client to w as kind, and
+// finish the output. A CSV export starts with its header row even when
+// there is no client; a cell a spreadsheet would run as a formula is
+// written as text (see spreadsheetSafe), which the CSV reader undoes.
+func NewWriter(kind string, w io.Writer) (write func(Row) error, flush func() error) {
+	if kind == "jsonl" {
+		enc := json.NewEncoder(w)
+		enc.SetEscapeHTML(false)
+		return func(c Row) error { return enc.Encode(c) }, func() error { return nil }
+	}
+	cw := csv.NewWriter(w)
+	headerErr := cw.Write([]string{"id", "name", "phone", "email", "address", "notes", "created_at", "updated_at"})
+	write = func(c Row) error {
+		return cw.Write([]string{strconv.FormatInt(c.ID, 10), spreadsheetSafe(c.Name), spreadsheetSafe(c.Phone),
+			spreadsheetSafe(c.Email), spreadsheetSafe(c.Address), spreadsheetSafe(c.Notes), c.CreatedAt, c.UpdatedAt})
+	}
+	flush = func() error {
+		cw.Flush()
+		return errors.Join(headerErr, cw.Error())
+	}
+	return write, flush
+}
+
+// formulaStarts are the first characters that make a spreadsheet read a
+// cell as a formula (OWASP's list for CSV injection): =, +, -, @, tab and
+// carriage return.
+const formulaStarts = "=+-@\t\r"
+
+// startsLikeFormula reports whether v, after any apostrophes it starts
+// with, starts with a formula character.
+func startsLikeFormula(v string) bool {
+	v = strings.TrimLeft(v, "'")
+	return v != "" && strings.IndexByte(formulaStarts, v[0]) >= 0
+}
+
+// spreadsheetSafe returns a CSV cell that Excel and LibreOffice show as
+// the text v instead of running it as a formula (=HYPERLINK(...), a phone
+// number +974...): v with an apostrophe before it, which they read as "this
+// is text" and do not show. A value made of apostrophes before a formula
+// character gets one more, so FromSpreadsheetSafe, which the import
+// applies, gives back exactly v.
+func spreadsheetSafe(v string) string {
+	if startsLikeFormula(v) {
+		return "'" + v
+	}
+	return v
+}
+
+// FromSpreadsheetSafe undoes spreadsheetSafe: it is the value of a cell
+// NewWriter wrote.
+func FromSpreadsheetSafe(v string) string {
+	if strings.HasPrefix(v, "'") && startsLikeFormula(v[1:]) {
+		return v[1:]
+	}
+	return v
+}
