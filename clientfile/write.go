@@ -9,6 +9,7 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
+	"time"
 )
 
 // BOM is the byte order mark Excel needs to read a CSV file as UTF-8.
@@ -43,6 +44,15 @@ type Row struct {
 	Notes     string `json:"notes"`
 	CreatedAt string `json:"created_at"`
 	UpdatedAt string `json:"updated_at"`
+}
+
+// FormatTime is the API's time format, which exports write: RFC 3339, UTC,
+// milliseconds; "" for the zero time.
+func FormatTime(t time.Time) string {
+	if t.IsZero() {
+		return ""
+	}
+	return t.UTC().Format("2006-01-02T15:04:05.000Z07:00")
 }
 
 // NewWriter returns functions that write one client to w as kind, and

@@ -107,11 +107,14 @@ func withSecurityHeaders(next http.Handler) http.Handler {
 // writing it (see page).
 type handlerFunc func(w http.ResponseWriter, r *http.Request) error
 
-// page adapts a handlerFunc: it bounds its work and renders the error it
-// returns as a page.
-func (s *Server) page(h handlerFunc) http.Handler {
+// page adapts a handlerFunc: it bounds its work by RequestTimeout and
+// renders the error it returns as a page.
+func (s *Server) page(h handlerFunc) http.Handler { return s.pageWithin(s.RequestTimeout, h) }
+
+// pageWithin is page with another bound on the work.
+func (s *Server) pageWithin(d time.Duration, h handlerFunc) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		ctx, cancel := context.WithTimeout(r.Context(), s.RequestTimeout)
+		ctx, cancel := context.WithTimeout(r.Context(), d)
 		defer cancel()
 		r = r.WithContext(ctx)
 		w.Header().Set("Cache-Control", "no-store")

@@ -16,7 +16,8 @@ import (
 var templateFiles embed.FS
 
 // pages are the page templates by file name, each with the layout.
-var pages = parsePages("login.html", "clients.html", "client.html", "form.html", "delete.html", "error.html")
+var pages = parsePages("login.html", "clients.html", "client.html", "form.html", "delete.html", "error.html",
+	"files.html", "import.html")
 
 func parsePages(names ...string) map[string]*template.Template {
 	funcs := template.FuncMap{"datetime": displayTime, "isotime": isoTime, "fieldOf": fieldOf}
@@ -80,12 +81,27 @@ func execute(w http.ResponseWriter, status int, file, name string, v *view) erro
 	if err := pages[file].ExecuteTemplate(&buf, name, v); err != nil {
 		return err
 	}
+	writeHead(w, status, v)
+	_, err := w.Write(buf.Bytes())
+	return err
+}
+
+// stream writes a page as its template runs, for a page whose data
+// arrives as it is made (an import's progress). A failure half-way can
+// only be logged.
+func (s *Server) stream(w http.ResponseWriter, r *http.Request, file string, v *view) error {
+	writeHead(w, http.StatusOK, v)
+	if err := pages[file].ExecuteTemplate(w, "layout.html", v); err != nil {
+		s.Logger.ErrorContext(r.Context(), "dashboard page cut short", "path", r.URL.Path, "error", err.Error())
+	}
+	return nil
+}
+
+func writeHead(w http.ResponseWriter, status int, v *view) {
 	w.Header().Set("Content-Type", "text/html; charset=utf-8")
 	w.Header().Set("Content-Language", v.L.Code)
 	w.Header().Set("Vary", "Accept-Language, Cookie, HX-Request")
 	w.WriteHeader(status)
-	_, err := w.Write(buf.Bytes())
-	return err
 }
 
 // renderError shows err as a page: its status from the API's table, a

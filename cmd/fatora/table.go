@@ -32,15 +32,8 @@ type listOutput struct {
 	TotalCapped bool `json:"total_count_capped,omitempty"`
 }
 
-// outputTime is the API's time format: RFC 3339, UTC, milliseconds.
-const outputTime = "2006-01-02T15:04:05.000Z07:00"
-
-func formatTime(t time.Time) string {
-	if t.IsZero() {
-		return ""
-	}
-	return t.UTC().Format(outputTime)
-}
+// formatTime is the API's time format (see clientfile.FormatTime).
+func formatTime(t time.Time) string { return clientfile.FormatTime(t) }
 
 func toClientOutput(r sdk.ClientRecord) clientOutput {
 	return clientOutput{ID: r.ID, Name: r.Name, Phone: r.Phone, Email: r.Email, Address: r.Address, Notes: r.Notes,
