@@ -17,7 +17,7 @@ var templateFiles embed.FS
 
 // pages are the page templates by file name, each with the layout.
 var pages = parsePages("login.html", "clients.html", "client.html", "form.html", "delete.html", "error.html",
-	"files.html", "import.html")
+	"files.html", "import.html", "keys.html")
 
 func parsePages(names ...string) map[string]*template.Template {
 	funcs := template.FuncMap{"datetime": displayTime, "isotime": isoTime, "fieldOf": fieldOf}
