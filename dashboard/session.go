@@ -280,3 +280,18 @@ func loggableUserAgent(ua string) string {
 	}
 	return ua[:cut]
 }
+
+// NewSignInLink makes a one-time sign-in link for a merchant's mode, good
+// until now plus fatora.SignInLinkTTL: the row to store, and the token its
+// address carries (see LinkURL).
+func NewSignInLink(merchantID int64, mode fatora.Mode, now time.Time) (token string, link fatora.SignInLink) {
+	token, hash := newToken()
+	return token, fatora.SignInLink{TokenHash: hash, MerchantID: merchantID, Mode: mode,
+		ExpiresAt: now.UTC().Truncate(time.Microsecond).Add(fatora.SignInLinkTTL)}
+}
+
+// LinkURL is the address of a sign-in link's page on the server at base
+// (such as http://127.0.0.1:8080).
+func LinkURL(base, token string) string {
+	return strings.TrimRight(base, "/") + "/dashboard/login?link=" + token
+}

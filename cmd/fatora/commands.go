@@ -42,6 +42,9 @@ func commands() []command {
 		{name: "clients export", summary: "write every client as CSV or JSON Lines", details: exportDetails,
 			flags: clientsExportFlags},
 
+		{name: "dashboard link", summary: "print a one-time link that signs a merchant in to the dashboard (test or live), good for 15 minutes",
+			details: dashboardLinkDetails, flags: dashboardLinkFlags},
+
 		{name: "migrate", summary: "copy a merchant's clients from Fatora, or any API that speaks its Clients API, into the database",
 			details: migrateDetails, flags: migrateFlags},
 	}, webhooksCommands()...)
