@@ -48,7 +48,7 @@ func TestImportAndExport(t *testing.T) {
 	page.ReadFrom(resp.Body)
 	resp.Body.Close()
 	if resp.StatusCode != http.StatusOK || !strings.Contains(page.String(), "4 lines: 2 created, 1 already present, 1 rejected.") ||
-		!strings.Contains(page.String(), "<td>3</td><td dir=\"auto\">Invalid client: email is not a valid e-mail address.</td>") {
+		!strings.Contains(page.String(), "<td>3</td><td><bdi>Invalid client: email is not a valid e-mail address.</bdi></td>") {
 		t.Fatalf("import page (%d):\n%s", resp.StatusCode, page)
 	}
 

@@ -46,14 +46,24 @@ func TestReadmeQuickStart(t *testing.T) {
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
 	defer cancel()
+	// The block leaves the server running for the dashboard: sign in there
+	// as its last line says, see the client, then stop the server.
+	script = append(script, dashboardCheck, "kill $SERVER")
 	cmd := exec.CommandContext(ctx, "bash", "-c", strings.Join(script, "\n"))
 	cmd.Dir = dir
 	cmd.Env = append(os.Environ(), "FATORA_ADDR="+addr, "FATORA_DB=")
 	out, err := cmd.CombinedOutput()
-	if err != nil || !strings.Contains(string(out), "HTTP/1.1 201 Created") || !strings.Contains(string(out), `"name":"Client Name"`) {
-		t.Fatalf("the quick start: %v; want 201 Created and the client:\n%s", err, out)
+	if err != nil || !strings.Contains(string(out), "HTTP/1.1 201 Created") || !strings.Contains(string(out), `"name":"Client Name"`) ||
+		!strings.Contains(string(out), "dashboard shows Client Name") {
+		t.Fatalf("the quick start: %v; want 201 Created, the client, and the dashboard showing it:\n%s", err, out)
 	}
 }
+
+// dashboardCheck does what the quick start's last line says, with curl:
+// sign in at /dashboard/ with the test key, and find the client there.
+const dashboardCheck = `JAR=$(mktemp)
+curl -s -c "$JAR" -o /dev/null --data-urlencode "api_key=$KEY" "http://$FATORA_ADDR/dashboard/login"
+curl -s -b "$JAR" "http://$FATORA_ADDR/dashboard/clients" | grep -q '<bdi>Client Name</bdi>' && echo "dashboard shows Client Name"`
 
 // readmeQuickStart returns the shell block that follows quickStartMarker
 // in the README.
