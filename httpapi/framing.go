@@ -3,6 +3,7 @@ package httpapi
 import (
 	"bytes"
 	"context"
+	"crypto/tls"
 	"net"
 	"net/http"
 	"strconv"
@@ -199,6 +200,9 @@ func withFramingCheck(next http.Handler) http.Handler {
 			next.ServeHTTP(w, r)
 			return
 		}
+		if r.TLS == nil {
+			r = withTLSState(r, fc)
+		}
 		v, found := fc.verdictFor(r)
 		if !found || v.lastWatched {
 			w.Header().Set("Connection", "close")
@@ -213,3 +217,17 @@ func withFramingCheck(next http.Handler) http.Handler {
 
 var errAmbiguousFraming = fatora.Errorf(fatora.CodeMalformedRequest,
 	"The request has both Content-Length and Transfer-Encoding; send one of them.")
+
+// withTLSState gives r the TLS state of its connection when that is a TLS
+// connection watched above the TLS layer (GuardFramingTLS), for which
+// http.Server cannot fill Request.TLS itself.
+func withTLSState(r *http.Request, fc *framingConn) *http.Request {
+	tc, ok := fc.Conn.(*tls.Conn)
+	if !ok {
+		return r
+	}
+	state := tc.ConnectionState()
+	r2 := *r
+	r2.TLS = &state
+	return &r2
+}
