@@ -8,6 +8,7 @@ package clientfile
 import (
 	"bufio"
 	"bytes"
+	"context"
 	"encoding/csv"
 	"encoding/json"
 	"errors"
@@ -41,6 +42,26 @@ type Source interface {
 	// Next returns the next record, or io.EOF after the last one. Any
 	// other error is a failure to read the file.
 	Next() (Record, error)
+}
+
+// Feed sends the records of src to jobs, in order, until the end of src
+// (nil) or of ctx (nil: the records not sent are the caller's to count),
+// or a failure to read src (returned).
+func Feed(ctx context.Context, src Source, jobs chan<- Record) error {
+	for {
+		rec, err := src.Next()
+		if err == io.EOF {
+			return nil
+		}
+		if err != nil {
+			return err
+		}
+		select {
+		case jobs <- rec:
+		case <-ctx.Done():
+			return nil
+		}
+	}
 }
 
 // NewSource reads r as kind ("csv" or "jsonl", see Format); a CSV file's

@@ -161,13 +161,18 @@ func clientID(r *http.Request) (int64, error) {
 	return id, nil
 }
 
-// showClient handles GET /dashboard/clients/{id}.
-func (s *Server) showClient(w http.ResponseWriter, r *http.Request, v visit) error {
+// pathClient is the client the path's {id} names. Errors: not_found.
+func (s *Server) pathClient(r *http.Request) (fatora.Client, error) {
 	id, err := clientID(r)
 	if err != nil {
-		return err
+		return fatora.Client{}, err
 	}
-	c, err := s.Clients.FindClientByID(r.Context(), id)
+	return s.Clients.FindClientByID(r.Context(), id)
+}
+
+// showClient handles GET /dashboard/clients/{id}.
+func (s *Server) showClient(w http.ResponseWriter, r *http.Request, v visit) error {
+	c, err := s.pathClient(r)
 	if err != nil {
 		return err
 	}
@@ -194,9 +199,6 @@ type formData struct {
 	Duplicate int64
 }
 
-// formFields are the form's fields, in order, with their names.
-var formFields = []string{"name", "phone", "email", "address", "notes"}
-
 // newClient handles GET /dashboard/clients/new.
 func (s *Server) newClient(w http.ResponseWriter, r *http.Request, v visit) error {
 	return render(w, http.StatusOK, "form.html", v.view(r, v.l.T("clients.new"), &formData{}))
@@ -204,11 +206,7 @@ func (s *Server) newClient(w http.ResponseWriter, r *http.Request, v visit) erro
 
 // editClient handles GET /dashboard/clients/{id}/edit.
 func (s *Server) editClient(w http.ResponseWriter, r *http.Request, v visit) error {
-	id, err := clientID(r)
-	if err != nil {
-		return err
-	}
-	c, err := s.Clients.FindClientByID(r.Context(), id)
+	c, err := s.pathClient(r)
 	if err != nil {
 		return err
 	}
@@ -293,11 +291,7 @@ func (s *Server) formRefused(w http.ResponseWriter, r *http.Request, v visit, d 
 // confirmDelete handles GET /dashboard/clients/{id}/delete: the question,
 // before anything is deleted.
 func (s *Server) confirmDelete(w http.ResponseWriter, r *http.Request, v visit) error {
-	id, err := clientID(r)
-	if err != nil {
-		return err
-	}
-	c, err := s.Clients.FindClientByID(r.Context(), id)
+	c, err := s.pathClient(r)
 	if err != nil {
 		return err
 	}

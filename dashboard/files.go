@@ -165,7 +165,7 @@ func (s *Server) runImport(ctx context.Context, src clientfile.Source, progress 
 	var readErr error
 	go func() {
 		defer close(jobs)
-		readErr = feed(ctx, src, jobs)
+		readErr = clientfile.Feed(ctx, src, jobs)
 	}()
 	var wg sync.WaitGroup
 	for range importWorkers {
@@ -212,24 +212,6 @@ func (res *importResult) tally(o outcome) (stops bool) {
 	}
 	res.Lines++
 	return false
-}
-
-// feed sends the records of src to jobs until its end or ctx's.
-func feed(ctx context.Context, src clientfile.Source, jobs chan<- clientfile.Record) error {
-	for {
-		rec, err := src.Next()
-		if err == io.EOF {
-			return nil
-		}
-		if err != nil {
-			return err
-		}
-		select {
-		case jobs <- rec:
-		case <-ctx.Done():
-			return nil
-		}
-	}
 }
 
 // importLine creates one record's client and says what became of it.

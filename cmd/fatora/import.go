@@ -168,7 +168,7 @@ func (im *importer) run(ctx context.Context, src clientfile.Source) (importSumma
 	var readErr error
 	go func() {
 		defer close(jobs)
-		readErr = feed(ctx, src, jobs)
+		readErr = clientfile.Feed(ctx, src, jobs)
 	}()
 	var wg sync.WaitGroup
 	for range im.workers {
@@ -190,24 +190,6 @@ func (im *importer) run(ctx context.Context, src clientfile.Source) (importSumma
 	}
 	sum.Complete = true
 	return sum, nil
-}
-
-// feed sends the records of src to jobs until the end of src or of ctx.
-func feed(ctx context.Context, src clientfile.Source, jobs chan<- clientfile.Record) error {
-	for {
-		rec, err := src.Next()
-		if err == io.EOF {
-			return nil
-		}
-		if err != nil {
-			return err
-		}
-		select {
-		case jobs <- rec:
-		case <-ctx.Done():
-			return nil
-		}
-	}
 }
 
 // collect tallies results, reports rejected lines, and stops the import at
