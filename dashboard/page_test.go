@@ -78,3 +78,56 @@ func TestDisabledMerchantEndsSession(t *testing.T) {
 		t.Fatalf("a disabled merchant's page: %d, want 303 to sign-in", a.status)
 	}
 }
+
+// TestDuplicateLinksToExisting creates a client twice through the form:
+// the second time the form comes back with a link to the first.
+func TestDuplicateLinksToExisting(t *testing.T) {
+	s := newSite(t, apitest.Options{})
+	b := s.agent(t)
+	b.signIn(fatora.ModeTest)
+	form := url.Values{"name": {"Layla"}, "email": {"layla@example.com"}}
+	first := b.do(http.MethodPost, "/dashboard/clients", form).wantStatus(t, http.StatusSeeOther).header.Get("Location")
+	page := b.do(http.MethodPost, "/dashboard/clients", form).wantStatus(t, http.StatusConflict).body
+	if want := `<a href="` + strings.TrimSuffix(first, "?created=1") + `">open client`; !strings.Contains(page, want) {
+		t.Fatalf("the duplicate's form has no link %q to the existing client:\n%s", want, page)
+	}
+}
+
+// restorer is a client service that can restore, as the lifecycle issue
+// will make the stores: it records what it restored.
+type restorer struct {
+	fatora.ClientService
+	restored []int64
+}
+
+func (r *restorer) RestoreClient(ctx context.Context, id int64) (fatora.Client, error) {
+	r.restored = append(r.restored, id)
+	return fatora.Client{ID: id}, nil
+}
+
+// TestRestoreHook offers "restore" after a delete only when the client
+// service can restore, and calls it.
+func TestRestoreHook(t *testing.T) {
+	plain := newSite(t, apitest.Options{})
+	b := plain.agent(t)
+	b.signIn(fatora.ModeTest)
+	if page := b.do(http.MethodGet, "/dashboard/clients?deleted=7", nil).body; strings.Contains(page, `id="restore"`) {
+		t.Errorf("a restore button without a service that restores")
+	}
+	b.do(http.MethodPost, "/dashboard/clients/7/restore", url.Values{}).wantStatus(t, http.StatusNotFound)
+
+	var r *restorer
+	s := newSite(t, apitest.Options{Replace: func(sv *apitest.Services) {
+		r = &restorer{ClientService: sv.Clients}
+		sv.Clients = r
+	}})
+	b = s.agent(t)
+	b.signIn(fatora.ModeTest)
+	if page := b.do(http.MethodGet, "/dashboard/clients?deleted=7", nil).body; !strings.Contains(page, `action="/dashboard/clients/7/restore"`) {
+		t.Errorf("no restore button after a delete")
+	}
+	a := b.do(http.MethodPost, "/dashboard/clients/7/restore", url.Values{}).wantStatus(t, http.StatusSeeOther)
+	if len(r.restored) != 1 || r.restored[0] != 7 || a.header.Get("Location") != "/dashboard/clients/7?restored=1" {
+		t.Fatalf("restore: %v, to %q", r.restored, a.header.Get("Location"))
+	}
+}
