@@ -50,6 +50,9 @@ type listData struct {
 func (s *Server) listClients(w http.ResponseWriter, r *http.Request, v visit) error {
 	q := r.URL.Query()
 	d := listData{Keyword: q.Get("keyword"), Sort: sortOf(q.Get("sort"))}
+	if d.Keyword != "" && d.Sort == sortName {
+		d.Sort = sortNewest // a search is listed by date (see fatora.OrderName)
+	}
 	d.Deleted, _ = strconv.ParseInt(q.Get("deleted"), 10, 64)
 	_, d.Restorable = s.Clients.(Restorer)
 	f := fatora.ClientFilter{Keyword: d.Keyword, PageSize: clientsPageSize, Order: orders[d.Sort]}

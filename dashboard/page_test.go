@@ -131,3 +131,16 @@ func TestRestoreHook(t *testing.T) {
 		t.Fatalf("restore: %v, to %q", r.restored, a.header.Get("Location"))
 	}
 }
+
+// TestSearchSortedByName lists a search by date when asked for names: the
+// store sorts only whole lists by name.
+func TestSearchSortedByName(t *testing.T) {
+	s := newSite(t, apitest.Options{})
+	s.create(t, fatora.ClientFields{Name: "Layla"})
+	b := s.agent(t)
+	b.signIn(fatora.ModeTest)
+	page := b.do(http.MethodGet, "/dashboard/clients?keyword=lay&sort=name", nil).wantStatus(t, http.StatusOK).body
+	if !strings.Contains(page, "<bdi>Layla</bdi>") || !strings.Contains(page, `value="newest" selected`) {
+		t.Fatalf("a search sorted by name:\n%s", page)
+	}
+}
