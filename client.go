@@ -11,6 +11,8 @@ type Client struct {
 	ClientFields
 	CreatedAt time.Time
 	UpdatedAt time.Time
+	// DeletedAt is when the client was deleted; zero for a live client.
+	DeletedAt time.Time
 }
 
 // ClientFields are the fields a merchant sets on a client. An optional field
@@ -84,6 +86,8 @@ type ClientFilter struct {
 	// AfterName, with OrderName and After, is the name of the client After
 	// names: the page starts after (AfterName, After).
 	AfterName string
+	// Status selects live clients (the default) or deleted ones.
+	Status ClientStatus
 }
 
 // ClientOrder is the order of a client list.
@@ -150,7 +154,7 @@ func NewClientPage(f ClientFilter, clients []Client, total int) ClientPage {
 // or mode does not exist for it: CodeNotFound.
 //
 // When ctx carries an Idempotency (see WithIdempotency), CreateClient,
-// UpdateClient and DeleteClient make their change at most once per key: a
+// UpdateClient, DeleteClient, RestoreClient and EraseClient make their change at most once per key: a
 // repeated key with the same request returns *Replay, with another request
 // idempotency_key_reused, and while the first is still running (where the
 // store can tell) idempotency_in_progress. Refusals (invalid_field,
@@ -168,8 +172,19 @@ type ClientService interface {
 	// UpdateClient changes the fields present in u and returns the result.
 	// Errors: not_found, invalid_field, duplicate_client, unavailable.
 	UpdateClient(ctx context.Context, id int64, u ClientUpdate) (Client, error)
-	// DeleteClient removes a client for good. Errors: not_found, unavailable.
+	// DeleteClient deletes a live client: it is then invisible to finds
+	// and lists (but a list of StatusDeleted), leaves the "same data" rule
+	// and can be restored for the store's retention period. Errors:
+	// not_found, unavailable.
 	DeleteClient(ctx context.Context, id int64) error
+	// RestoreClient brings back a client deleted within the retention
+	// period. Errors: not_found, duplicate_client (a live client holds
+	// the same data now), unavailable.
+	RestoreClient(ctx context.Context, id int64) (Client, error)
+	// EraseClient removes a client, live or deleted, for good at once,
+	// with its data in its events' bodies (they keep only ids) and in the
+	// answers kept for idempotency keys. Errors: not_found, unavailable.
+	EraseClient(ctx context.Context, id int64) error
 }
 
 // Update applies u to c: the fields present in u change, validated and

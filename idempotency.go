@@ -44,6 +44,9 @@ type StoredResponse struct {
 // IdempotencyRecord is what a store keeps for a key whose change was made:
 // the fingerprint of the request that made it, when, and its answer.
 type IdempotencyRecord struct {
+	// ClientID names the client the change made or changed (0 if none),
+	// so that erasing the client can empty the kept answer.
+	ClientID    int64
 	Fingerprint string
 	CreatedAt   time.Time
 	Response    StoredResponse
@@ -56,7 +59,7 @@ func (idem *Idempotency) Record(c Client, now time.Time) IdempotencyRecord {
 	if resp.Body == nil {
 		resp.Body = []byte{}
 	}
-	return IdempotencyRecord{Fingerprint: idem.Fingerprint, CreatedAt: now, Response: resp}
+	return IdempotencyRecord{ClientID: c.ID, Fingerprint: idem.Fingerprint, CreatedAt: now, Response: resp}
 }
 
 // Decide tells a store what to do with a request whose key it looked up

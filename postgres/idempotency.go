@@ -5,8 +5,9 @@ import (
 	"errors"
 	"time"
 
-	"github.com/fatora-oss/fatora"
 	"github.com/jackc/pgx/v5"
+
+	"github.com/fatora-oss/fatora"
 )
 
 // keyedChange runs change in a batch, at most once for the idempotency key
@@ -73,9 +74,10 @@ func (r keyRecords) DeleteRecord(ctx context.Context, key string) error {
 // InsertRecord implements fatora.IdempotencyRecords.
 func (r keyRecords) InsertRecord(ctx context.Context, key string, kept fatora.IdempotencyRecord) error {
 	_, err := r.tx.Exec(ctx, `INSERT INTO idempotency_keys
-		(merchant_id, mode, key, fingerprint, status, location, body, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`,
+		(merchant_id, mode, key, fingerprint, status, location, body, created_at, client_id)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`,
 		r.scope.MerchantID, string(r.scope.Mode), key, kept.Fingerprint, kept.Response.Status, kept.Response.Location,
-		kept.Response.Body, kept.CreatedAt)
+		kept.Response.Body, kept.CreatedAt, kept.ClientID)
 	return mapError(err)
 }
 

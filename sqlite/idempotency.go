@@ -52,9 +52,9 @@ func (r keyRecords) DeleteRecord(ctx context.Context, key string) error {
 // InsertRecord implements fatora.IdempotencyRecords.
 func (r keyRecords) InsertRecord(ctx context.Context, key string, kept fatora.IdempotencyRecord) error {
 	_, err := r.tx.ExecContext(ctx, `INSERT INTO idempotency_keys
-		(merchant_id, mode, key, fingerprint, status, location, body, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+		(merchant_id, mode, key, fingerprint, status, location, body, created_at, client_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 		r.scope.MerchantID, r.scope.Mode, key, kept.Fingerprint, kept.Response.Status, kept.Response.Location,
-		kept.Response.Body, kept.CreatedAt.UnixMicro())
+		kept.Response.Body, kept.CreatedAt.UnixMicro(), kept.ClientID)
 	return mapError(err)
 }
 

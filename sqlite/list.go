@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"strconv"
 	"strings"
+	"time"
 	"unicode/utf8"
 
 	"github.com/fatora-oss/fatora"
@@ -20,7 +21,7 @@ func (s *ClientService) FindClients(ctx context.Context, f fatora.ClientFilter) 
 	if f, err = f.Normalize(); err != nil {
 		return fatora.ClientPage{}, err
 	}
-	q := newListQuery(scope, f)
+	q := newListQuery(scope, f, s.db.restorableSince())
 	countSQL := q.countSQL()
 	pageSQL, pageArgs := q.pageSQL()
 	turn := s.db.readTurn
@@ -59,7 +60,8 @@ const trigramMin = 3
 // matched on their current text instead, so a stale index entry never
 // matches. Both are merged in id order, so a page stops reading once it is
 // full, and a count reads only the tenant index.
-// Other filters read the tenant's clients in id order.
+// Other filters read the tenant's clients in id order. A list of deleted
+// clients shows those deleted since (the retention period's start).
 type listQuery struct {
 	f       fatora.ClientFilter
 	byIndex bool
@@ -67,7 +69,7 @@ type listQuery struct {
 	args    []any
 }
 
-func newListQuery(scope fatora.Scope, f fatora.ClientFilter) listQuery {
+func newListQuery(scope fatora.Scope, f fatora.ClientFilter, since time.Time) listQuery {
 	q := listQuery{f: f, byIndex: f.Email == "" && utf8.RuneCountInString(f.Keyword) >= trigramMin}
 	conds := []string{"c.merchant_id = ?", "c.mode = ?"}
 	if q.byIndex {
@@ -80,6 +82,11 @@ func newListQuery(scope fatora.Scope, f fatora.ClientFilter) listQuery {
 		q.from = "clients c"
 	}
 	q.args = append(q.args, scope.MerchantID, scope.Mode)
+	if f.Status == fatora.StatusDeleted {
+		conds, q.args = append(conds, "c.deleted_at IS NOT NULL AND c.deleted_at >= ?"), append(q.args, since.UnixMicro())
+	} else {
+		conds = append(conds, "c.deleted_at IS NULL")
+	}
 	if f.Email != "" {
 		conds, q.args = append(conds, "c.email_folded = ?"), append(q.args, f.Email)
 	}
@@ -90,11 +97,12 @@ func newListQuery(scope fatora.Scope, f fatora.ClientFilter) listQuery {
 	return q
 }
 
-// countSQL counts the matches: from the kept tally without a filter, all
+// countSQL counts the matches: from the kept tally of live clients without
+// a filter, all
 // of them for an e-mail, at most CountLimit for a keyword.
 func (q listQuery) countSQL() string {
 	switch {
-	case q.f.Keyword == "" && q.f.Email == "":
+	case q.f.Keyword == "" && q.f.Email == "" && q.f.Status == fatora.StatusLive:
 		return "SELECT coalesce((SELECT n FROM client_counts WHERE merchant_id = ? AND mode = ?), 0)"
 	case q.f.CountLimit() > 0:
 		return "SELECT count(*) FROM (SELECT 1 FROM " + q.from + " LIMIT " + strconv.Itoa(q.f.CountLimit()) + ")"

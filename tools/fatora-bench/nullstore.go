@@ -120,3 +120,18 @@ func (o *oneKey) FindCredentialByKeyID(ctx context.Context, keyID string) (fator
 	}
 	return o.cred, nil
 }
+
+// RestoreClient implements fatora.ClientService: nothing is ever deleted
+// here, so there is nothing to restore.
+func (n *nullClients) RestoreClient(ctx context.Context, id int64) (fatora.Client, error) {
+	if _, err := fatora.ScopeFrom(ctx); err != nil {
+		return fatora.Client{}, err
+	}
+	return fatora.Client{}, fatora.ClientNotFound()
+}
+
+// EraseClient implements fatora.ClientService.
+func (n *nullClients) EraseClient(ctx context.Context, id int64) error {
+	_, err := fatora.ScopeFrom(ctx)
+	return err
+}
