@@ -24,6 +24,9 @@ func (c clientJSON) appendJSON(b []byte) []byte {
 	b = appendMember(b, "notes", c.Notes)
 	b = appendMember(b, "created_at", c.CreatedAt)
 	b = appendMember(b, "updated_at", c.UpdatedAt)
+	if c.DeletedAt != "" {
+		b = appendMember(b, "deleted_at", c.DeletedAt)
+	}
 	return append(b, '}')
 }
 

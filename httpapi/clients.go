@@ -24,6 +24,7 @@ func (s *Server) registerClients(rt *router) {
 		http.MethodPatch:  s.updateClient,
 		http.MethodDelete: s.deleteClient,
 	}, mws...)
+	rt.handle("/v1/clients/{id}/restore", map[string]handlerFunc{http.MethodPost: s.restoreClient}, mws...)
 }
 
 // createClient handles POST /v1/clients.
@@ -111,15 +112,24 @@ func (s *Server) updateClient(w http.ResponseWriter, r *http.Request) error {
 	})
 }
 
-// deleteClient handles DELETE /v1/clients/{id}.
+// deleteClient handles DELETE /v1/clients/{id}?permanent=: a delete that
+// can be undone (see restoreClient), or with permanent=true an erasure.
 func (s *Server) deleteClient(w http.ResponseWriter, r *http.Request) error {
 	id, err := clientID(r)
 	if err != nil {
 		return err
 	}
+	permanent, err := permanentParam(r.URL.RawQuery)
+	if err != nil {
+		return err
+	}
+	del, canonical := s.Clients.DeleteClient, []byte(nil)
+	if permanent {
+		del, canonical = s.Clients.EraseClient, []byte("permanent") // another request for the same key
+	}
 	noContent := func(fatora.Client) fatora.StoredResponse { return fatora.StoredResponse{Status: http.StatusNoContent} }
-	return s.change(w, r, nil, noContent, func(ctx context.Context) (fatora.Client, error) {
-		return fatora.Client{}, s.Clients.DeleteClient(ctx, id)
+	return s.change(w, r, canonical, noContent, func(ctx context.Context) (fatora.Client, error) {
+		return fatora.Client{}, del(ctx, id)
 	})
 }
 
@@ -172,8 +182,11 @@ func setFilterParam(f *fatora.ClientFilter, key, name, v string) error {
 		f.PageSize, err = wholeNumber(name, v)
 	case "cursor":
 		f.After, err = decodeCursor(v)
+	case "status":
+		f.Status, err = clientStatus(v)
 	default:
-		err = fatora.Errorf(fatora.CodeInvalidQuery, "%q is not a parameter of this list; use keyword, email, page, page_size and cursor.", name)
+		err = fatora.Errorf(fatora.CodeInvalidQuery,
+			"%q is not a parameter of this list; use keyword, email, status, page, page_size and cursor.", name)
 	}
 	return err
 }

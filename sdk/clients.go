@@ -26,6 +26,9 @@ type ClientRecord struct {
 	Notes     string
 	CreatedAt time.Time
 	UpdatedAt time.Time
+	// DeletedAt is when the client was deleted; zero for a live client
+	// (only a list with Status "deleted" shows deleted clients).
+	DeletedAt time.Time
 }
 
 // ClientCreateParams are the fields of a new client. Name is required; a
@@ -55,6 +58,16 @@ type ClientUpdateParams struct {
 
 // ClientDeleteParams are the options of a delete.
 type ClientDeleteParams struct {
+	// Permanent erases the client at once, with its data in its events,
+	// instead of a delete that Restore can undo within the retention
+	// period.
+	Permanent bool
+	// IdempotencyKey, when set, is sent instead of a generated one.
+	IdempotencyKey string
+}
+
+// ClientRestoreParams are the options of a restore.
+type ClientRestoreParams struct {
 	// IdempotencyKey, when set, is sent instead of a generated one.
 	IdempotencyKey string
 }
@@ -72,6 +85,9 @@ type ClientListParams struct {
 	// NextCursor it is, instead of a numbered page (leave Page zero). No
 	// client is skipped or repeated when others are deleted meanwhile.
 	Cursor string
+	// Status is "live" (the default when empty) or "deleted": the clients
+	// deleted within the retention period, which Restore brings back.
+	Status string
 }
 
 // ClientList is one page of clients, in ascending id order.
@@ -123,10 +139,29 @@ func (s *ClientsService) Update(ctx context.Context, id int64, p ClientUpdatePar
 	return rec, err
 }
 
-// Delete removes a client for good: DELETE /v1/clients/{id}. Errors:
-// not_found.
+// Delete removes a client: DELETE /v1/clients/{id}. The client can be
+// restored within the server's retention period unless p.Permanent.
+// Errors: not_found.
 func (s *ClientsService) Delete(ctx context.Context, id int64, p ClientDeleteParams) error {
-	return s.c.call(ctx, &request{method: http.MethodDelete, path: clientPath(id), idempotencyKey: p.IdempotencyKey}, nil)
+	r := &request{method: http.MethodDelete, path: clientPath(id), idempotencyKey: p.IdempotencyKey}
+	if p.Permanent {
+		r.query = url.Values{"permanent": {"true"}}
+	}
+	return s.c.call(ctx, r, nil)
+}
+
+// Restore brings back a deleted client and returns it: POST
+// /v1/clients/{id}/restore. Errors: not_found (no client deleted within
+// the retention period), duplicate_client (a live client holds its data
+// now; ExistingClientID names it).
+func (s *ClientsService) Restore(ctx context.Context, id int64, p ClientRestoreParams) (*ClientRecord, error) {
+	var out clientEnvelope
+	r := &request{method: http.MethodPost, path: clientPath(id) + "/restore", idempotencyKey: p.IdempotencyKey}
+	if err := s.c.call(ctx, r, &out); err != nil {
+		return nil, err
+	}
+	rec := out.Client.record()
+	return &rec, nil
 }
 
 // List returns one page of clients: GET /v1/clients. Errors:
@@ -179,6 +214,9 @@ func (p ClientListParams) query() url.Values {
 	}
 	if p.Cursor != "" {
 		q.Set("cursor", p.Cursor)
+	}
+	if p.Status != "" {
+		q.Set("status", p.Status)
 	}
 	return q
 }

@@ -24,6 +24,7 @@ type clientJSON struct {
 	Notes     string    `json:"notes"`
 	CreatedAt time.Time `json:"created_at"`
 	UpdatedAt time.Time `json:"updated_at"`
+	DeletedAt time.Time `json:"deleted_at"`
 }
 
 func (c clientJSON) record() ClientRecord {
@@ -32,7 +33,7 @@ func (c clientJSON) record() ClientRecord {
 		notes = c.Note
 	}
 	return ClientRecord{ID: c.ID, Name: c.Name, Phone: c.Phone, Email: c.Email, Address: c.Address,
-		Notes: notes, CreatedAt: c.CreatedAt, UpdatedAt: c.UpdatedAt}
+		Notes: notes, CreatedAt: c.CreatedAt, UpdatedAt: c.UpdatedAt, DeletedAt: c.DeletedAt}
 }
 
 // clientEnvelope is {"status":"SUCCESS","client":{...}}.
