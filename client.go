@@ -2,6 +2,7 @@ package fatora
 
 import (
 	"context"
+	"maps"
 	"time"
 )
 
@@ -23,6 +24,15 @@ type ClientFields struct {
 	Email   string
 	Address string
 	Notes   string
+	// Metadata links the client to other systems; it does not count for
+	// the "same data" rule.
+	Metadata Metadata
+}
+
+// Equal reports whether f and g hold the same values.
+func (f ClientFields) Equal(g ClientFields) bool {
+	return f.Name == g.Name && f.Phone == g.Phone && f.Email == g.Email && f.Address == g.Address && f.Notes == g.Notes &&
+		maps.Equal(f.Metadata, g.Metadata)
 }
 
 // ClientUpdate names the fields to change; a nil field is left as it is and a
@@ -33,6 +43,8 @@ type ClientUpdate struct {
 	Email   *string
 	Address *string
 	Notes   *string
+	// Metadata sets and removes the keys it names; others are kept.
+	Metadata MetadataChange
 }
 
 // Apply returns f with the fields present in u replaced.
@@ -47,6 +59,7 @@ func (u ClientUpdate) Apply(f ClientFields) ClientFields {
 	set(&f.Email, u.Email)
 	set(&f.Address, u.Address)
 	set(&f.Notes, u.Notes)
+	f.Metadata = u.Metadata.Apply(f.Metadata)
 	return f
 }
 
@@ -88,6 +101,9 @@ type ClientFilter struct {
 	AfterName string
 	// Status selects live clients (the default) or deleted ones.
 	Status ClientStatus
+	// Metadata, when set, matches the clients whose metadata holds every
+	// key with exactly its value.
+	Metadata MetadataFilter
 }
 
 // ClientOrder is the order of a client list.
@@ -193,7 +209,7 @@ type ClientService interface {
 // change. It reports whether one was made; on an error c is unchanged.
 func (c *Client) Update(u ClientUpdate, now time.Time) (changed bool, err error) {
 	next, err := u.Apply(c.ClientFields).Normalize()
-	if err != nil || next == c.ClientFields {
+	if err != nil || next.Equal(c.ClientFields) {
 		return false, err
 	}
 	c.ClientFields, c.UpdatedAt = next, now

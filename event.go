@@ -113,6 +113,7 @@ func ClientUpdated(mode Mode, before, after Client) Event {
 	pick(&prev.Fields.Email, before.Email, after.Email)
 	pick(&prev.Fields.Address, before.Address, after.Address)
 	pick(&prev.Fields.Notes, before.Notes, after.Notes)
+	prev.Fields.Metadata = before.Metadata.Changes(after.Metadata)
 	return Event{ID: NewEventID(), Type: EventClientUpdated, Mode: mode, CreatedAt: after.UpdatedAt, ClientID: after.ID,
 		Client: &after, Previous: prev}
 }

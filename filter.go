@@ -34,6 +34,10 @@ func (f ClientFilter) Normalize() (ClientFilter, error) {
 			return f, err
 		}
 	}
+	var err error
+	if f.Metadata, err = f.Metadata.normalize(); err != nil {
+		return f, err
+	}
 	f.Keyword = FoldText(f.Keyword)
 	f.Email = FoldEmail(f.Email)
 	return f, nil

@@ -22,7 +22,7 @@ func NewClientService(db *DB) *ClientService { return &ClientService{db: db} }
 
 var _ fatora.ClientService = (*ClientService)(nil)
 
-const clientColumns = "id, name, phone, email, address, notes, created_at, updated_at, deleted_at"
+const clientColumns = "id, name, phone, email, address, notes, created_at, updated_at, deleted_at, metadata::text"
 
 // CreateClient implements fatora.ClientService.
 func (s *ClientService) CreateClient(ctx context.Context, f fatora.ClientFields) (fatora.Client, error) {
@@ -54,8 +54,8 @@ func insertClient(ctx context.Context, tx pgx.Tx, scope fatora.Scope, c *fatora.
 	f, e := c.ClientFields, fatora.ClientCreated(scope.Mode, *c)
 	err := tx.QueryRow(ctx, `WITH ins AS (
 			INSERT INTO clients (merchant_id, mode, name, phone, email, address, notes,
-				email_folded, phone_digits, search_text, dedup, created_at, updated_at)
-			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)
+				email_folded, phone_digits, search_text, dedup, created_at, updated_at, metadata)
+			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $16)
 			ON CONFLICT (merchant_id, mode, dedup) WHERE deleted_at IS NULL DO NOTHING RETURNING id
 		), ev AS (
 			INSERT INTO events (merchant_id, id, mode, type, client_id, created_at, data)
@@ -64,7 +64,7 @@ func insertClient(ctx context.Context, tx pgx.Tx, scope fatora.Scope, c *fatora.
 		SELECT id FROM ins`,
 		scope.MerchantID, string(scope.Mode), f.Name, f.Phone, f.Email, f.Address, f.Notes,
 		match.EmailFolded, match.PhoneDigits, match.SearchText, match.Dedup, c.CreatedAt, c.UpdatedAt,
-		e.ID, fatora.EncodeEventData(e),
+		e.ID, fatora.EncodeEventData(e), fatora.EncodeMetadata(f.Metadata),
 	).Scan(&c.ID)
 	if errors.Is(err, pgx.ErrNoRows) {
 		return duplicateOf(ctx, tx, scope, match.Dedup)
@@ -179,7 +179,7 @@ func pageOrder(f fatora.ClientFilter, where string, args []any) (string, string,
 func countClients(ctx context.Context, tx pgx.Tx, scope fatora.Scope, f fatora.ClientFilter, since time.Time) (int, error) {
 	var total int
 	var err error
-	if f.Keyword == "" && f.Email == "" && f.Status == fatora.StatusLive {
+	if f.Keyword == "" && f.Email == "" && len(f.Metadata) == 0 && f.Status == fatora.StatusLive {
 		err = tx.QueryRow(ctx, "SELECT coalesce(sum(n), 0) FROM client_counts WHERE merchant_id = $1 AND mode = $2",
 			scope.MerchantID, string(scope.Mode)).Scan(&total)
 	} else {
@@ -212,6 +212,9 @@ func filterClause(scope fatora.Scope, f fatora.ClientFilter, since time.Time) (s
 	}
 	if f.Email != "" {
 		conds = append(conds, "email_folded = "+arg(f.Email))
+	}
+	if len(f.Metadata) > 0 {
+		conds = append(conds, "metadata @> "+arg(fatora.EncodeMetadata(fatora.Metadata(f.Metadata)))+"::jsonb")
 	}
 	if f.Keyword != "" {
 		conds = append(conds, "search_text LIKE "+arg("%"+likeEscaper.Replace(f.Keyword)+"%")+` ESCAPE '\'`)
@@ -264,10 +267,10 @@ func updateRow(ctx context.Context, tx pgx.Tx, scope fatora.Scope, c fatora.Clie
 	match := c.MatchKeys()
 	return guarded(ctx, tx, func(sp pgx.Tx) error {
 		_, err := sp.Exec(ctx, `UPDATE clients SET name = $1, phone = $2, email = $3, address = $4, notes = $5,
-			email_folded = $6, phone_digits = $7, search_text = $8, dedup = $9, updated_at = $10
+			email_folded = $6, phone_digits = $7, search_text = $8, dedup = $9, updated_at = $10, metadata = $14
 			WHERE merchant_id = $11 AND mode = $12 AND id = $13`,
 			c.Name, c.Phone, c.Email, c.Address, c.Notes, match.EmailFolded, match.PhoneDigits, match.SearchText, match.Dedup,
-			c.UpdatedAt, scope.MerchantID, string(scope.Mode), c.ID)
+			c.UpdatedAt, scope.MerchantID, string(scope.Mode), c.ID, fatora.EncodeMetadata(c.Metadata))
 		return err
 	}, func() error { return duplicateOf(ctx, tx, scope, match.Dedup) })
 }
@@ -318,10 +321,15 @@ func (s *ClientService) DeleteClient(ctx context.Context, id int64) error {
 func scanClient(r pgx.Row) (fatora.Client, error) {
 	var c fatora.Client
 	var deleted *time.Time
-	err := r.Scan(&c.ID, &c.Name, &c.Phone, &c.Email, &c.Address, &c.Notes, &c.CreatedAt, &c.UpdatedAt, &deleted)
+	var metadata []byte
+	if err := r.Scan(&c.ID, &c.Name, &c.Phone, &c.Email, &c.Address, &c.Notes, &c.CreatedAt, &c.UpdatedAt, &deleted, &metadata); err != nil {
+		return c, err
+	}
 	c.CreatedAt, c.UpdatedAt = c.CreatedAt.UTC(), c.UpdatedAt.UTC()
 	if deleted != nil {
 		c.DeletedAt = deleted.UTC()
 	}
+	var err error
+	c.Metadata, err = fatora.DecodeMetadata(metadata)
 	return c, err
 }

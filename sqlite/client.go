@@ -19,7 +19,7 @@ func NewClientService(db *DB) *ClientService { return &ClientService{db: db} }
 
 var _ fatora.ClientService = (*ClientService)(nil)
 
-const clientColumns = "id, name, phone, email, address, notes, created_at, updated_at, deleted_at"
+const clientColumns = "id, name, phone, email, address, notes, created_at, updated_at, deleted_at, metadata"
 
 // clientColumnsOf is clientColumns of the table named alias in a query.
 func clientColumnsOf(alias string) string {
@@ -51,11 +51,12 @@ func (s *ClientService) CreateClient(ctx context.Context, f fatora.ClientFields)
 func insertClient(ctx context.Context, tx runner, scope fatora.Scope, c *fatora.Client, match fatora.MatchKeys) error {
 	f := c.ClientFields
 	err := tx.QueryRowContext(ctx, `INSERT INTO clients (merchant_id, mode, name, phone, email, address, notes,
-			email_folded, phone_digits, search_text, dedup, created_at, updated_at)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+			email_folded, phone_digits, search_text, dedup, created_at, updated_at, metadata)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
 			ON CONFLICT (merchant_id, mode, dedup) WHERE deleted_at IS NULL DO NOTHING RETURNING id`,
 		scope.MerchantID, scope.Mode, f.Name, f.Phone, f.Email, f.Address, f.Notes,
 		match.EmailFolded, match.PhoneDigits, match.SearchText, match.Dedup, c.CreatedAt.UnixMicro(), c.UpdatedAt.UnixMicro(),
+		fatora.EncodeMetadata(f.Metadata),
 	).Scan(&c.ID)
 	if err == sql.ErrNoRows {
 		return duplicateOf(ctx, tx, scope, match.Dedup)
@@ -144,10 +145,10 @@ func (s *ClientService) UpdateClient(ctx context.Context, id int64, u fatora.Cli
 func updateRow(ctx context.Context, tx runner, scope fatora.Scope, c fatora.Client) error {
 	match := c.MatchKeys()
 	_, err := tx.ExecContext(ctx, `UPDATE clients SET name = ?, phone = ?, email = ?, address = ?, notes = ?,
-		email_folded = ?, phone_digits = ?, search_text = ?, dedup = ?, updated_at = ?
+		email_folded = ?, phone_digits = ?, search_text = ?, dedup = ?, updated_at = ?, metadata = ?
 		WHERE merchant_id = ? AND mode = ? AND id = ?`,
 		c.Name, c.Phone, c.Email, c.Address, c.Notes, match.EmailFolded, match.PhoneDigits, match.SearchText, match.Dedup,
-		c.UpdatedAt.UnixMicro(), scope.MerchantID, scope.Mode, c.ID)
+		c.UpdatedAt.UnixMicro(), fatora.EncodeMetadata(c.Metadata), scope.MerchantID, scope.Mode, c.ID)
 	if isUnique(err) {
 		return duplicateOf(ctx, tx, scope, match.Dedup)
 	}
@@ -182,11 +183,16 @@ func scanClient(r scanner) (fatora.Client, error) {
 	var c fatora.Client
 	var created, updated int64
 	var deleted sql.NullInt64
-	err := r.Scan(&c.ID, &c.Name, &c.Phone, &c.Email, &c.Address, &c.Notes, &created, &updated, &deleted)
+	var metadata []byte
+	if err := r.Scan(&c.ID, &c.Name, &c.Phone, &c.Email, &c.Address, &c.Notes, &created, &updated, &deleted, &metadata); err != nil {
+		return c, err
+	}
 	c.CreatedAt, c.UpdatedAt = time.UnixMicro(created).UTC(), time.UnixMicro(updated).UTC()
 	if deleted.Valid {
 		c.DeletedAt = time.UnixMicro(deleted.Int64).UTC()
 	}
+	var err error
+	c.Metadata, err = fatora.DecodeMetadata(metadata)
 	return c, err
 }
 

@@ -163,7 +163,7 @@ func testErase(t *testing.T, open func(testing.TB) Store) {
 		Render: func(c fatora.Client) fatora.StoredResponse {
 			return fatora.StoredResponse{Status: 201, Body: []byte(`{"name":"` + c.Name + `"}`)}
 		}})
-	live := mustCreate(t, s, keyed, fatora.ClientFields{Name: name, Notes: name})
+	live := mustCreate(t, s, keyed, fatora.ClientFields{Name: name, Notes: name, Metadata: fatora.Metadata{"crm": "Quillfeather-77"}})
 	if _, err := s.Clients.UpdateClient(a.test, live.ID, fatora.ClientUpdate{Name: str(renamed)}); err != nil {
 		t.Fatal(err)
 	}
