@@ -20,6 +20,8 @@ type clientJSON struct {
 	Notes     string `json:"notes"`
 	CreatedAt string `json:"created_at"`
 	UpdatedAt string `json:"updated_at"`
+	// Metadata is the client's metadata, {} when it has none.
+	Metadata map[string]string `json:"metadata"`
 	// DeletedAt is set for a deleted client only (a list of status
 	// deleted).
 	DeletedAt string `json:"deleted_at,omitempty"`
@@ -32,6 +34,10 @@ func toClientJSON(c fatora.Client) clientJSON {
 	out := clientJSON{
 		ID: c.ID, Name: c.Name, Phone: c.Phone, Email: c.Email, Address: c.Address, Note: c.Notes, Notes: c.Notes,
 		CreatedAt: c.CreatedAt.UTC().Format(timeFormat), UpdatedAt: c.UpdatedAt.UTC().Format(timeFormat),
+		Metadata: c.Metadata,
+	}
+	if out.Metadata == nil {
+		out.Metadata = map[string]string{}
 	}
 	if c.Deleted() {
 		out.DeletedAt = c.DeletedAt.UTC().Format(timeFormat)

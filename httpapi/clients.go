@@ -157,6 +157,12 @@ func parseClientFilter(rawQuery string) (fatora.ClientFilter, error) {
 	var f fatora.ClientFilter
 	seen := map[string]bool{}
 	for name, vals := range q {
+		if k, ok := metadataParam(name); ok {
+			if err := setMetadataParam(&f, k, vals); err != nil {
+				return f, err
+			}
+			continue
+		}
 		key := strings.ToLower(name)
 		if seen[key] || len(vals) > 1 {
 			return f, fatora.Errorf(fatora.CodeInvalidQuery, "The parameter %q is given more than once.", name)
@@ -186,7 +192,7 @@ func setFilterParam(f *fatora.ClientFilter, key, name, v string) error {
 		f.Status, err = clientStatus(v)
 	default:
 		err = fatora.Errorf(fatora.CodeInvalidQuery,
-			"%q is not a parameter of this list; use keyword, email, status, page, page_size and cursor.", name)
+			"%q is not a parameter of this list; use keyword, email, status, metadata[KEY], page, page_size and cursor.", name)
 	}
 	return err
 }

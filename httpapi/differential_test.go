@@ -60,6 +60,14 @@ var differentialScript = []request{
 	{method: "POST", path: "/v1/clients/{c1}/restore"},
 	{method: "GET", path: "/v1/clients?status=deleted"},
 	{method: "GET", path: "/v1/clients"},
+	// Metadata: kept, merged, filtered, refused.
+	{method: "POST", path: "/v1/clients", body: `{"name":"Meta","metadata":{"crm_id":"42","z":"٤٢","a.b-c_d":"x"}}`},
+	{method: "POST", path: "/v1/clients", body: `{"name":"Meta bad","metadata":{"bad key":"1"}}`},
+	{method: "GET", path: "/v1/clients?metadata[crm_id]=42"},
+	{method: "GET", path: "/v1/clients?metadata[z]=%D9%A4%D9%A2&metadata[crm_id]=42"},
+	{method: "PATCH", path: "/v1/clients/{c2}", body: `{"metadata":{"crm_id":"42","x":null}}`},
+	{method: "GET", path: "/v1/clients?metadata[crm_id]=42"},
+	{method: "GET", path: "/v1/clients?metadata[crm_id]=4"},
 }
 
 func TestStoresAnswerAlike(t *testing.T) {

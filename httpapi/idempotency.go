@@ -110,11 +110,14 @@ func fingerprint(r *http.Request, canonical []byte) string {
 // names' letter case, order or spacing: sorted members, "note" as "notes",
 // null as "".
 func canonicalUpdate(u fatora.ClientUpdate) []byte {
-	m := map[string]*string{"name": u.Name, "phone": u.Phone, "email": u.Email, "address": u.Address, "notes": u.Notes}
-	for k, v := range m {
-		if v == nil {
-			delete(m, k)
+	m := map[string]any{}
+	for k, v := range map[string]*string{"name": u.Name, "phone": u.Phone, "email": u.Email, "address": u.Address, "notes": u.Notes} {
+		if v != nil {
+			m[k] = *v
 		}
+	}
+	if u.Metadata != nil {
+		m["metadata"] = u.Metadata // null and "" both remove a key, but are kept apart here: harmless
 	}
 	b, _ := json.Marshal(m)
 	return b

@@ -62,3 +62,25 @@ func clientStatus(v string) (fatora.ClientStatus, error) {
 	}
 	return 0, fatora.Errorf(fatora.CodeInvalidQuery, "status must be live or deleted.")
 }
+
+// metadataParam reads the key of a metadata[KEY] parameter (its prefix in
+// any letter case, the key as sent: keys are case-sensitive).
+func metadataParam(name string) (string, bool) {
+	const prefix = "metadata["
+	if len(name) <= len(prefix) || !strings.EqualFold(name[:len(prefix)], prefix) || !strings.HasSuffix(name, "]") {
+		return "", false
+	}
+	return name[len(prefix) : len(name)-1], true
+}
+
+// setMetadataParam adds the filter metadata[key]=value, once.
+func setMetadataParam(f *fatora.ClientFilter, key string, vals []string) error {
+	if _, dup := f.Metadata[key]; dup || len(vals) > 1 {
+		return fatora.Errorf(fatora.CodeInvalidQuery, "The parameter metadata[%s] is given more than once.", key)
+	}
+	if f.Metadata == nil {
+		f.Metadata = fatora.MetadataFilter{}
+	}
+	f.Metadata[key] = vals[0]
+	return nil
+}
