@@ -82,3 +82,27 @@ func (e *env) want(req request, status int, code string) response {
 	}
 	return r
 }
+
+func TestClientHistory(t *testing.T) { apitest.EachStore(t, testClientHistory) }
+
+// testClientHistory: GET /v1/clients/{id}/events lists the client's events
+// newest first, also once deleted, and follows its cursor to older ones.
+func testClientHistory(t *testing.T, st apitest.Store) {
+	e := newEnv(t, st)
+	id := e.create(e.alpha, `{"name":"History Hamad"}`)
+	path := fmt.Sprint("/v1/clients/", id)
+	e.want(request{method: "PATCH", path: path, body: `{"phone":"+974 5555 0000"}`, as: e.alpha}, http.StatusOK, "")
+	e.want(request{method: "DELETE", path: path, as: e.alpha}, http.StatusNoContent, "")
+	first := e.want(request{method: "GET", path: path + "/events?limit=2", as: e.alpha}, http.StatusOK, "")
+	events, _ := first.json["events"].([]any)
+	if len(events) != 2 || events[0].(map[string]any)["type"] != "client.deleted" || first.json["has_more"] != true {
+		t.Fatalf("the first page: %s", first.body)
+	}
+	rest := e.want(request{method: "GET", path: path + "/events?limit=2&cursor=" + first.json["next_cursor"].(string), as: e.alpha},
+		http.StatusOK, "")
+	if events, _ := rest.json["events"].([]any); len(events) != 1 || events[0].(map[string]any)["type"] != "client.created" {
+		t.Fatalf("the second page: %s", rest.body)
+	}
+	e.want(request{method: "GET", path: path + "/events", as: e.beta}, http.StatusNotFound, "not_found")
+	e.want(request{method: "GET", path: path + "/events?client_id=1", as: e.alpha}, http.StatusBadRequest, "invalid_query")
+}
