@@ -201,6 +201,12 @@ type ClientService interface {
 	// with its data in its events' bodies (they keep only ids) and in the
 	// answers kept for idempotency keys. Errors: not_found, unavailable.
 	EraseClient(ctx context.Context, id int64) error
+	// BulkChangeClients checks b (see ClientBulk.Check), then makes its
+	// action on each client in one transaction, at most once for the
+	// idempotency key ctx may carry, and fills b.Results. A refusal of one
+	// client is its result; the errors returned are b's own
+	// (invalid_field), the key's and unavailable, which change nothing.
+	BulkChangeClients(ctx context.Context, b *ClientBulk) error
 }
 
 // Update applies u to c: the fields present in u change, validated and

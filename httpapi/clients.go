@@ -25,6 +25,7 @@ func (s *Server) registerClients(rt *router) {
 		http.MethodDelete: s.deleteClient,
 	}, mws...)
 	rt.handle("/v1/clients/{id}/restore", map[string]handlerFunc{http.MethodPost: s.restoreClient}, mws...)
+	rt.handle("/v1/clients/bulk", map[string]handlerFunc{http.MethodPost: s.bulkClients}, mws...)
 }
 
 // createClient handles POST /v1/clients.

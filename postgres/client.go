@@ -306,16 +306,21 @@ func (s *ClientService) DeleteClient(ctx context.Context, id int64) error {
 	}
 	now := s.db.now()
 	return s.db.keyedChange(ctx, scope, now, func(tx pgx.Tx) (fatora.Client, error) {
-		c, err := scanClient(tx.QueryRow(ctx, `UPDATE clients SET deleted_at = $1
-			WHERE merchant_id = $2 AND mode = $3 AND id = $4 AND deleted_at IS NULL RETURNING `+clientColumns,
-			now, scope.MerchantID, string(scope.Mode), id))
-		if errors.Is(err, pgx.ErrNoRows) {
-			return fatora.Client{}, fatora.ClientNotFound()
-		} else if err != nil {
-			return fatora.Client{}, mapError(err)
-		}
-		return fatora.Client{ID: id}, writeEvent(ctx, tx, scope, fatora.ClientDeleted(scope.Mode, c, now))
+		return fatora.Client{ID: id}, softDelete(ctx, tx, scope, id, now)
 	})
+}
+
+// softDelete marks the live client id deleted at now and writes its event.
+func softDelete(ctx context.Context, tx pgx.Tx, scope fatora.Scope, id int64, now time.Time) error {
+	c, err := scanClient(tx.QueryRow(ctx, `UPDATE clients SET deleted_at = $1
+		WHERE merchant_id = $2 AND mode = $3 AND id = $4 AND deleted_at IS NULL RETURNING `+clientColumns,
+		now, scope.MerchantID, string(scope.Mode), id))
+	if errors.Is(err, pgx.ErrNoRows) {
+		return fatora.ClientNotFound()
+	} else if err != nil {
+		return mapError(err)
+	}
+	return writeEvent(ctx, tx, scope, fatora.ClientDeleted(scope.Mode, c, now))
 }
 
 func scanClient(r pgx.Row) (fatora.Client, error) {

@@ -21,21 +21,61 @@ func (s *ClientService) RestoreClient(ctx context.Context, id int64) (fatora.Cli
 	var c fatora.Client
 	now, since := s.db.now(), s.db.restorableSince()
 	err = s.db.keyedChange(ctx, scope, now, func(tx pgx.Tx) (fatora.Client, error) {
-		err := guarded(ctx, tx, func(sp pgx.Tx) error {
-			c, err = scanClient(sp.QueryRow(ctx, `UPDATE clients SET deleted_at = NULL
-				WHERE merchant_id = $1 AND mode = $2 AND id = $3 AND deleted_at >= $4 RETURNING `+clientColumns,
-				scope.MerchantID, string(scope.Mode), id, since))
-			if errors.Is(err, pgx.ErrNoRows) {
-				return fatora.ClientNotFound()
-			}
-			return err
-		}, func() error { return duplicateOfDeleted(ctx, tx, scope, id) })
-		if err != nil {
-			return c, err
-		}
-		return c, writeEvent(ctx, tx, scope, fatora.ClientRestored(scope.Mode, c, now))
+		c, err = restore(ctx, tx, scope, id, now, since)
+		return c, err
 	})
 	return c, err
+}
+
+// restore brings back client id, deleted since, and writes its event. A
+// duplicate is refused inside a savepoint (see guarded), so the
+// transaction goes on.
+func restore(ctx context.Context, tx pgx.Tx, scope fatora.Scope, id int64, now, since time.Time) (fatora.Client, error) {
+	var c fatora.Client
+	err := guarded(ctx, tx, func(sp pgx.Tx) error {
+		var err error
+		c, err = scanClient(sp.QueryRow(ctx, `UPDATE clients SET deleted_at = NULL
+			WHERE merchant_id = $1 AND mode = $2 AND id = $3 AND deleted_at >= $4 RETURNING `+clientColumns,
+			scope.MerchantID, string(scope.Mode), id, since))
+		if errors.Is(err, pgx.ErrNoRows) {
+			return fatora.ClientNotFound()
+		}
+		return err
+	}, func() error { return duplicateOfDeleted(ctx, tx, scope, id) })
+	if err != nil {
+		return c, err
+	}
+	return c, writeEvent(ctx, tx, scope, fatora.ClientRestored(scope.Mode, c, now))
+}
+
+// BulkChangeClients implements fatora.ClientService: every client's change
+// runs in one transaction. A client's refusal changes nothing (a restore's
+// duplicate is undone in its savepoint), so the others stand.
+func (s *ClientService) BulkChangeClients(ctx context.Context, b *fatora.ClientBulk) error {
+	scope, err := fatora.ScopeFrom(ctx)
+	if err != nil {
+		return err
+	}
+	if err := b.Check(); err != nil {
+		return err
+	}
+	now, since := s.db.now(), s.db.restorableSince()
+	return s.db.keyedChange(ctx, scope, now, func(tx pgx.Tx) (fatora.Client, error) {
+		b.Results = make([]fatora.BulkResult, len(b.IDs))
+		for i, id := range b.IDs {
+			r := fatora.BulkResult{ID: id}
+			if b.Action == fatora.BulkDelete {
+				r.Err = softDelete(ctx, tx, scope, id, now)
+			} else {
+				r.Client, r.Err = restore(ctx, tx, scope, id, now, since)
+			}
+			if r.Err != nil && fatora.ErrorCode(r.Err) != fatora.CodeNotFound && fatora.ErrorCode(r.Err) != fatora.CodeDuplicateClient {
+				return fatora.Client{}, r.Err
+			}
+			b.Results[i] = r
+		}
+		return fatora.Client{}, nil
+	})
 }
 
 // duplicateOfDeleted returns the duplicate_client error naming the live

@@ -164,16 +164,21 @@ func (s *ClientService) DeleteClient(ctx context.Context, id int64) error {
 	}
 	now := s.db.now()
 	return s.db.keyedChange(ctx, scope, now, func(tx runner) (fatora.Client, error) {
-		c, err := scanClient(tx.QueryRowContext(ctx, `UPDATE clients SET deleted_at = ?
-			WHERE merchant_id = ? AND mode = ? AND id = ? AND deleted_at IS NULL RETURNING `+clientColumns,
-			now.UnixMicro(), scope.MerchantID, scope.Mode, id))
-		if err == sql.ErrNoRows {
-			return fatora.Client{}, fatora.ClientNotFound()
-		} else if err != nil {
-			return fatora.Client{}, mapError(err)
-		}
-		return fatora.Client{ID: id}, writeEvent(ctx, tx, scope, fatora.ClientDeleted(scope.Mode, c, now))
+		return fatora.Client{ID: id}, softDelete(ctx, tx, scope, id, now)
 	})
+}
+
+// softDelete marks the live client id deleted at now and writes its event.
+func softDelete(ctx context.Context, tx runner, scope fatora.Scope, id int64, now time.Time) error {
+	c, err := scanClient(tx.QueryRowContext(ctx, `UPDATE clients SET deleted_at = ?
+		WHERE merchant_id = ? AND mode = ? AND id = ? AND deleted_at IS NULL RETURNING `+clientColumns,
+		now.UnixMicro(), scope.MerchantID, scope.Mode, id))
+	if err == sql.ErrNoRows {
+		return fatora.ClientNotFound()
+	} else if err != nil {
+		return mapError(err)
+	}
+	return writeEvent(ctx, tx, scope, fatora.ClientDeleted(scope.Mode, c, now))
 }
 
 // scanner is a row or rows.

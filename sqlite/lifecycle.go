@@ -19,20 +19,56 @@ func (s *ClientService) RestoreClient(ctx context.Context, id int64) (fatora.Cli
 	var c fatora.Client
 	now, since := s.db.now(), s.db.restorableSince()
 	err = s.db.keyedChange(ctx, scope, now, func(tx runner) (fatora.Client, error) {
-		c, err = scanClient(tx.QueryRowContext(ctx, `UPDATE clients SET deleted_at = NULL
-			WHERE merchant_id = ? AND mode = ? AND id = ? AND deleted_at >= ? RETURNING `+clientColumns,
-			scope.MerchantID, scope.Mode, id, since.UnixMicro()))
-		switch {
-		case err == sql.ErrNoRows:
-			return c, fatora.ClientNotFound()
-		case isUnique(err):
-			return c, duplicateOfDeleted(ctx, tx, scope, id)
-		case err != nil:
-			return c, mapError(err)
-		}
-		return c, writeEvent(ctx, tx, scope, fatora.ClientRestored(scope.Mode, c, now))
+		c, err = restore(ctx, tx, scope, id, now, since)
+		return c, err
 	})
 	return c, err
+}
+
+// restore brings back client id, deleted since, and writes its event.
+func restore(ctx context.Context, tx runner, scope fatora.Scope, id int64, now, since time.Time) (fatora.Client, error) {
+	c, err := scanClient(tx.QueryRowContext(ctx, `UPDATE clients SET deleted_at = NULL
+		WHERE merchant_id = ? AND mode = ? AND id = ? AND deleted_at >= ? RETURNING `+clientColumns,
+		scope.MerchantID, scope.Mode, id, since.UnixMicro()))
+	switch {
+	case err == sql.ErrNoRows:
+		return c, fatora.ClientNotFound()
+	case isUnique(err):
+		return c, duplicateOfDeleted(ctx, tx, scope, id)
+	case err != nil:
+		return c, mapError(err)
+	}
+	return c, writeEvent(ctx, tx, scope, fatora.ClientRestored(scope.Mode, c, now))
+}
+
+// BulkChangeClients implements fatora.ClientService: every client's change
+// runs in one transaction of the writer. A client's refusal changes no
+// rows (a refused statement is undone alone), so the others stand.
+func (s *ClientService) BulkChangeClients(ctx context.Context, b *fatora.ClientBulk) error {
+	scope, err := fatora.ScopeFrom(ctx)
+	if err != nil {
+		return err
+	}
+	if err := b.Check(); err != nil {
+		return err
+	}
+	now, since := s.db.now(), s.db.restorableSince()
+	return s.db.keyedChange(ctx, scope, now, func(tx runner) (fatora.Client, error) {
+		b.Results = make([]fatora.BulkResult, len(b.IDs))
+		for i, id := range b.IDs {
+			r := fatora.BulkResult{ID: id}
+			if b.Action == fatora.BulkDelete {
+				r.Err = softDelete(ctx, tx, scope, id, now)
+			} else {
+				r.Client, r.Err = restore(ctx, tx, scope, id, now, since)
+			}
+			if r.Err != nil && !refusal(r.Err) {
+				return fatora.Client{}, r.Err
+			}
+			b.Results[i] = r
+		}
+		return fatora.Client{}, nil
+	})
 }
 
 // duplicateOfDeleted returns the duplicate_client error naming the live

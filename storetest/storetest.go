@@ -55,6 +55,7 @@ func Run(t *testing.T, open func(t testing.TB) Store) {
 	t.Run("Erase", func(t *testing.T) { testErase(t, open) })
 	t.Run("Metadata", func(t *testing.T) { testMetadata(t, open) })
 	t.Run("ClientHistory", func(t *testing.T) { testClientHistory(t, open) })
+	t.Run("Bulk", func(t *testing.T) { testBulk(t, open) })
 	t.Run("MetadataValidation", func(t *testing.T) { testMetadataValidation(t, open) })
 	t.Run("List", func(t *testing.T) { testList(t, open) })
 	t.Run("Search", func(t *testing.T) { testSearch(t, open) })
