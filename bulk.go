@@ -55,3 +55,24 @@ func bulkProblem(field, msg string) *Error {
 	return &Error{Code: CodeInvalidField, Message: "Invalid bulk change: " + field + " " + msg + ".",
 		Fields: []FieldError{{Field: field, Message: msg}}}
 }
+
+// Apply makes b's action on each client, with del or restore, in order,
+// and fills b.Results. A client's refusal (not_found, duplicate_client) is
+// its result; any other error stops it and is returned, for the store to
+// give up the whole transaction.
+func (b *ClientBulk) Apply(del func(id int64) error, restore func(id int64) (Client, error)) error {
+	b.Results = make([]BulkResult, len(b.IDs))
+	for i, id := range b.IDs {
+		r := BulkResult{ID: id}
+		if b.Action == BulkDelete {
+			r.Err = del(id)
+		} else {
+			r.Client, r.Err = restore(id)
+		}
+		if code := ErrorCode(r.Err); r.Err != nil && code != CodeNotFound && code != CodeDuplicateClient {
+			return r.Err
+		}
+		b.Results[i] = r
+	}
+	return nil
+}

@@ -61,20 +61,8 @@ func (s *ClientService) BulkChangeClients(ctx context.Context, b *fatora.ClientB
 	}
 	now, since := s.db.now(), s.db.restorableSince()
 	return s.db.keyedChange(ctx, scope, now, func(tx pgx.Tx) (fatora.Client, error) {
-		b.Results = make([]fatora.BulkResult, len(b.IDs))
-		for i, id := range b.IDs {
-			r := fatora.BulkResult{ID: id}
-			if b.Action == fatora.BulkDelete {
-				r.Err = softDelete(ctx, tx, scope, id, now)
-			} else {
-				r.Client, r.Err = restore(ctx, tx, scope, id, now, since)
-			}
-			if r.Err != nil && fatora.ErrorCode(r.Err) != fatora.CodeNotFound && fatora.ErrorCode(r.Err) != fatora.CodeDuplicateClient {
-				return fatora.Client{}, r.Err
-			}
-			b.Results[i] = r
-		}
-		return fatora.Client{}, nil
+		return fatora.Client{}, b.Apply(func(id int64) error { return softDelete(ctx, tx, scope, id, now) },
+			func(id int64) (fatora.Client, error) { return restore(ctx, tx, scope, id, now, since) })
 	})
 }
 
