@@ -26,6 +26,8 @@ type ClientRecord struct {
 	Notes     string
 	CreatedAt time.Time
 	UpdatedAt time.Time
+	// Metadata links the client to other systems (nil when it has none).
+	Metadata map[string]string
 	// DeletedAt is when the client was deleted; zero for a live client
 	// (only a list with Status "deleted" shows deleted clients).
 	DeletedAt time.Time
@@ -39,6 +41,10 @@ type ClientCreateParams struct {
 	Email   *string
 	Address *string
 	Notes   *string
+	// Metadata sets keys that link the client to other systems: up to 50
+	// keys of letters, digits, "_", "-" and "." (at most 40), with values
+	// of up to 500 characters.
+	Metadata map[string]string
 	// IdempotencyKey, when set, is sent instead of a generated one, so
 	// that a call repeated later (after a crash, say) creates nothing twice.
 	IdempotencyKey string
@@ -52,6 +58,9 @@ type ClientUpdateParams struct {
 	Email   *string
 	Address *string
 	Notes   *string
+	// Metadata sets the keys given to their values; a key set to nil or
+	// String("") is removed. Keys not named keep their values.
+	Metadata map[string]*string
 	// IdempotencyKey, when set, is sent instead of a generated one.
 	IdempotencyKey string
 }
@@ -88,6 +97,9 @@ type ClientListParams struct {
 	// Status is "live" (the default when empty) or "deleted": the clients
 	// deleted within the retention period, which Restore brings back.
 	Status string
+	// Metadata lists only the clients whose metadata holds every key with
+	// exactly its value.
+	Metadata map[string]string
 }
 
 // ClientList is one page of clients, in ascending id order.
@@ -118,6 +130,12 @@ func (s *ClientsService) Create(ctx context.Context, p ClientCreateParams) (*Cli
 // was a replay of an earlier create with the same IdempotencyKey, say.
 func (s *ClientsService) CreateWithResponse(ctx context.Context, p ClientCreateParams) (*ClientRecord, *Response, error) {
 	body := clientBody{Name: &p.Name, Phone: p.Phone, Email: p.Email, Address: p.Address, Notes: p.Notes}
+	if p.Metadata != nil {
+		body.Metadata = make(map[string]*string, len(p.Metadata))
+		for k, v := range p.Metadata {
+			body.Metadata[k] = &v
+		}
+	}
 	return s.send(ctx, http.MethodPost, "/v1/clients", body, p.IdempotencyKey)
 }
 
@@ -134,7 +152,7 @@ func (s *ClientsService) Get(ctx context.Context, id int64) (*ClientRecord, erro
 // Update changes the fields set in p and returns the client: PUT
 // /v1/clients/{id}. Errors: not_found, invalid_field, duplicate_client.
 func (s *ClientsService) Update(ctx context.Context, id int64, p ClientUpdateParams) (*ClientRecord, error) {
-	body := clientBody{Name: p.Name, Phone: p.Phone, Email: p.Email, Address: p.Address, Notes: p.Notes}
+	body := clientBody{Name: p.Name, Phone: p.Phone, Email: p.Email, Address: p.Address, Notes: p.Notes, Metadata: p.Metadata}
 	rec, _, err := s.send(ctx, http.MethodPut, clientPath(id), body, p.IdempotencyKey)
 	return rec, err
 }
@@ -217,6 +235,9 @@ func (p ClientListParams) query() url.Values {
 	}
 	if p.Status != "" {
 		q.Set("status", p.Status)
+	}
+	for k, v := range p.Metadata {
+		q.Set("metadata["+k+"]", v)
 	}
 	return q
 }
