@@ -54,6 +54,14 @@ func clientsCreateFlags(fs *flagSet) runner {
 }
 
 func clientsGetFlags(fs *flagSet) runner {
+	return oneClientCommand(fs, func(ctx context.Context, cl *sdk.Client, id int64) (*sdk.ClientRecord, error) {
+		return cl.Clients.Get(ctx, id)
+	})
+}
+
+// oneClientCommand is a command that does one thing to the client ID and
+// prints the client it returns.
+func oneClientCommand(fs *flagSet, do func(context.Context, *sdk.Client, int64) (*sdk.ClientRecord, error)) runner {
 	api := apiFlagsOf(fs)
 	asJSON := fs.Bool("json", false, "print JSON")
 	return func(ctx context.Context, c *call) error {
@@ -65,7 +73,7 @@ func clientsGetFlags(fs *flagSet) runner {
 		if err != nil {
 			return err
 		}
-		rec, err := cl.Clients.Get(ctx, id)
+		rec, err := do(ctx, cl, id)
 		if err != nil {
 			return oneLine(err)
 		}
@@ -127,23 +135,9 @@ func clientsDeleteFlags(fs *flagSet) runner {
 }
 
 func clientsRestoreFlags(fs *flagSet) runner {
-	api := apiFlagsOf(fs)
-	asJSON := fs.Bool("json", false, "print JSON")
-	return func(ctx context.Context, c *call) error {
-		id, err := parseClientID(c.arg)
-		if err != nil {
-			return err
-		}
-		cl, err := api.client(ctx)
-		if err != nil {
-			return err
-		}
-		rec, err := cl.Clients.Restore(ctx, id, sdk.ClientRestoreParams{})
-		if err != nil {
-			return oneLine(err)
-		}
-		return printClient(c.stdout, rec, *asJSON)
-	}
+	return oneClientCommand(fs, func(ctx context.Context, cl *sdk.Client, id int64) (*sdk.ClientRecord, error) {
+		return cl.Clients.Restore(ctx, id, sdk.ClientRestoreParams{})
+	})
 }
 
 func clientsListFlags(fs *flagSet) runner {
