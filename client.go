@@ -128,8 +128,9 @@ type ClientPage struct {
 	// More reports that clients follow this page; the next page starts
 	// after the id of its last client.
 	More bool
-	// TotalExact is false when a keyword search stopped counting at
-	// MaxKeywordCount: TotalCount is then a lower bound.
+	// TotalExact is false when a keyword search or a metadata filter
+	// stopped counting at MaxKeywordCount: TotalCount is then a lower
+	// bound.
 	TotalExact bool
 }
 
@@ -139,9 +140,11 @@ type ClientPage struct {
 const MaxKeywordCount = 1000
 
 // CountLimit is how many matches a store needs to count for f: one more
-// than MaxKeywordCount for a keyword search, 0 (all) otherwise.
+// than MaxKeywordCount for a keyword search or a metadata filter (a value
+// half the clients share would otherwise read them all to count them), 0
+// (all) otherwise.
 func (f ClientFilter) CountLimit() int {
-	if f.Keyword != "" {
+	if f.Keyword != "" || len(f.Metadata) > 0 {
 		return MaxKeywordCount + 1
 	}
 	return 0

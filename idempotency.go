@@ -30,6 +30,9 @@ type Idempotency struct {
 	// Render makes the answer to keep for a change that succeeded; c is
 	// the client changed (zero for a delete).
 	Render func(c Client) StoredResponse
+	// RenderEndpoint makes the answer to keep for a change of a webhook
+	// endpoint (see ChangeEndpointOnce); w is zero for a delete.
+	RenderEndpoint func(w WebhookEndpoint) StoredResponse
 	// TTL is how long the key is kept; after it a key is new again.
 	TTL time.Duration
 }
@@ -55,11 +58,15 @@ type IdempotencyRecord struct {
 // Record returns the record to keep for a change made at now that
 // succeeded on c. Its Response.Body is never nil: a 204 keeps an empty body.
 func (idem *Idempotency) Record(c Client, now time.Time) IdempotencyRecord {
-	resp := idem.Render(c)
+	return IdempotencyRecord{ClientID: c.ID, Fingerprint: idem.Fingerprint, CreatedAt: now, Response: nonNilBody(idem.Render(c))}
+}
+
+// nonNilBody returns resp with an empty body for none.
+func nonNilBody(resp StoredResponse) StoredResponse {
 	if resp.Body == nil {
 		resp.Body = []byte{}
 	}
-	return IdempotencyRecord{ClientID: c.ID, Fingerprint: idem.Fingerprint, CreatedAt: now, Response: resp}
+	return resp
 }
 
 // Decide tells a store what to do with a request whose key it looked up

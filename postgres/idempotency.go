@@ -24,6 +24,20 @@ func (db *DB) keyedChange(ctx context.Context, scope fatora.Scope, now time.Time
 	})
 }
 
+// keyedEndpointChange runs change in a transaction of its own, at most
+// once for the idempotency key ctx may carry (see
+// fatora.ChangeEndpointOnce), once it holds the key's lock.
+func (db *DB) keyedEndpointChange(ctx context.Context, scope fatora.Scope, now time.Time,
+	change func(pgx.Tx) (fatora.WebhookEndpoint, error)) error {
+	idem := fatora.IdempotencyFrom(ctx)
+	return db.inTx(ctx, func(tx pgx.Tx) error {
+		if err := lockKey(ctx, tx, scope, idem); err != nil {
+			return err
+		}
+		return fatora.ChangeEndpointOnce(ctx, idem, keyRecords{tx, scope}, now, func() (fatora.WebhookEndpoint, error) { return change(tx) })
+	})
+}
+
 // lockKey takes a transaction-scoped advisory lock on the request's
 // idempotency key, without waiting: a request holding it (on any server) is
 // still running, and the caller gets idempotency_in_progress.

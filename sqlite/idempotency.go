@@ -19,6 +19,16 @@ func (db *DB) keyedChange(ctx context.Context, scope fatora.Scope, now time.Time
 	})
 }
 
+// keyedEndpointChange is keyedChange for a change of a webhook endpoint
+// (see fatora.ChangeEndpointOnce).
+func (db *DB) keyedEndpointChange(ctx context.Context, scope fatora.Scope, now time.Time,
+	change func(runner) (fatora.WebhookEndpoint, error)) error {
+	idem := fatora.IdempotencyFrom(ctx)
+	return db.inBatch(ctx, func(tx runner) error {
+		return fatora.ChangeEndpointOnce(ctx, idem, keyRecords{tx, scope}, now, func() (fatora.WebhookEndpoint, error) { return change(tx) })
+	})
+}
+
 // keyRecords are the idempotency records of scope in the transaction tx.
 type keyRecords struct {
 	tx    runner
