@@ -9,6 +9,7 @@ import (
 	"github.com/fatora-oss/fatora"
 	"github.com/fatora-oss/fatora/internal/testenv"
 	"github.com/fatora-oss/fatora/postgres"
+	"github.com/fatora-oss/fatora/storetest"
 )
 
 // BenchmarkMetadataFilter lists the first page of a merchant with a
@@ -34,20 +35,7 @@ func BenchmarkMetadataFilter(b *testing.B) {
 	seedMetadataClients(b, dsn, m.ID, 1_000_000)
 	scope := fatora.WithScope(ctx, fatora.Scope{MerchantID: m.ID, Mode: fatora.ModeLive})
 	clients := postgres.NewClientService(db)
-	for name, filter := range map[string]fatora.MetadataFilter{
-		"one_match":  {"crm_id": "CRM-500000"},
-		"half_match": {"tier": "gold"},
-		"two_keys":   {"tier": "gold", "crm_id": "CRM-500000"},
-	} {
-		b.Run(name, func(b *testing.B) {
-			for range b.N {
-				page, err := clients.FindClients(scope, fatora.ClientFilter{Metadata: filter})
-				if err != nil || len(page.Clients) == 0 {
-					b.Fatalf("FindClients(%v) = %d clients, %v", filter, len(page.Clients), err)
-				}
-			}
-		})
-	}
+	storetest.BenchMetadataFilter(b, clients, scope)
 }
 
 // seedMetadataClients inserts n live clients of the merchant, each with a

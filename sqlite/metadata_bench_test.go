@@ -8,6 +8,7 @@ import (
 
 	"github.com/fatora-oss/fatora"
 	"github.com/fatora-oss/fatora/sqlite"
+	"github.com/fatora-oss/fatora/storetest"
 )
 
 // metadataBenchClients is how many clients BenchmarkMetadataFilter's
@@ -35,20 +36,7 @@ func BenchmarkMetadataFilter(b *testing.B) {
 	seedMetadataClients(b, path, m.ID, metadataBenchClients)
 	ctx := fatora.WithScope(context.Background(), fatora.Scope{MerchantID: m.ID, Mode: fatora.ModeLive})
 	clients := sqlite.NewClientService(db)
-	for name, filter := range map[string]fatora.MetadataFilter{
-		"one_match":  {"crm_id": "CRM-500000"},
-		"half_match": {"tier": "gold"},
-		"two_keys":   {"tier": "gold", "crm_id": "CRM-500000"},
-	} {
-		b.Run(name, func(b *testing.B) {
-			for range b.N {
-				page, err := clients.FindClients(ctx, fatora.ClientFilter{Metadata: filter})
-				if err != nil || len(page.Clients) == 0 {
-					b.Fatalf("FindClients(%v) = %d clients, %v", filter, len(page.Clients), err)
-				}
-			}
-		})
-	}
+	storetest.BenchMetadataFilter(b, clients, ctx)
 }
 
 // seedMetadataClients writes n live clients of the merchant, each with a
