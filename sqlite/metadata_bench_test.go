@@ -17,7 +17,7 @@ const metadataBenchClients = 1_000_000
 
 // BenchmarkMetadataFilter lists the first page of a merchant with a
 // million clients by metadata: an exact crm_id (one match), a tier half of
-// them have (500,000 matches, all counted) and two keys at once. Seeding
+// them have (500,000 matches, counted up to 1,001) and two keys at once. Seeding
 // writes the clients straight into the file in one statement (the
 // triggers fill the metadata index) and takes about a minute. Run it with
 //
