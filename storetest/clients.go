@@ -7,8 +7,9 @@ import (
 	"sync"
 	"testing"
 
-	"github.com/fatora-oss/fatora"
 	"github.com/google/go-cmp/cmp"
+
+	"github.com/fatora-oss/fatora"
 )
 
 func testClientRoundTrip(t *testing.T, open func(testing.TB) Store) {
