@@ -16,11 +16,12 @@ type bulkRequest struct {
 }
 
 // bulkResultJSON is one client's result: the status a change of its own
-// would have answered, with the restored client or the error.
+// would have answered, and the error if any. It holds no client: the
+// answer is kept for an Idempotency-Key, under no one client's id, so an
+// erasure of a client could not empty it.
 type bulkResultJSON struct {
 	ID     int64            `json:"id"`
 	Status int              `json:"status"`
-	Client *clientJSON      `json:"client,omitempty"`
 	Error  *bulkErrorDetail `json:"error,omitempty"`
 }
 
@@ -39,7 +40,8 @@ type bulkResponse struct {
 
 // bulkClients handles POST /v1/clients/bulk {"action":"delete"|"restore",
 // "ids":[...]}: the action on each client (at most 100) in one
-// transaction, answered 200 with one result per id, in order.
+// transaction, answered 200 with one result per id, in order: its status
+// and error, no client (read a restored client with GET).
 func (s *Server) bulkClients(w http.ResponseWriter, r *http.Request) error {
 	var req bulkRequest
 	if err := decodeStrict(w, r, &req); err != nil {
@@ -69,8 +71,7 @@ func toBulkResponse(action fatora.BulkAction, results []fatora.BulkResult) bulkR
 			j.Status = statusOf[e.Code]
 			j.Error = &bulkErrorDetail{Code: e.Code, Message: e.Message, ExistingClientID: e.ExistingClientID}
 		case action == fatora.BulkRestore:
-			c := toClientJSON(res.Client)
-			j.Status, j.Client = http.StatusOK, &c
+			j.Status = http.StatusOK
 		}
 		out.Results[i] = j
 	}

@@ -33,7 +33,7 @@ func testBulk(t *testing.T, st apitest.Store) {
 	results := res.json["results"].([]any)
 	first, second := results[0].(map[string]any), results[1].(map[string]any)
 	if first["status"] != 409.0 || first["error"].(map[string]any)["code"] != "duplicate_client" ||
-		second["status"] != 200.0 || second["client"].(map[string]any)["name"] != "Bulk B" {
+		second["status"] != 200.0 || second["client"] != nil {
 		t.Errorf("bulk restore = %s", res.body)
 	}
 	for b, code := range map[string]string{
