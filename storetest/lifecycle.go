@@ -3,6 +3,7 @@ package storetest
 import (
 	"context"
 	"errors"
+	"sync"
 	"testing"
 	"time"
 
@@ -196,5 +197,36 @@ func testErase(t *testing.T, open func(testing.TB) Store) {
 	var replay *fatora.Replay
 	if !errors.As(err, &replay) || replay.Response.Status != 201 || len(replay.Response.Body) != 0 {
 		t.Errorf("a retried create of the erased client = %v, want a replay without its body", err)
+	}
+}
+
+// testConcurrentPurges runs two purges at once, as two servers do: each
+// client past retention is removed once, by one of them, and neither fails.
+func testConcurrentPurges(t *testing.T, open func(testing.TB) Store) {
+	s := open(t)
+	purger := s.Clients.(fatora.ClientPurger)
+	now := time.Date(2026, 3, 1, 12, 0, 0, 0, time.UTC)
+	s.SetNow(func() time.Time { return now })
+	a := newTenant(t, s, "alpha")
+	const n = 40
+	for i := range n {
+		c := mustCreate(t, s, a.test, named(nameOf(i)))
+		if err := s.Clients.DeleteClient(a.test, c.ID); err != nil {
+			t.Fatal(err)
+		}
+	}
+	cutoff := now.Add(time.Second)
+	var wg sync.WaitGroup
+	var counts [2]int64
+	var errs [2]error
+	for i := range counts {
+		wg.Go(func() { counts[i], errs[i] = purger.PurgeDeletedClients(context.Background(), cutoff) })
+	}
+	wg.Wait()
+	if errs[0] != nil || errs[1] != nil || counts[0]+counts[1] != n {
+		t.Fatalf("two purges removed %v (%v), want %d in all", counts, errs, n)
+	}
+	if n, err := purger.PurgeDeletedClients(context.Background(), cutoff); err != nil || n != 0 {
+		t.Fatalf("a third purge = %d, %v; want 0", n, err)
 	}
 }

@@ -52,6 +52,7 @@ func Run(t *testing.T, open func(t testing.TB) Store) {
 	t.Run("Delete", func(t *testing.T) { testDelete(t, open) })
 	t.Run("SoftDelete", func(t *testing.T) { testSoftDelete(t, open) })
 	t.Run("DeletedRetention", func(t *testing.T) { testDeletedRetention(t, open) })
+	t.Run("ConcurrentPurges", func(t *testing.T) { testConcurrentPurges(t, open) })
 	t.Run("Erase", func(t *testing.T) { testErase(t, open) })
 	t.Run("Metadata", func(t *testing.T) { testMetadata(t, open) })
 	t.Run("ClientHistory", func(t *testing.T) { testClientHistory(t, open) })
