@@ -2,6 +2,7 @@ package fatora
 
 import (
 	"context"
+	"maps"
 	"time"
 )
 
@@ -11,6 +12,8 @@ type Client struct {
 	ClientFields
 	CreatedAt time.Time
 	UpdatedAt time.Time
+	// DeletedAt is when the client was deleted; zero for a live client.
+	DeletedAt time.Time
 }
 
 // ClientFields are the fields a merchant sets on a client. An optional field
@@ -21,6 +24,15 @@ type ClientFields struct {
 	Email   string
 	Address string
 	Notes   string
+	// Metadata links the client to other systems; it does not count for
+	// the "same data" rule.
+	Metadata Metadata
+}
+
+// Equal reports whether f and g hold the same values.
+func (f ClientFields) Equal(g ClientFields) bool {
+	return f.Name == g.Name && f.Phone == g.Phone && f.Email == g.Email && f.Address == g.Address && f.Notes == g.Notes &&
+		maps.Equal(f.Metadata, g.Metadata)
 }
 
 // ClientUpdate names the fields to change; a nil field is left as it is and a
@@ -31,6 +43,8 @@ type ClientUpdate struct {
 	Email   *string
 	Address *string
 	Notes   *string
+	// Metadata sets and removes the keys it names; others are kept.
+	Metadata MetadataChange
 }
 
 // Apply returns f with the fields present in u replaced.
@@ -45,6 +59,7 @@ func (u ClientUpdate) Apply(f ClientFields) ClientFields {
 	set(&f.Email, u.Email)
 	set(&f.Address, u.Address)
 	set(&f.Notes, u.Notes)
+	f.Metadata = u.Metadata.Apply(f.Metadata)
 	return f
 }
 
@@ -84,6 +99,11 @@ type ClientFilter struct {
 	// AfterName, with OrderName and After, is the name of the client After
 	// names: the page starts after (AfterName, After).
 	AfterName string
+	// Status selects live clients (the default) or deleted ones.
+	Status ClientStatus
+	// Metadata, when set, matches the clients whose metadata holds every
+	// key with exactly its value.
+	Metadata MetadataFilter
 }
 
 // ClientOrder is the order of a client list.
@@ -108,8 +128,9 @@ type ClientPage struct {
 	// More reports that clients follow this page; the next page starts
 	// after the id of its last client.
 	More bool
-	// TotalExact is false when a keyword search stopped counting at
-	// MaxKeywordCount: TotalCount is then a lower bound.
+	// TotalExact is false when a keyword search or a metadata filter
+	// stopped counting at MaxKeywordCount: TotalCount is then a lower
+	// bound.
 	TotalExact bool
 }
 
@@ -119,9 +140,11 @@ type ClientPage struct {
 const MaxKeywordCount = 1000
 
 // CountLimit is how many matches a store needs to count for f: one more
-// than MaxKeywordCount for a keyword search, 0 (all) otherwise.
+// than MaxKeywordCount for a keyword search or a metadata filter (a value
+// half the clients share would otherwise read them all to count them), 0
+// (all) otherwise.
 func (f ClientFilter) CountLimit() int {
-	if f.Keyword != "" {
+	if f.Keyword != "" || len(f.Metadata) > 0 {
 		return MaxKeywordCount + 1
 	}
 	return 0
@@ -150,7 +173,7 @@ func NewClientPage(f ClientFilter, clients []Client, total int) ClientPage {
 // or mode does not exist for it: CodeNotFound.
 //
 // When ctx carries an Idempotency (see WithIdempotency), CreateClient,
-// UpdateClient and DeleteClient make their change at most once per key: a
+// UpdateClient, DeleteClient, RestoreClient and EraseClient make their change at most once per key: a
 // repeated key with the same request returns *Replay, with another request
 // idempotency_key_reused, and while the first is still running (where the
 // store can tell) idempotency_in_progress. Refusals (invalid_field,
@@ -168,8 +191,25 @@ type ClientService interface {
 	// UpdateClient changes the fields present in u and returns the result.
 	// Errors: not_found, invalid_field, duplicate_client, unavailable.
 	UpdateClient(ctx context.Context, id int64, u ClientUpdate) (Client, error)
-	// DeleteClient removes a client for good. Errors: not_found, unavailable.
+	// DeleteClient deletes a live client: it is then invisible to finds
+	// and lists (but a list of StatusDeleted), leaves the "same data" rule
+	// and can be restored for the store's retention period. Errors:
+	// not_found, unavailable.
 	DeleteClient(ctx context.Context, id int64) error
+	// RestoreClient brings back a client deleted within the retention
+	// period. Errors: not_found, duplicate_client (a live client holds
+	// the same data now), unavailable.
+	RestoreClient(ctx context.Context, id int64) (Client, error)
+	// EraseClient removes a client, live or deleted, for good at once,
+	// with its data in its events' bodies (they keep only ids) and in the
+	// answers kept for idempotency keys. Errors: not_found, unavailable.
+	EraseClient(ctx context.Context, id int64) error
+	// BulkChangeClients checks b (see ClientBulk.Check), then makes its
+	// action on each client in one transaction, at most once for the
+	// idempotency key ctx may carry, and fills b.Results. A refusal of one
+	// client is its result; the errors returned are b's own
+	// (invalid_field), the key's and unavailable, which change nothing.
+	BulkChangeClients(ctx context.Context, b *ClientBulk) error
 }
 
 // Update applies u to c: the fields present in u change, validated and
@@ -178,7 +218,7 @@ type ClientService interface {
 // change. It reports whether one was made; on an error c is unchanged.
 func (c *Client) Update(u ClientUpdate, now time.Time) (changed bool, err error) {
 	next, err := u.Apply(c.ClientFields).Normalize()
-	if err != nil || next == c.ClientFields {
+	if err != nil || next.Equal(c.ClientFields) {
 		return false, err
 	}
 	c.ClientFields, c.UpdatedAt = next, now

@@ -29,12 +29,12 @@ func TestClientUpdate(t *testing.T) {
 		if tt.changed {
 			wantUpdated = t1
 		}
-		if err != nil || changed != tt.changed || c.ClientFields != tt.want || !c.UpdatedAt.Equal(wantUpdated) {
+		if err != nil || changed != tt.changed || !c.ClientFields.Equal(tt.want) || !c.UpdatedAt.Equal(wantUpdated) {
 			t.Errorf("%s: changed %v, %v, %+v at %v; want changed %v, %+v at %v", tt.name, changed, err, c.ClientFields, c.UpdatedAt, tt.changed, tt.want, wantUpdated)
 		}
 	}
 	c := base
-	if changed, err := c.Update(ClientUpdate{Name: str(" ")}, t1); err == nil || changed || c != base {
+	if changed, err := c.Update(ClientUpdate{Name: str(" ")}, t1); err == nil || changed || !c.ClientFields.Equal(base.ClientFields) || c.UpdatedAt != base.UpdatedAt {
 		t.Errorf("a blank name: changed %v, %v, %+v; want an error and no change", changed, err, c)
 	}
 }

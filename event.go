@@ -113,6 +113,7 @@ func ClientUpdated(mode Mode, before, after Client) Event {
 	pick(&prev.Fields.Email, before.Email, after.Email)
 	pick(&prev.Fields.Address, before.Address, after.Address)
 	pick(&prev.Fields.Notes, before.Notes, after.Notes)
+	prev.Fields.Metadata = before.Metadata.Changes(after.Metadata)
 	return Event{ID: NewEventID(), Type: EventClientUpdated, Mode: mode, CreatedAt: after.UpdatedAt, ClientID: after.ID,
 		Client: &after, Previous: prev}
 }
@@ -142,6 +143,10 @@ type EventFilter struct {
 	// After is the position of the last event already read (a cursor).
 	After EventPosition
 	Limit int
+	// Newest lists the newest events first: After, when set, is then the
+	// position of the last (oldest) event read, and the page holds the
+	// events before it.
+	Newest bool
 }
 
 // Normalize fills the default limit and checks f. Errors: invalid_query.
@@ -191,6 +196,11 @@ type EventService interface {
 	FindEvents(ctx context.Context, f EventFilter) (EventPage, error)
 	// FindEventByID returns one event. Errors: not_found, unavailable.
 	FindEventByID(ctx context.Context, id string) (Event, error)
+	// FindClientEvents returns a page of the events of client id (its
+	// history), newest first, filtered by f (whose ClientID and Newest it
+	// sets). The client must be live or deleted within the retention
+	// period. Errors: not_found, invalid_query, unavailable.
+	FindClientEvents(ctx context.Context, id int64, f EventFilter) (EventPage, error)
 	// ResendEvent delivers the event again, at now, to the endpoint named
 	// (to every enabled endpoint subscribed to its type when endpointID is
 	// ""), and returns how many deliveries it scheduled. Errors:

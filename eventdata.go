@@ -21,17 +21,19 @@ type storedClient struct {
 	Email     string    `json:"email,omitempty"`
 	Address   string    `json:"address,omitempty"`
 	Notes     string    `json:"notes,omitempty"`
+	Metadata  Metadata  `json:"metadata,omitempty"`
 	CreatedAt time.Time `json:"created_at"`
 	UpdatedAt time.Time `json:"updated_at"`
 }
 
 type storedPrevious struct {
-	Name      *string   `json:"name,omitempty"`
-	Phone     *string   `json:"phone,omitempty"`
-	Email     *string   `json:"email,omitempty"`
-	Address   *string   `json:"address,omitempty"`
-	Notes     *string   `json:"notes,omitempty"`
-	UpdatedAt time.Time `json:"updated_at"`
+	Name      *string        `json:"name,omitempty"`
+	Phone     *string        `json:"phone,omitempty"`
+	Email     *string        `json:"email,omitempty"`
+	Address   *string        `json:"address,omitempty"`
+	Notes     *string        `json:"notes,omitempty"`
+	Metadata  MetadataChange `json:"metadata,omitempty"`
+	UpdatedAt time.Time      `json:"updated_at"`
 }
 
 // EncodeEventData returns the stored form of e's Client and Previous (nil
@@ -40,12 +42,12 @@ func EncodeEventData(e Event) []byte {
 	var d storedEventData
 	if c := e.Client; c != nil {
 		d.Client = &storedClient{Name: c.Name, Phone: c.Phone, Email: c.Email, Address: c.Address, Notes: c.Notes,
-			CreatedAt: c.CreatedAt, UpdatedAt: c.UpdatedAt}
+			Metadata: c.Metadata, CreatedAt: c.CreatedAt, UpdatedAt: c.UpdatedAt}
 	}
 	if p := e.Previous; p != nil {
 		f := p.Fields
 		d.Previous = &storedPrevious{Name: f.Name, Phone: f.Phone, Email: f.Email, Address: f.Address, Notes: f.Notes,
-			UpdatedAt: p.UpdatedAt}
+			Metadata: f.Metadata, UpdatedAt: p.UpdatedAt}
 	}
 	if d.Client == nil && d.Previous == nil {
 		return nil
@@ -67,11 +69,11 @@ func (e *Event) DecodeData(data []byte) error {
 	}
 	if c := d.Client; c != nil {
 		e.Client = &Client{ID: e.ClientID, ClientFields: ClientFields{Name: c.Name, Phone: c.Phone, Email: c.Email,
-			Address: c.Address, Notes: c.Notes}, CreatedAt: c.CreatedAt.UTC(), UpdatedAt: c.UpdatedAt.UTC()}
+			Address: c.Address, Notes: c.Notes, Metadata: c.Metadata}, CreatedAt: c.CreatedAt.UTC(), UpdatedAt: c.UpdatedAt.UTC()}
 	}
 	if p := d.Previous; p != nil {
 		e.Previous = &ClientPrevious{Fields: ClientUpdate{Name: p.Name, Phone: p.Phone, Email: p.Email, Address: p.Address,
-			Notes: p.Notes}, UpdatedAt: p.UpdatedAt.UTC()}
+			Notes: p.Notes, Metadata: p.Metadata}, UpdatedAt: p.UpdatedAt.UTC()}
 	}
 	return nil
 }

@@ -23,6 +23,9 @@ func (f ClientFilter) Normalize() (ClientFilter, error) {
 	if f.After < 0 || (f.After > 0 && f.Page != 1) {
 		return f, Errorf(CodeInvalidQuery, "Give a cursor or a page number, not both.")
 	}
+	if f.Status != StatusLive && f.Status != StatusDeleted {
+		return f, Errorf(CodeInvalidQuery, "status must be live or deleted.")
+	}
 	if err := f.checkOrder(); err != nil {
 		return f, err
 	}
@@ -30,6 +33,10 @@ func (f ClientFilter) Normalize() (ClientFilter, error) {
 		if err := checkQueryText(p.name, p.value); err != nil {
 			return f, err
 		}
+	}
+	var err error
+	if f.Metadata, err = f.Metadata.normalize(); err != nil {
+		return f, err
 	}
 	f.Keyword = FoldText(f.Keyword)
 	f.Email = FoldEmail(f.Email)

@@ -30,6 +30,9 @@ type Idempotency struct {
 	// Render makes the answer to keep for a change that succeeded; c is
 	// the client changed (zero for a delete).
 	Render func(c Client) StoredResponse
+	// RenderEndpoint makes the answer to keep for a change of a webhook
+	// endpoint (see ChangeEndpointOnce); w is zero for a delete.
+	RenderEndpoint func(w WebhookEndpoint) StoredResponse
 	// TTL is how long the key is kept; after it a key is new again.
 	TTL time.Duration
 }
@@ -44,6 +47,9 @@ type StoredResponse struct {
 // IdempotencyRecord is what a store keeps for a key whose change was made:
 // the fingerprint of the request that made it, when, and its answer.
 type IdempotencyRecord struct {
+	// ClientID names the client the change made or changed (0 if none),
+	// so that erasing the client can empty the kept answer.
+	ClientID    int64
 	Fingerprint string
 	CreatedAt   time.Time
 	Response    StoredResponse
@@ -52,11 +58,15 @@ type IdempotencyRecord struct {
 // Record returns the record to keep for a change made at now that
 // succeeded on c. Its Response.Body is never nil: a 204 keeps an empty body.
 func (idem *Idempotency) Record(c Client, now time.Time) IdempotencyRecord {
-	resp := idem.Render(c)
+	return IdempotencyRecord{ClientID: c.ID, Fingerprint: idem.Fingerprint, CreatedAt: now, Response: nonNilBody(idem.Render(c))}
+}
+
+// nonNilBody returns resp with an empty body for none.
+func nonNilBody(resp StoredResponse) StoredResponse {
 	if resp.Body == nil {
 		resp.Body = []byte{}
 	}
-	return IdempotencyRecord{Fingerprint: idem.Fingerprint, CreatedAt: now, Response: resp}
+	return resp
 }
 
 // Decide tells a store what to do with a request whose key it looked up

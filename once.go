@@ -29,6 +29,20 @@ type IdempotencyRecords interface {
 // The caller makes sure no other change with the key runs meanwhile (a
 // write lock, or a lock on the key).
 func ChangeOnce(ctx context.Context, idem *Idempotency, records IdempotencyRecords, now time.Time, change func() (Client, error)) error {
+	return changeOnce(ctx, idem, records, now, change, func(c Client) IdempotencyRecord { return idem.Record(c, now) })
+}
+
+// ChangeEndpointOnce is ChangeOnce for a change of a webhook endpoint: the
+// answer kept is idem.RenderEndpoint's of the endpoint change returns.
+func ChangeEndpointOnce(ctx context.Context, idem *Idempotency, records IdempotencyRecords, now time.Time,
+	change func() (WebhookEndpoint, error)) error {
+	return changeOnce(ctx, idem, records, now, change, func(w WebhookEndpoint) IdempotencyRecord {
+		return IdempotencyRecord{Fingerprint: idem.Fingerprint, CreatedAt: now, Response: nonNilBody(idem.RenderEndpoint(w))}
+	})
+}
+
+func changeOnce[T any](ctx context.Context, idem *Idempotency, records IdempotencyRecords, now time.Time,
+	change func() (T, error), record func(T) IdempotencyRecord) error {
 	if idem == nil {
 		_, err := change()
 		return err
@@ -44,9 +58,9 @@ func ChangeOnce(ctx context.Context, idem *Idempotency, records IdempotencyRecor
 	if err != nil {
 		return err
 	}
-	c, err := change()
+	v, err := change()
 	if err != nil {
 		return err
 	}
-	return records.InsertRecord(ctx, idem.Key, idem.Record(c, now))
+	return records.InsertRecord(ctx, idem.Key, record(v))
 }

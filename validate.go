@@ -55,6 +55,7 @@ func (f ClientFields) Normalize() (ClientFields, error) {
 	if f.Email != "" && !hasProblem(problems, "email") && !ValidEmail(f.Email) {
 		problems = append(problems, FieldError{Field: "email", Message: "is not a valid e-mail address"})
 	}
+	f.Metadata, problems = f.Metadata.normalize(problems)
 	if len(problems) > 0 {
 		return f, &Error{Code: CodeInvalidField, Message: problemSummary(problems), Fields: problems}
 	}

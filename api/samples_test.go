@@ -53,7 +53,7 @@ type sampleServer struct {
 }
 
 // setupRequests is how many requests newSampleServer makes itself.
-const setupRequests = 4
+const setupRequests = 6
 
 // The ids of the event and webhook endpoint the samples name; rewrite
 // replaces them with those of the sample server's own.
@@ -81,6 +81,9 @@ func newSampleServer(t *testing.T) *sampleServer {
 	s.Server = e.Serve()
 	s.token = s.authorize(t)
 	s.call(t, http.MethodPost, "/v1/clients", sampleClient, http.StatusCreated)
+	// Client 2 is deleted, for the restore's samples.
+	s.call(t, http.MethodPost, "/v1/clients", `{"name":"Deleted Client","email":"deleted@example.com"}`, http.StatusCreated)
+	s.call(t, http.MethodDelete, "/v1/clients/2", "", http.StatusNoContent)
 	s.eventID = jsonMember(t, s.call(t, http.MethodGet, "/v1/events", "", http.StatusOK), "events", "0", "id")
 	s.endpointID = jsonMember(t, s.call(t, http.MethodPost, "/v1/webhook_endpoints", `{"url":"https://crm.example.com/hooks"}`,
 		http.StatusCreated), "webhook_endpoint", "id")

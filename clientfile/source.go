@@ -22,6 +22,9 @@ import (
 // does not give (an empty CSV cell, a JSON null or absent member).
 type Fields struct {
 	Name, Phone, Email, Address, Notes *string
+	// Metadata holds the metadata.KEY columns (or the JSON metadata
+	// object) that have a value; nil when none has.
+	Metadata map[string]string
 }
 
 // Record is one client read from a file.
@@ -75,27 +78,53 @@ func NewSource(kind string, r io.Reader) (Source, error) {
 }
 
 // fieldColumnList names the columns (and JSON members) of an import file.
-const fieldColumnList = "name, phone, email, address, notes"
+const fieldColumnList = "name, phone, email, address, notes, metadata.KEY"
 
 // fieldOf returns the field a column or member name stands for, in any
 // letter case, and whether it is to be ignored; "" when it is none. "note"
 // is read as "notes", as the API reads it. The columns of an export that
 // are not fields of a new client (id, created_at, updated_at) are read and
-// ignored, so that an export imports as it is.
+// ignored, so that an export imports as it is. A metadata.KEY column sets
+// the metadata key KEY (as written: keys are case-sensitive).
 func fieldOf(name string) (field string, ignored bool) {
+	if key, ok := metadataColumn(name); ok {
+		return MetadataPrefix + key, false
+	}
 	switch n := strings.ToLower(strings.TrimSpace(name)); n {
 	case "name", "phone", "email", "address", "notes":
 		return n, false
 	case "note":
 		return "notes", false
-	case "id", "created_at", "updated_at":
+	case "id", "created_at", "updated_at", "deleted_at":
 		return n, true
+	case "metadata": // a JSON object: JSON Lines only
+		return n, false
 	}
 	return "", false
 }
 
+// MetadataPrefix starts the name of a metadata column: metadata.KEY.
+const MetadataPrefix = "metadata."
+
+// metadataColumn returns the key of a metadata.KEY column name (its prefix
+// in any letter case).
+func metadataColumn(name string) (string, bool) {
+	name = strings.TrimSpace(name)
+	if len(name) <= len(MetadataPrefix) || !strings.EqualFold(name[:len(MetadataPrefix)], MetadataPrefix) {
+		return "", false
+	}
+	return name[len(MetadataPrefix):], true
+}
+
 // setField sets field of p to v.
 func setField(p *Fields, field string, v *string) {
+	if key, ok := strings.CutPrefix(field, MetadataPrefix); ok {
+		if p.Metadata == nil {
+			p.Metadata = map[string]string{}
+		}
+		p.Metadata[key] = *v
+		return
+	}
 	switch field {
 	case "name":
 		p.Name = v
@@ -316,6 +345,12 @@ func parseJSONClient(line []byte) (Fields, string) {
 		if ignored {
 			continue
 		}
+		if field == "metadata" {
+			if problem := jsonMetadata(raw, &p); problem != "" {
+				return p, fmt.Sprintf("the member %q %s", name, problem)
+			}
+			continue
+		}
 		v, problem := jsonString(raw)
 		if problem != "" {
 			return p, fmt.Sprintf("the member %q %s", name, problem)
@@ -346,4 +381,19 @@ func jsonString(raw json.RawMessage) (*string, string) {
 		}
 	}
 	return v, ""
+}
+
+// jsonMetadata reads a JSON Lines metadata member, an object of strings
+// (null for none), into p.
+func jsonMetadata(raw json.RawMessage, p *Fields) string {
+	var m map[string]*string
+	if err := json.Unmarshal(raw, &m); err != nil {
+		return "is not an object of strings"
+	}
+	for k, v := range m {
+		if v != nil && *v != "" {
+			setField(p, MetadataPrefix+k, v)
+		}
+	}
+	return ""
 }

@@ -44,6 +44,9 @@ type Row struct {
 	Notes     string `json:"notes"`
 	CreatedAt string `json:"created_at"`
 	UpdatedAt string `json:"updated_at"`
+	// Metadata is written as an object in JSON Lines ({} when empty) and
+	// as metadata.KEY columns in CSV (see NewMetadataWriter).
+	Metadata map[string]string `json:"metadata"`
 }
 
 // FormatTime is the API's time format, which exports write: RFC 3339, UTC,
@@ -60,16 +63,36 @@ func FormatTime(t time.Time) string {
 // there is no client; a cell a spreadsheet would run as a formula is
 // written as text (see spreadsheetSafe), which the CSV reader undoes.
 func NewWriter(kind string, w io.Writer) (write func(Row) error, flush func() error) {
+	return NewMetadataWriter(kind, w, nil)
+}
+
+// NewMetadataWriter is NewWriter whose CSV has a metadata.KEY column for
+// each of keys, after the others (JSON Lines writes every row's metadata
+// whatever keys says).
+func NewMetadataWriter(kind string, w io.Writer, keys []string) (write func(Row) error, flush func() error) {
 	if kind == "jsonl" {
 		enc := json.NewEncoder(w)
 		enc.SetEscapeHTML(false)
-		return func(c Row) error { return enc.Encode(c) }, func() error { return nil }
+		return func(c Row) error {
+			if c.Metadata == nil {
+				c.Metadata = map[string]string{}
+			}
+			return enc.Encode(c)
+		}, func() error { return nil }
 	}
 	cw := csv.NewWriter(w)
-	headerErr := cw.Write([]string{"id", "name", "phone", "email", "address", "notes", "created_at", "updated_at"})
+	header := []string{"id", "name", "phone", "email", "address", "notes", "created_at", "updated_at"}
+	for _, k := range keys {
+		header = append(header, MetadataPrefix+k)
+	}
+	headerErr := cw.Write(header)
 	write = func(c Row) error {
-		return cw.Write([]string{strconv.FormatInt(c.ID, 10), spreadsheetSafe(c.Name), spreadsheetSafe(c.Phone),
-			spreadsheetSafe(c.Email), spreadsheetSafe(c.Address), spreadsheetSafe(c.Notes), c.CreatedAt, c.UpdatedAt})
+		row := []string{strconv.FormatInt(c.ID, 10), spreadsheetSafe(c.Name), spreadsheetSafe(c.Phone),
+			spreadsheetSafe(c.Email), spreadsheetSafe(c.Address), spreadsheetSafe(c.Notes), c.CreatedAt, c.UpdatedAt}
+		for _, k := range keys {
+			row = append(row, spreadsheetSafe(c.Metadata[k]))
+		}
+		return cw.Write(row)
 	}
 	flush = func() error {
 		cw.Flush()

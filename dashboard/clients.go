@@ -38,10 +38,8 @@ type listData struct {
 	Next string
 	// First is the address of the first page, "" on it.
 	First string
-	// Deleted is the client just deleted, and Restorable whether it can
-	// be brought back.
-	Deleted    int64
-	Restorable bool
+	// Deleted is the client just deleted, which a button can restore.
+	Deleted int64
 }
 
 // listClients handles GET /dashboard/clients?keyword=&sort=&after=: a page
@@ -54,7 +52,6 @@ func (s *Server) listClients(w http.ResponseWriter, r *http.Request, v visit) er
 		d.Sort = sortNewest // a search is listed by date (see fatora.OrderName)
 	}
 	d.Deleted, _ = strconv.ParseInt(q.Get("deleted"), 10, 64)
-	_, d.Restorable = s.Clients.(Restorer)
 	f := fatora.ClientFilter{Keyword: d.Keyword, PageSize: clientsPageSize, Order: orders[d.Sort]}
 	if err := setCursor(&f, q.Get("after")); err != nil {
 		return err
@@ -313,19 +310,14 @@ func (s *Server) deleteClient(w http.ResponseWriter, r *http.Request, v visit) e
 	return redirect(w, r, "/dashboard/clients?deleted="+strconv.FormatInt(id, 10))
 }
 
-// restoreClient handles POST /dashboard/clients/{id}/restore, when the
-// client service can restore (see Restorer); without one the page is not
-// there.
+// restoreClient handles POST /dashboard/clients/{id}/restore: the client
+// service brings back a client deleted within its retention period.
 func (s *Server) restoreClient(w http.ResponseWriter, r *http.Request, v visit) error {
-	restorer, ok := s.Clients.(Restorer)
-	if !ok {
-		return errNoPage
-	}
 	id, err := clientID(r)
 	if err != nil {
 		return err
 	}
-	if _, err := restorer.RestoreClient(r.Context(), id); err != nil {
+	if _, err := s.Clients.RestoreClient(r.Context(), id); err != nil {
 		return err
 	}
 	return redirect(w, r, "/dashboard/clients/"+strconv.FormatInt(id, 10)+"?restored=1")

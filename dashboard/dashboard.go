@@ -34,13 +34,6 @@ type Guard interface {
 	ErrorStatus(err error) int
 }
 
-// Restorer is a client service that can bring back a deleted client. The
-// dashboard offers "restore" only when its ClientService is one.
-type Restorer interface {
-	// RestoreClient brings back a deleted client. Errors: not_found.
-	RestoreClient(ctx context.Context, id int64) (fatora.Client, error)
-}
-
 // Server serves the dashboard. Set the fields, then call Handler.
 type Server struct {
 	Clients  fatora.ClientService

@@ -247,7 +247,7 @@ func fieldsOf(f clientfile.Fields) fatora.ClientFields {
 		return *p
 	}
 	return fatora.ClientFields{Name: get(f.Name), Phone: get(f.Phone), Email: get(f.Email), Address: get(f.Address),
-		Notes: get(f.Notes)}
+		Notes: get(f.Notes), Metadata: f.Metadata}
 }
 
 // exportPageSize is how many clients an export reads at once.
@@ -255,7 +255,10 @@ const exportPageSize = 100
 
 // export handles GET /dashboard/export.csv and .jsonl: every client of the
 // session's mode, oldest first, as `fatora clients export` writes them (a
-// CSV starts with a byte order mark, so Excel reads its Arabic).
+// CSV starts with a byte order mark, so Excel reads its Arabic), but for
+// metadata: JSON Lines has it, a CSV streamed from here has no metadata
+// columns (their keys are known only at the end; the command line's
+// export has them).
 func (s *Server) export(kind string) func(w http.ResponseWriter, r *http.Request, v visit) error {
 	return func(w http.ResponseWriter, r *http.Request, v visit) error {
 		http.NewResponseController(w).SetWriteDeadline(time.Now().Add(ImportTimeout))
@@ -296,5 +299,5 @@ func (s *Server) exportFailed(r *http.Request, err error) error {
 // rowOf is a client as an export writes it.
 func rowOf(c fatora.Client) clientfile.Row {
 	return clientfile.Row{ID: c.ID, Name: c.Name, Phone: c.Phone, Email: c.Email, Address: c.Address, Notes: c.Notes,
-		CreatedAt: clientfile.FormatTime(c.CreatedAt), UpdatedAt: clientfile.FormatTime(c.UpdatedAt)}
+		CreatedAt: clientfile.FormatTime(c.CreatedAt), UpdatedAt: clientfile.FormatTime(c.UpdatedAt), Metadata: c.Metadata}
 }

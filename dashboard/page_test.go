@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"net/url"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -93,43 +94,27 @@ func TestDuplicateLinksToExisting(t *testing.T) {
 	}
 }
 
-// restorer is a client service that can restore, as the lifecycle issue
-// will make the stores: it records what it restored.
-type restorer struct {
-	fatora.ClientService
-	restored []int64
-}
-
-func (r *restorer) RestoreClient(ctx context.Context, id int64) (fatora.Client, error) {
-	r.restored = append(r.restored, id)
-	return fatora.Client{ID: id}, nil
-}
-
-// TestRestoreHook offers "restore" after a delete only when the client
-// service can restore, and calls it.
-func TestRestoreHook(t *testing.T) {
-	plain := newSite(t, apitest.Options{})
-	b := plain.agent(t)
+// TestRestore offers "restore" after a delete, and brings the client back
+// with it; the same client restored again is not found.
+func TestRestore(t *testing.T) {
+	s := newSite(t, apitest.Options{})
+	c := s.create(t, fatora.ClientFields{Name: "Restored Rania"})
+	b := s.agent(t)
 	b.signIn(fatora.ModeTest)
-	if page := b.do(http.MethodGet, "/dashboard/clients?deleted=7", nil).body; strings.Contains(page, `id="restore"`) {
-		t.Errorf("a restore button without a service that restores")
+	id := strconv.FormatInt(c.ID, 10)
+	d := b.do(http.MethodPost, "/dashboard/clients/"+id+"/delete", url.Values{}).wantStatus(t, http.StatusSeeOther)
+	page := b.do(http.MethodGet, d.header.Get("Location"), nil).body
+	if !strings.Contains(page, `action="/dashboard/clients/`+id+`/restore"`) || strings.Contains(page, "Restored Rania") {
+		t.Fatalf("after a delete, no restore button or the client still listed:\n%s", page)
 	}
-	b.do(http.MethodPost, "/dashboard/clients/7/restore", url.Values{}).wantStatus(t, http.StatusNotFound)
-
-	var r *restorer
-	s := newSite(t, apitest.Options{Replace: func(sv *apitest.Services) {
-		r = &restorer{ClientService: sv.Clients}
-		sv.Clients = r
-	}})
-	b = s.agent(t)
-	b.signIn(fatora.ModeTest)
-	if page := b.do(http.MethodGet, "/dashboard/clients?deleted=7", nil).body; !strings.Contains(page, `action="/dashboard/clients/7/restore"`) {
-		t.Errorf("no restore button after a delete")
+	a := b.do(http.MethodPost, "/dashboard/clients/"+id+"/restore", url.Values{}).wantStatus(t, http.StatusSeeOther)
+	if a.header.Get("Location") != "/dashboard/clients/"+id+"?restored=1" {
+		t.Fatalf("restore sends to %q", a.header.Get("Location"))
 	}
-	a := b.do(http.MethodPost, "/dashboard/clients/7/restore", url.Values{}).wantStatus(t, http.StatusSeeOther)
-	if len(r.restored) != 1 || r.restored[0] != 7 || a.header.Get("Location") != "/dashboard/clients/7?restored=1" {
-		t.Fatalf("restore: %v, to %q", r.restored, a.header.Get("Location"))
+	if page := b.do(http.MethodGet, a.header.Get("Location"), nil).wantStatus(t, http.StatusOK).body; !strings.Contains(page, "Restored Rania") {
+		t.Errorf("the restored client's page does not show it")
 	}
+	b.do(http.MethodPost, "/dashboard/clients/"+id+"/restore", url.Values{}).wantStatus(t, http.StatusNotFound)
 }
 
 // TestSearchSortedByName lists a search by date when asked for names: the

@@ -3,6 +3,7 @@ package httpapi
 import (
 	"strconv"
 
+	"github.com/fatora-oss/fatora"
 	"github.com/fatora-oss/fatora/strictjson"
 )
 
@@ -24,6 +25,11 @@ func (c clientJSON) appendJSON(b []byte) []byte {
 	b = appendMember(b, "notes", c.Notes)
 	b = appendMember(b, "created_at", c.CreatedAt)
 	b = appendMember(b, "updated_at", c.UpdatedAt)
+	b = append(b, `,"metadata":`...)
+	b = appendStringMap(b, c.Metadata)
+	if c.DeletedAt != "" {
+		b = appendMember(b, "deleted_at", c.DeletedAt)
+	}
 	return append(b, '}')
 }
 
@@ -68,6 +74,24 @@ func appendClients(b []byte, clients []clientJSON) []byte {
 		b = c.appendJSON(b)
 	}
 	return append(b, ']')
+}
+
+// appendStringMap appends a JSON object of m's members, keys in byte
+// order as encoding/json sorts them (null for nil).
+func appendStringMap(b []byte, m map[string]string) []byte {
+	if m == nil {
+		return append(b, "null"...)
+	}
+	b = append(b, '{')
+	for i, k := range fatora.Metadata(m).Keys() {
+		if i > 0 {
+			b = append(b, ',')
+		}
+		b = strictjson.AppendString(b, k)
+		b = append(b, ':')
+		b = strictjson.AppendString(b, m[k])
+	}
+	return append(b, '}')
 }
 
 // appendMember appends ,"name":"value".

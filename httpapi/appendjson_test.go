@@ -30,8 +30,8 @@ func FuzzAppendJSONMatchesEncodingJSON(f *testing.F) {
 	}
 	f.Fuzz(func(t *testing.T, s string, id int64) {
 		now := time.Date(2026, 11, 27, 4, 5, 6, 789e6, time.UTC)
-		c := toClientJSON(fatora.Client{ID: id, ClientFields: fatora.ClientFields{Name: s, Phone: s, Email: s, Address: s, Notes: s},
-			CreatedAt: now, UpdatedAt: now})
+		c := toClientJSON(fatora.Client{ID: id, ClientFields: fatora.ClientFields{Name: s, Phone: s, Email: s, Address: s, Notes: s,
+			Metadata: fatora.Metadata{s: s, "b": s, "a.b": "x"}}, CreatedAt: now, UpdatedAt: now, DeletedAt: now})
 		one := clientResponse{Status: "SUCCESS", Client: c}
 		list := clientListResponse{Status: "SUCCESS", Clients: []clientJSON{c, c}, Page: 2, PageSize: 20, TotalCount: int(id & 0xffff),
 			TotalPages: 3, TotalCountExact: id%2 == 0, NextCursor: s}

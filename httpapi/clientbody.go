@@ -14,7 +14,7 @@ import (
 // so that an object read from the API can be written back unchanged.
 var clientMembers = strictjson.Fields{
 	"name": "name", "phone": "phone", "email": "email", "address": "address", "notes": "notes", "note": "note",
-	"id": "id", "created_at": "created_at", "updated_at": "updated_at",
+	"id": "id", "created_at": "created_at", "updated_at": "updated_at", "metadata": "metadata",
 }
 
 // clientBody is a decoded create or update body.
@@ -30,7 +30,7 @@ type clientBody struct {
 // is kept as its literal text. created_at and updated_at are ignored (the
 // server keeps the times); note and notes must agree when both are sent.
 func decodeClient(body []byte) (clientBody, error) {
-	members, err := strictjson.DecodeObject(body, clientMembers)
+	members, err := strictjson.DecodeObject(body, clientMembers, "metadata")
 	if err != nil {
 		return clientBody{}, bodyError(err)
 	}
@@ -48,7 +48,30 @@ func decodeClient(body []byte) (clientBody, error) {
 	b.update.Phone = textMember(members, "phone")
 	b.update.Email = textMember(members, "email")
 	b.update.Address = textMember(members, "address")
-	return b, nil
+	b.update.Metadata, err = metadataMember(members)
+	return b, err
+}
+
+// metadataMember returns the metadata change of a body: each key set to
+// its text, or removed by null or "". Without the member nothing changes;
+// the member itself must be an object (null or text would be ambiguous).
+func metadataMember(members map[string]strictjson.Value) (fatora.MetadataChange, error) {
+	v, ok := members["metadata"]
+	if !ok {
+		return nil, nil
+	}
+	if v.Object == nil {
+		return nil, invalidField("metadata", "must be an object of keys and text values; set a key to null or \"\" to remove it")
+	}
+	change := fatora.MetadataChange{}
+	for k, kv := range v.Object {
+		if kv.Null {
+			change[k] = nil
+		} else {
+			change[k] = &kv.String
+		}
+	}
+	return change, nil
 }
 
 // textMember returns the text of a member, "" for null, nil when absent.

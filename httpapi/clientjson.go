@@ -20,16 +20,29 @@ type clientJSON struct {
 	Notes     string `json:"notes"`
 	CreatedAt string `json:"created_at"`
 	UpdatedAt string `json:"updated_at"`
+	// Metadata is the client's metadata, {} when it has none.
+	Metadata map[string]string `json:"metadata"`
+	// DeletedAt is set for a deleted client only (a list of status
+	// deleted).
+	DeletedAt string `json:"deleted_at,omitempty"`
 }
 
 // timeFormat is RFC 3339 in UTC with milliseconds.
 const timeFormat = "2006-01-02T15:04:05.000Z07:00"
 
 func toClientJSON(c fatora.Client) clientJSON {
-	return clientJSON{
+	out := clientJSON{
 		ID: c.ID, Name: c.Name, Phone: c.Phone, Email: c.Email, Address: c.Address, Note: c.Notes, Notes: c.Notes,
 		CreatedAt: c.CreatedAt.UTC().Format(timeFormat), UpdatedAt: c.UpdatedAt.UTC().Format(timeFormat),
+		Metadata: c.Metadata,
 	}
+	if out.Metadata == nil {
+		out.Metadata = map[string]string{}
+	}
+	if c.Deleted() {
+		out.DeletedAt = c.DeletedAt.UTC().Format(timeFormat)
+	}
+	return out
 }
 
 type clientResponse struct {

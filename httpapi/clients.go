@@ -24,6 +24,8 @@ func (s *Server) registerClients(rt *router) {
 		http.MethodPatch:  s.updateClient,
 		http.MethodDelete: s.deleteClient,
 	}, mws...)
+	rt.handle("/v1/clients/{id}/restore", map[string]handlerFunc{http.MethodPost: s.restoreClient}, mws...)
+	rt.handle("/v1/clients/bulk", map[string]handlerFunc{http.MethodPost: s.bulkClients}, mws...)
 }
 
 // createClient handles POST /v1/clients.
@@ -111,15 +113,24 @@ func (s *Server) updateClient(w http.ResponseWriter, r *http.Request) error {
 	})
 }
 
-// deleteClient handles DELETE /v1/clients/{id}.
+// deleteClient handles DELETE /v1/clients/{id}?permanent=: a delete that
+// can be undone (see restoreClient), or with permanent=true an erasure.
 func (s *Server) deleteClient(w http.ResponseWriter, r *http.Request) error {
 	id, err := clientID(r)
 	if err != nil {
 		return err
 	}
+	permanent, err := permanentParam(r.URL.RawQuery)
+	if err != nil {
+		return err
+	}
+	del, canonical := s.Clients.DeleteClient, []byte(nil)
+	if permanent {
+		del, canonical = s.Clients.EraseClient, []byte("permanent") // another request for the same key
+	}
 	noContent := func(fatora.Client) fatora.StoredResponse { return fatora.StoredResponse{Status: http.StatusNoContent} }
-	return s.change(w, r, nil, noContent, func(ctx context.Context) (fatora.Client, error) {
-		return fatora.Client{}, s.Clients.DeleteClient(ctx, id)
+	return s.change(w, r, canonical, noContent, func(ctx context.Context) (fatora.Client, error) {
+		return fatora.Client{}, del(ctx, id)
 	})
 }
 
@@ -147,6 +158,12 @@ func parseClientFilter(rawQuery string) (fatora.ClientFilter, error) {
 	var f fatora.ClientFilter
 	seen := map[string]bool{}
 	for name, vals := range q {
+		if k, ok := metadataParam(name); ok {
+			if err := setMetadataParam(&f, k, vals); err != nil {
+				return f, err
+			}
+			continue
+		}
 		key := strings.ToLower(name)
 		if seen[key] || len(vals) > 1 {
 			return f, fatora.Errorf(fatora.CodeInvalidQuery, "The parameter %q is given more than once.", name)
@@ -172,8 +189,11 @@ func setFilterParam(f *fatora.ClientFilter, key, name, v string) error {
 		f.PageSize, err = wholeNumber(name, v)
 	case "cursor":
 		f.After, err = decodeCursor(v)
+	case "status":
+		f.Status, err = clientStatus(v)
 	default:
-		err = fatora.Errorf(fatora.CodeInvalidQuery, "%q is not a parameter of this list; use keyword, email, page, page_size and cursor.", name)
+		err = fatora.Errorf(fatora.CodeInvalidQuery,
+			"%q is not a parameter of this list; use keyword, email, status, metadata[KEY], page, page_size and cursor.", name)
 	}
 	return err
 }

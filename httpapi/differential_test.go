@@ -47,6 +47,27 @@ var differentialScript = []request{
 	{method: "GET", path: "/v1/clients/{c1}"},
 	{method: "GET", path: "/v1/clients/999999999"},
 	{method: "GET", path: "/v1/clients?page=3&page_size=100"},
+	// The lifecycle: deleted clients listed, created again, restored.
+	{method: "GET", path: "/v1/clients?status=deleted"},
+	{method: "POST", path: "/v1/clients", body: seedCSharpBody},
+	{method: "POST", path: "/v1/clients/{c1}/restore"},
+	{method: "DELETE", path: "/v1/clients/{c2}"},
+	{method: "GET", path: "/v1/clients?status=deleted&keyword=%D9%85%D8%B1%D9%8A%D9%85"},
+	{method: "GET", path: "/v1/clients?keyword=%D9%85%D8%B1%D9%8A%D9%85"},
+	{method: "POST", path: "/v1/clients/{c2}/restore"},
+	{method: "POST", path: "/v1/clients/{c2}/restore"},
+	{method: "DELETE", path: "/v1/clients/{c1}?permanent=true"},
+	{method: "POST", path: "/v1/clients/{c1}/restore"},
+	{method: "GET", path: "/v1/clients?status=deleted"},
+	{method: "GET", path: "/v1/clients"},
+	// Metadata: kept, merged, filtered, refused.
+	{method: "POST", path: "/v1/clients", body: `{"name":"Meta","metadata":{"crm_id":"42","z":"٤٢","a.b-c_d":"x"}}`},
+	{method: "POST", path: "/v1/clients", body: `{"name":"Meta bad","metadata":{"bad key":"1"}}`},
+	{method: "GET", path: "/v1/clients?metadata[crm_id]=42"},
+	{method: "GET", path: "/v1/clients?metadata[z]=%D9%A4%D9%A2&metadata[crm_id]=42"},
+	{method: "PATCH", path: "/v1/clients/{c2}", body: `{"metadata":{"crm_id":"42","x":null}}`},
+	{method: "GET", path: "/v1/clients?metadata[crm_id]=42"},
+	{method: "GET", path: "/v1/clients?metadata[crm_id]=4"},
 }
 
 func TestStoresAnswerAlike(t *testing.T) {
@@ -60,7 +81,7 @@ func TestStoresAnswerAlike(t *testing.T) {
 
 var (
 	idMember   = regexp.MustCompile(`"(id|existing_client_id)":(\d+)`)
-	timeMember = regexp.MustCompile(`"(created_at|updated_at)":"[^"]+"`)
+	timeMember = regexp.MustCompile(`"(created_at|updated_at|deleted_at)":"[^"]+"`)
 	reqID      = regexp.MustCompile(`"request_id":"[^"]+"`)
 	cursor     = regexp.MustCompile(`"next_cursor":"[^"]+"`)
 )

@@ -20,10 +20,11 @@ type eventJSON struct {
 
 // eventDataJSON holds the client as the API shows it after the change
 // (only its id once the event's body is purged) and, for an update, the
-// earlier values of the members that changed.
+// earlier values of the members that changed (for metadata, of the keys
+// that changed, null for a key not set before).
 type eventDataJSON struct {
-	Client   any               `json:"client,omitempty"`
-	Previous map[string]string `json:"previous,omitempty"`
+	Client   any            `json:"client,omitempty"`
+	Previous map[string]any `json:"previous,omitempty"`
 }
 
 type clientIDJSON struct {
@@ -39,7 +40,7 @@ func toEventJSON(e fatora.Event) eventJSON {
 		out.Data.Client = clientIDJSON{ID: e.ClientID}
 	}
 	if p := e.Previous; p != nil {
-		out.Data.Previous = map[string]string{"updated_at": p.UpdatedAt.UTC().Format(timeFormat)}
+		out.Data.Previous = map[string]any{"updated_at": p.UpdatedAt.UTC().Format(timeFormat)}
 		for name, v := range map[string]*string{"name": p.Fields.Name, "phone": p.Fields.Phone, "email": p.Fields.Email,
 			"address": p.Fields.Address, "notes": p.Fields.Notes} {
 			if v != nil {
@@ -48,6 +49,9 @@ func toEventJSON(e fatora.Event) eventJSON {
 		}
 		if notes, ok := out.Data.Previous["notes"]; ok {
 			out.Data.Previous["note"] = notes // the client object has both
+		}
+		if p.Fields.Metadata != nil {
+			out.Data.Previous["metadata"] = p.Fields.Metadata // null for a key that was not set
 		}
 	}
 	return out

@@ -16,6 +16,30 @@ func (s *Server) registerEvents(rt *router) {
 	rt.handle("/v1/events", map[string]handlerFunc{http.MethodGet: s.listEvents}, mws...)
 	rt.handle("/v1/events/{id}", map[string]handlerFunc{http.MethodGet: s.getEvent}, mws...)
 	rt.handle("/v1/events/{id}/resend", map[string]handlerFunc{http.MethodPost: s.resendEvent}, mws...)
+	rt.handle("/v1/clients/{id}/events", map[string]handlerFunc{http.MethodGet: s.listClientEvents}, mws...)
+}
+
+// listClientEvents handles GET /v1/clients/{id}/events?type=&created_after=&created_before=&cursor=&limit=:
+// the client's history, newest first, also for a client deleted within the
+// retention period.
+func (s *Server) listClientEvents(w http.ResponseWriter, r *http.Request) error {
+	id, err := clientID(r)
+	if err != nil {
+		return err
+	}
+	f, err := parseEventFilter(r.URL.RawQuery)
+	if err != nil {
+		return err
+	}
+	if f.ClientID != 0 {
+		return fatora.Errorf(fatora.CodeInvalidQuery, "client_id is the path's id here; leave it out.")
+	}
+	page, err := s.Events.FindClientEvents(r.Context(), id, f)
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, toEventList(page))
+	return nil
 }
 
 // listEvents handles GET /v1/events?type=&client_id=&created_after=&created_before=&cursor=&limit=.

@@ -59,6 +59,41 @@ func (s *Server) change(w http.ResponseWriter, r *http.Request, canonical []byte
 	}
 	defer done()
 	c, err := do(ctx)
+	if err == nil && kept == nil {
+		keep(c)
+	}
+	return answerChange(w, kept, err)
+}
+
+// changeEndpoint is change for a create, update or delete of a webhook
+// endpoint: render makes the answer from the endpoint changed (zero for a
+// delete), and is what is kept for the key.
+func (s *Server) changeEndpoint(w http.ResponseWriter, r *http.Request, canonical []byte,
+	render func(fatora.WebhookEndpoint) fatora.StoredResponse, do func(context.Context) (fatora.WebhookEndpoint, error)) error {
+	var kept *fatora.StoredResponse
+	keep := func(e fatora.WebhookEndpoint) fatora.StoredResponse {
+		resp := render(e)
+		kept = &resp
+		return resp
+	}
+	ctx, done, err := s.withIdempotency(r, canonical, nil)
+	if err != nil {
+		return err
+	}
+	defer done()
+	if idem := fatora.IdempotencyFrom(ctx); idem != nil {
+		idem.RenderEndpoint = keep
+	}
+	e, err := do(ctx)
+	if err == nil && kept == nil {
+		keep(e)
+	}
+	return answerChange(w, kept, err)
+}
+
+// answerChange writes the answer to a change: the kept answer replayed,
+// the error, or the answer kept.
+func answerChange(w http.ResponseWriter, kept *fatora.StoredResponse, err error) error {
 	var replay *fatora.Replay
 	switch {
 	case errors.As(err, &replay):
@@ -67,8 +102,6 @@ func (s *Server) change(w http.ResponseWriter, r *http.Request, canonical []byte
 		return nil
 	case err != nil:
 		return err
-	case kept == nil:
-		keep(c)
 	}
 	writeStored(w, *kept)
 	return nil
@@ -110,11 +143,14 @@ func fingerprint(r *http.Request, canonical []byte) string {
 // names' letter case, order or spacing: sorted members, "note" as "notes",
 // null as "".
 func canonicalUpdate(u fatora.ClientUpdate) []byte {
-	m := map[string]*string{"name": u.Name, "phone": u.Phone, "email": u.Email, "address": u.Address, "notes": u.Notes}
-	for k, v := range m {
-		if v == nil {
-			delete(m, k)
+	m := map[string]any{}
+	for k, v := range map[string]*string{"name": u.Name, "phone": u.Phone, "email": u.Email, "address": u.Address, "notes": u.Notes} {
+		if v != nil {
+			m[k] = *v
 		}
+	}
+	if u.Metadata != nil {
+		m["metadata"] = u.Metadata // null and "" both remove a key, but are kept apart here: harmless
 	}
 	b, _ := json.Marshal(m)
 	return b

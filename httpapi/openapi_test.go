@@ -213,7 +213,7 @@ func TestResponseValidationCatchesMistakes(t *testing.T) {
 		}
 		return h
 	}
-	client := `{"id":7,"name":"A","phone":"","email":"","address":"","note":"","notes":"","created_at":"2026-11-27T12:00:00.000Z","updated_at":"2026-11-27T12:00:00.000Z"}`
+	client := `{"id":7,"name":"A","phone":"","email":"","address":"","note":"","notes":"","created_at":"2026-11-27T12:00:00.000Z","updated_at":"2026-11-27T12:00:00.000Z","metadata":{}}`
 	errBody := func(code string) string {
 		return `{"status":"ERROR","error":{"code":"` + code + `","message":"m","request_id":"req-1"}}`
 	}

@@ -1,12 +1,15 @@
 package httpapi_test
 
 import (
+	"cmp"
 	"context"
 	"fmt"
+	"maps"
 	"mime"
 	"net/http"
 	"net/url"
 	gopath "path"
+	"slices"
 	"strings"
 	"testing"
 
@@ -97,7 +100,13 @@ func findRoute(doc *openapi3.T, method, path string) *routers.Route {
 	if clean := gopath.Clean(path); clean != path {
 		return fallbackRoute(doc, path, method, http.StatusTemporaryRedirect, "CleanPathRedirect")
 	}
-	for template, item := range doc.Paths.Map() {
+	// Literal paths before templates with parameters, as the server's mux
+	// prefers the more specific pattern (/v1/clients/bulk to /v1/clients/{id}).
+	templates := slices.SortedFunc(maps.Keys(doc.Paths.Map()), func(a, b string) int {
+		return cmp.Or(strings.Count(a, "{")-strings.Count(b, "{"), strings.Compare(a, b))
+	})
+	for _, template := range templates {
+		item := doc.Paths.Value(template)
 		if !templateMatches(template, path) {
 			continue
 		}

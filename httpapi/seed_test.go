@@ -70,7 +70,7 @@ func testSeedSample(t *testing.T, st apitest.Store, body string, header http.Hea
 			t.Errorf("client.%s = %#v, want %q", k, c[k], v)
 		}
 	}
-	wantKeys := []string{"address", "created_at", "email", "id", "name", "note", "notes", "phone", "updated_at"}
+	wantKeys := []string{"address", "created_at", "email", "id", "metadata", "name", "note", "notes", "phone", "updated_at"}
 	if got := sortedKeys(c); !cmp.Equal(got, wantKeys) {
 		t.Errorf("client members = %v, want %v", got, wantKeys)
 	}

@@ -1,6 +1,8 @@
 package httpapi
 
 import (
+	"context"
+	"encoding/json"
 	"net/http"
 	"strconv"
 	"time"
@@ -53,7 +55,8 @@ func (b endpointBody) update(targets webhook.Targets) (fatora.WebhookEndpointUpd
 }
 
 // createWebhookEndpoint handles POST /v1/webhook_endpoints: 201 with the
-// endpoint and its secret, shown this once.
+// endpoint and its secret, shown this once (and to a retry with the same
+// Idempotency-Key, whose kept answer holds it).
 func (s *Server) createWebhookEndpoint(w http.ResponseWriter, r *http.Request) error {
 	var b endpointBody
 	if err := decodeStrict(w, r, &b); err != nil {
@@ -70,12 +73,19 @@ func (s *Server) createWebhookEndpoint(w http.ResponseWriter, r *http.Request) e
 	if err != nil {
 		return err
 	}
-	if err := s.Webhooks.CreateWebhookEndpoint(r.Context(), &e); err != nil {
-		return err
+	render := func(e fatora.WebhookEndpoint) fatora.StoredResponse {
+		body, _ := encodeJSON(endpointResponse{Status: "SUCCESS", Endpoint: toEndpointJSON(e, true)})
+		return fatora.StoredResponse{Status: http.StatusCreated, Location: "/v1/webhook_endpoints/" + e.ID, Body: body}
 	}
-	w.Header().Set("Location", "/v1/webhook_endpoints/"+e.ID)
-	writeJSON(w, http.StatusCreated, endpointResponse{Status: "SUCCESS", Endpoint: toEndpointJSON(e, true)})
-	return nil
+	return s.changeEndpoint(w, r, b.canonical(), render, func(ctx context.Context) (fatora.WebhookEndpoint, error) {
+		return e, s.Webhooks.CreateWebhookEndpoint(ctx, &e)
+	})
+}
+
+// canonical is the body in one form, for an idempotency key's fingerprint.
+func (b endpointBody) canonical() []byte {
+	raw, _ := json.Marshal(b)
+	return raw
 }
 
 // listWebhookEndpoints handles GET /v1/webhook_endpoints.
@@ -113,21 +123,23 @@ func (s *Server) updateWebhookEndpoint(w http.ResponseWriter, r *http.Request) e
 	if err != nil {
 		return err
 	}
-	e, err := s.Webhooks.UpdateWebhookEndpoint(r.Context(), r.PathValue("id"), u)
-	if err != nil {
-		return err
+	render := func(e fatora.WebhookEndpoint) fatora.StoredResponse {
+		body, _ := encodeJSON(endpointResponse{Status: "SUCCESS", Endpoint: toEndpointJSON(e, false)})
+		return fatora.StoredResponse{Status: http.StatusOK, Body: body}
 	}
-	writeJSON(w, http.StatusOK, endpointResponse{Status: "SUCCESS", Endpoint: toEndpointJSON(e, false)})
-	return nil
+	return s.changeEndpoint(w, r, b.canonical(), render, func(ctx context.Context) (fatora.WebhookEndpoint, error) {
+		return s.Webhooks.UpdateWebhookEndpoint(ctx, r.PathValue("id"), u)
+	})
 }
 
 // deleteWebhookEndpoint handles DELETE /v1/webhook_endpoints/{id}.
 func (s *Server) deleteWebhookEndpoint(w http.ResponseWriter, r *http.Request) error {
-	if err := s.Webhooks.DeleteWebhookEndpoint(r.Context(), r.PathValue("id")); err != nil {
-		return err
+	noContent := func(fatora.WebhookEndpoint) fatora.StoredResponse {
+		return fatora.StoredResponse{Status: http.StatusNoContent}
 	}
-	w.WriteHeader(http.StatusNoContent)
-	return nil
+	return s.changeEndpoint(w, r, nil, noContent, func(ctx context.Context) (fatora.WebhookEndpoint, error) {
+		return fatora.WebhookEndpoint{}, s.Webhooks.DeleteWebhookEndpoint(ctx, r.PathValue("id"))
+	})
 }
 
 // rotateWebhookSecret handles POST /v1/webhook_endpoints/{id}/rotate_secret:

@@ -5,9 +5,11 @@ import (
 	"errors"
 	"strconv"
 	"strings"
+	"time"
+
+	"github.com/jackc/pgx/v5"
 
 	"github.com/fatora-oss/fatora"
-	"github.com/jackc/pgx/v5"
 )
 
 // ClientService implements fatora.ClientService on the store.
@@ -20,7 +22,7 @@ func NewClientService(db *DB) *ClientService { return &ClientService{db: db} }
 
 var _ fatora.ClientService = (*ClientService)(nil)
 
-const clientColumns = "id, name, phone, email, address, notes, created_at, updated_at"
+const clientColumns = "id, name, phone, email, address, notes, created_at, updated_at, deleted_at, metadata::text"
 
 // CreateClient implements fatora.ClientService.
 func (s *ClientService) CreateClient(ctx context.Context, f fatora.ClientFields) (fatora.Client, error) {
@@ -52,9 +54,9 @@ func insertClient(ctx context.Context, tx pgx.Tx, scope fatora.Scope, c *fatora.
 	f, e := c.ClientFields, fatora.ClientCreated(scope.Mode, *c)
 	err := tx.QueryRow(ctx, `WITH ins AS (
 			INSERT INTO clients (merchant_id, mode, name, phone, email, address, notes,
-				email_folded, phone_digits, search_text, dedup, created_at, updated_at)
-			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)
-			ON CONFLICT (merchant_id, mode, dedup) DO NOTHING RETURNING id
+				email_folded, phone_digits, search_text, dedup, created_at, updated_at, metadata)
+			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $16)
+			ON CONFLICT (merchant_id, mode, dedup) WHERE deleted_at IS NULL DO NOTHING RETURNING id
 		), ev AS (
 			INSERT INTO events (merchant_id, id, mode, type, client_id, created_at, data)
 			SELECT $1, $14, $2, 'client.created', id, $12, $15 FROM ins `+eventReturning+`
@@ -62,7 +64,7 @@ func insertClient(ctx context.Context, tx pgx.Tx, scope fatora.Scope, c *fatora.
 		SELECT id FROM ins`,
 		scope.MerchantID, string(scope.Mode), f.Name, f.Phone, f.Email, f.Address, f.Notes,
 		match.EmailFolded, match.PhoneDigits, match.SearchText, match.Dedup, c.CreatedAt, c.UpdatedAt,
-		e.ID, fatora.EncodeEventData(e),
+		e.ID, fatora.EncodeEventData(e), fatora.EncodeMetadata(f.Metadata),
 	).Scan(&c.ID)
 	if errors.Is(err, pgx.ErrNoRows) {
 		return duplicateOf(ctx, tx, scope, match.Dedup)
@@ -82,7 +84,7 @@ type queryer interface {
 // the conflicting client, even one committed a moment ago.
 func duplicateOf(ctx context.Context, q queryer, scope fatora.Scope, dedup string) error {
 	var id int64
-	err := q.QueryRow(ctx, "SELECT id FROM clients WHERE merchant_id = $1 AND mode = $2 AND dedup = $3",
+	err := q.QueryRow(ctx, "SELECT id FROM clients WHERE merchant_id = $1 AND mode = $2 AND dedup = $3 AND deleted_at IS NULL",
 		scope.MerchantID, string(scope.Mode), dedup).Scan(&id)
 	if errors.Is(err, pgx.ErrNoRows) {
 		// The conflicting client was deleted or changed in between.
@@ -107,7 +109,7 @@ func (s *ClientService) FindClientByID(ctx context.Context, id int64) (fatora.Cl
 // findClient reads one client of scope; lock is "" or a locking clause
 // such as "FOR UPDATE".
 func findClient(ctx context.Context, q queryer, scope fatora.Scope, id int64, lock string) (fatora.Client, error) {
-	row := q.QueryRow(ctx, "SELECT "+clientColumns+" FROM clients WHERE merchant_id = $1 AND mode = $2 AND id = $3 "+lock,
+	row := q.QueryRow(ctx, "SELECT "+clientColumns+" FROM clients WHERE merchant_id = $1 AND mode = $2 AND id = $3 AND deleted_at IS NULL "+lock,
 		scope.MerchantID, string(scope.Mode), id)
 	c, err := scanClient(row)
 	if errors.Is(err, pgx.ErrNoRows) {
@@ -128,11 +130,12 @@ func (s *ClientService) FindClients(ctx context.Context, f fatora.ClientFilter) 
 	}
 	var page fatora.ClientPage
 	err = s.db.inSnapshot(ctx, func(tx pgx.Tx) error {
-		total, err := countClients(ctx, tx, scope, f)
+		since := s.db.restorableSince()
+		total, err := countClients(ctx, tx, scope, f, since)
 		if err != nil {
 			return err
 		}
-		where, args := filterClause(scope, f)
+		where, args := filterClause(scope, f, since)
 		where, order, args := pageOrder(f, where, args)
 		n := len(args)
 		clients, err := queryClients(ctx, tx, "SELECT "+clientColumns+" FROM clients WHERE "+where+
@@ -173,14 +176,14 @@ func pageOrder(f fatora.ClientFilter, where string, args []any) (string, string,
 
 // countClients counts the matches of a normalised filter: from the kept
 // tally when there is no filter, else by counting (at most CountLimit).
-func countClients(ctx context.Context, tx pgx.Tx, scope fatora.Scope, f fatora.ClientFilter) (int, error) {
+func countClients(ctx context.Context, tx pgx.Tx, scope fatora.Scope, f fatora.ClientFilter, since time.Time) (int, error) {
 	var total int
 	var err error
-	if f.Keyword == "" && f.Email == "" {
+	if f.Keyword == "" && f.Email == "" && len(f.Metadata) == 0 && f.Status == fatora.StatusLive {
 		err = tx.QueryRow(ctx, "SELECT coalesce(sum(n), 0) FROM client_counts WHERE merchant_id = $1 AND mode = $2",
 			scope.MerchantID, string(scope.Mode)).Scan(&total)
 	} else {
-		where, args := filterClause(scope, f)
+		where, args := filterClause(scope, f, since)
 		query := "SELECT count(*) FROM clients WHERE " + where
 		if n := f.CountLimit(); n > 0 {
 			query = "SELECT count(*) FROM (SELECT 1 FROM clients WHERE " + where + " LIMIT " + strconv.Itoa(n) + ") t"
@@ -193,16 +196,25 @@ func countClients(ctx context.Context, tx pgx.Tx, scope fatora.Scope, f fatora.C
 // filterClause returns the WHERE condition of a normalised filter and its
 // arguments, numbered from $1. The keyword is an exact substring of
 // search_text: LIKE with %, _ and \ escaped, which the trigram index
-// serves.
-func filterClause(scope fatora.Scope, f fatora.ClientFilter) (string, []any) {
+// serves. A list of deleted clients shows those deleted since (the
+// retention period's start).
+func filterClause(scope fatora.Scope, f fatora.ClientFilter, since time.Time) (string, []any) {
 	var args []any
 	arg := func(v any) string {
 		args = append(args, v)
 		return "$" + strconv.Itoa(len(args))
 	}
 	conds := []string{"merchant_id = " + arg(scope.MerchantID), "mode = " + arg(string(scope.Mode))}
+	if f.Status == fatora.StatusDeleted {
+		conds = append(conds, "deleted_at IS NOT NULL AND deleted_at >= "+arg(since))
+	} else {
+		conds = append(conds, "deleted_at IS NULL")
+	}
 	if f.Email != "" {
 		conds = append(conds, "email_folded = "+arg(f.Email))
+	}
+	if len(f.Metadata) > 0 {
+		conds = append(conds, "metadata @> "+arg(fatora.EncodeMetadata(fatora.Metadata(f.Metadata)))+"::jsonb")
 	}
 	if f.Keyword != "" {
 		conds = append(conds, "search_text LIKE "+arg("%"+likeEscaper.Replace(f.Keyword)+"%")+` ESCAPE '\'`)
@@ -249,25 +261,35 @@ func (s *ClientService) UpdateClient(ctx context.Context, id int64, u fatora.Cli
 	return c, err
 }
 
-// updateRow writes c inside a savepoint: a unique violation aborts only the
-// savepoint, and the transaction can still look up the other client.
+// updateRow writes c; a client holding the same data refuses it (see
+// guarded).
 func updateRow(ctx context.Context, tx pgx.Tx, scope fatora.Scope, c fatora.Client) error {
 	match := c.MatchKeys()
+	return guarded(ctx, tx, func(sp pgx.Tx) error {
+		_, err := sp.Exec(ctx, `UPDATE clients SET name = $1, phone = $2, email = $3, address = $4, notes = $5,
+			email_folded = $6, phone_digits = $7, search_text = $8, dedup = $9, updated_at = $10, metadata = $14
+			WHERE merchant_id = $11 AND mode = $12 AND id = $13`,
+			c.Name, c.Phone, c.Email, c.Address, c.Notes, match.EmailFolded, match.PhoneDigits, match.SearchText, match.Dedup,
+			c.UpdatedAt, scope.MerchantID, string(scope.Mode), c.ID, fatora.EncodeMetadata(c.Metadata))
+		return err
+	}, func() error { return duplicateOf(ctx, tx, scope, match.Dedup) })
+}
+
+// guarded runs write inside a savepoint: a unique violation (of the "same
+// data" rule) aborts only the savepoint, and the transaction can still
+// look up the other client with duplicate, whose error it returns.
+func guarded(ctx context.Context, tx pgx.Tx, write func(pgx.Tx) error, duplicate func() error) error {
 	sp, err := tx.Begin(ctx)
 	if err != nil {
 		return mapError(err)
 	}
 	defer sp.Rollback(ctx)
-	_, err = sp.Exec(ctx, `UPDATE clients SET name = $1, phone = $2, email = $3, address = $4, notes = $5,
-		email_folded = $6, phone_digits = $7, search_text = $8, dedup = $9, updated_at = $10
-		WHERE merchant_id = $11 AND mode = $12 AND id = $13`,
-		c.Name, c.Phone, c.Email, c.Address, c.Notes, match.EmailFolded, match.PhoneDigits, match.SearchText, match.Dedup,
-		c.UpdatedAt, scope.MerchantID, string(scope.Mode), c.ID)
+	err = write(sp)
 	if isUnique(err) {
 		if err := sp.Rollback(ctx); err != nil {
 			return mapError(err)
 		}
-		return duplicateOf(ctx, tx, scope, match.Dedup)
+		return duplicate()
 	}
 	if err != nil {
 		return mapError(err)
@@ -275,7 +297,8 @@ func updateRow(ctx context.Context, tx pgx.Tx, scope fatora.Scope, c fatora.Clie
 	return mapError(sp.Commit(ctx))
 }
 
-// DeleteClient implements fatora.ClientService.
+// DeleteClient implements fatora.ClientService: the client is marked
+// deleted (see RestoreClient and PurgeDeletedClients).
 func (s *ClientService) DeleteClient(ctx context.Context, id int64) error {
 	scope, err := fatora.ScopeFrom(ctx)
 	if err != nil {
@@ -283,20 +306,35 @@ func (s *ClientService) DeleteClient(ctx context.Context, id int64) error {
 	}
 	now := s.db.now()
 	return s.db.keyedChange(ctx, scope, now, func(tx pgx.Tx) (fatora.Client, error) {
-		c, err := scanClient(tx.QueryRow(ctx, "DELETE FROM clients WHERE merchant_id = $1 AND mode = $2 AND id = $3 RETURNING "+
-			clientColumns, scope.MerchantID, string(scope.Mode), id))
-		if errors.Is(err, pgx.ErrNoRows) {
-			return fatora.Client{}, fatora.ClientNotFound()
-		} else if err != nil {
-			return fatora.Client{}, mapError(err)
-		}
-		return fatora.Client{ID: id}, writeEvent(ctx, tx, scope, fatora.ClientDeleted(scope.Mode, c, now))
+		return fatora.Client{ID: id}, softDelete(ctx, tx, scope, id, now)
 	})
+}
+
+// softDelete marks the live client id deleted at now and writes its event.
+func softDelete(ctx context.Context, tx pgx.Tx, scope fatora.Scope, id int64, now time.Time) error {
+	c, err := scanClient(tx.QueryRow(ctx, `UPDATE clients SET deleted_at = $1
+		WHERE merchant_id = $2 AND mode = $3 AND id = $4 AND deleted_at IS NULL RETURNING `+clientColumns,
+		now, scope.MerchantID, string(scope.Mode), id))
+	if errors.Is(err, pgx.ErrNoRows) {
+		return fatora.ClientNotFound()
+	} else if err != nil {
+		return mapError(err)
+	}
+	return writeEvent(ctx, tx, scope, fatora.ClientDeleted(scope.Mode, c, now))
 }
 
 func scanClient(r pgx.Row) (fatora.Client, error) {
 	var c fatora.Client
-	err := r.Scan(&c.ID, &c.Name, &c.Phone, &c.Email, &c.Address, &c.Notes, &c.CreatedAt, &c.UpdatedAt)
+	var deleted *time.Time
+	var metadata []byte
+	if err := r.Scan(&c.ID, &c.Name, &c.Phone, &c.Email, &c.Address, &c.Notes, &c.CreatedAt, &c.UpdatedAt, &deleted, &metadata); err != nil {
+		return c, err
+	}
 	c.CreatedAt, c.UpdatedAt = c.CreatedAt.UTC(), c.UpdatedAt.UTC()
+	if deleted != nil {
+		c.DeletedAt = deleted.UTC()
+	}
+	var err error
+	c.Metadata, err = fatora.DecodeMetadata(metadata)
 	return c, err
 }

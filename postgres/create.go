@@ -4,8 +4,9 @@ import (
 	"context"
 	"time"
 
-	"github.com/fatora-oss/fatora"
 	"github.com/jackc/pgx/v5"
+
+	"github.com/fatora-oss/fatora"
 )
 
 // keyedCreate is a client create with an idempotency key. It takes two
@@ -72,19 +73,19 @@ const insertWithKeySQL = `WITH prior AS (
 		WHERE merchant_id = $1 AND mode = $2 AND key = $3
 	), ins AS (
 		INSERT INTO clients (id, merchant_id, mode, name, phone, email, address, notes,
-			email_folded, phone_digits, search_text, dedup, created_at, updated_at)
+			email_folded, phone_digits, search_text, dedup, created_at, updated_at, metadata)
 		OVERRIDING SYSTEM VALUE
-		SELECT $4, $1, $2, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $14
+		SELECT $4, $1, $2, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $14, $21
 		WHERE NOT EXISTS (SELECT 1 FROM prior)
-		ON CONFLICT (merchant_id, mode, dedup) DO NOTHING
+		ON CONFLICT (merchant_id, mode, dedup) WHERE deleted_at IS NULL DO NOTHING
 		RETURNING id
 	), ev AS (
 		INSERT INTO events (merchant_id, id, mode, type, client_id, created_at, data)
 		SELECT $1, $19, $2, 'client.created', id, $14, $20 FROM ins ` + eventReturning + `
 	), fanout AS (` + fanOutSQL + `
 	), kept AS (
-		INSERT INTO idempotency_keys (merchant_id, mode, key, fingerprint, status, location, body, created_at)
-		SELECT $1, $2, $3, $15, $16, $17, $18, $14 FROM ins
+		INSERT INTO idempotency_keys (merchant_id, mode, key, fingerprint, status, location, body, created_at, client_id)
+		SELECT $1, $2, $3, $15, $16, $17, $18, $14, id FROM ins
 	)
 	SELECT EXISTS (SELECT 1 FROM ins), p.fingerprint, p.status, p.location, p.body, p.created_at
 	FROM (SELECT 1) AS one LEFT JOIN prior AS p ON true`
@@ -96,6 +97,7 @@ func (k *keyedCreate) queueInsert(b *pgx.Batch) {
 		k.scope.MerchantID, string(k.scope.Mode), k.idem.Key, k.c.ID, f.Name, f.Phone, f.Email, f.Address, f.Notes,
 		k.match.EmailFolded, k.match.PhoneDigits, k.match.SearchText, k.match.Dedup, k.c.CreatedAt,
 		kept.Fingerprint, kept.Response.Status, kept.Response.Location, kept.Response.Body, e.ID, fatora.EncodeEventData(e),
+		fatora.EncodeMetadata(f.Metadata),
 	).QueryRow(k.scanInsert)
 }
 

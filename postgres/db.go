@@ -11,9 +11,10 @@ import (
 	"strconv"
 	"time"
 
-	"github.com/fatora-oss/fatora"
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgxpool"
+
+	"github.com/fatora-oss/fatora"
 )
 
 // DB is an open store. It is safe for concurrent use.
@@ -25,6 +26,9 @@ type DB struct {
 	schemaOID int32
 	// Now is the store's clock; tests replace it.
 	Now fatora.Clock
+	// DeletedRetention is how long a deleted client can be restored
+	// (fatora.DefaultDeletedRetention when zero).
+	DeletedRetention time.Duration
 }
 
 // DefaultConnectTimeout bounds a connection attempt when the DSN sets no
@@ -142,6 +146,11 @@ func (db *DB) Close() error {
 
 // now returns the store's time, at the precision it keeps.
 func (db *DB) now() time.Time { return db.Now().UTC().Truncate(time.Microsecond) }
+
+// restorableSince is the oldest deletion still restorable now.
+func (db *DB) restorableSince() time.Time {
+	return fatora.RetentionCutoff(db.now(), db.DeletedRetention)
+}
 
 // inTx runs fn in a read-write READ COMMITTED transaction and commits it.
 func (db *DB) inTx(ctx context.Context, fn func(pgx.Tx) error) error {

@@ -7,8 +7,9 @@ import (
 	"strings"
 	"time"
 
-	"github.com/fatora-oss/fatora"
 	"github.com/jackc/pgx/v5"
+
+	"github.com/fatora-oss/fatora"
 )
 
 // EventService implements fatora.EventService and fatora.EventPurger on
@@ -63,11 +64,24 @@ func (s *EventService) FindEvents(ctx context.Context, f fatora.EventFilter) (fa
 	if err != nil {
 		return fatora.EventPage{}, err
 	}
-	args := []any{scope.MerchantID, string(scope.Mode), f.After.Tx, f.After.Seq, horizon}
-	conds := []string{"merchant_id = $1", "mode = $2", "xid < $5::bigint::text::xid8", "(xid, seq) > ($3::bigint::text::xid8, $4)"}
-	add := func(cond string, v any) {
-		args = append(args, v)
-		conds = append(conds, strings.ReplaceAll(cond, "?", "$"+strconv.Itoa(len(args))))
+	args := []any{scope.MerchantID, string(scope.Mode), horizon}
+	conds := []string{"merchant_id = $1", "mode = $2", "xid < $3::bigint::text::xid8"}
+	add := func(cond string, vs ...any) {
+		for _, v := range vs {
+			args = append(args, v)
+			cond = strings.Replace(cond, "?", "$"+strconv.Itoa(len(args)), 1)
+		}
+		conds = append(conds, cond)
+	}
+	order := "xid, seq"
+	switch {
+	case !f.Newest:
+		add("(xid, seq) > (?::bigint::text::xid8, ?)", f.After.Tx, f.After.Seq)
+	case f.After != (fatora.EventPosition{}):
+		add("(xid, seq) < (?::bigint::text::xid8, ?)", f.After.Tx, f.After.Seq)
+	}
+	if f.Newest {
+		order = "xid DESC, seq DESC"
 	}
 	if f.Type != "" {
 		add("type = ?", string(f.Type))
@@ -83,8 +97,27 @@ func (s *EventService) FindEvents(ctx context.Context, f fatora.EventFilter) (fa
 	}
 	args = append(args, f.Limit+1)
 	events, err := queryEvents(ctx, s.db.pool, scope, "SELECT "+eventColumns+" FROM events WHERE "+
-		strings.Join(conds, " AND ")+" ORDER BY xid, seq LIMIT $"+strconv.Itoa(len(args)), args...)
+		strings.Join(conds, " AND ")+" ORDER BY "+order+" LIMIT $"+strconv.Itoa(len(args)), args...)
 	return fatora.NewEventPage(f, events), err
+}
+
+// FindClientEvents implements fatora.EventService.
+func (s *EventService) FindClientEvents(ctx context.Context, id int64, f fatora.EventFilter) (fatora.EventPage, error) {
+	scope, err := fatora.ScopeFrom(ctx)
+	if err != nil {
+		return fatora.EventPage{}, err
+	}
+	var found bool
+	err = s.db.pool.QueryRow(ctx, `SELECT EXISTS (SELECT 1 FROM clients WHERE merchant_id = $1 AND mode = $2 AND id = $3
+		AND (deleted_at IS NULL OR deleted_at >= $4))`, scope.MerchantID, string(scope.Mode), id, s.db.restorableSince()).Scan(&found)
+	if err != nil {
+		return fatora.EventPage{}, mapError(err)
+	}
+	if !found {
+		return fatora.EventPage{}, fatora.ClientNotFound()
+	}
+	f.ClientID, f.Newest = id, true
+	return s.FindEvents(ctx, f)
 }
 
 // FindEventByID implements fatora.EventService.

@@ -5,8 +5,9 @@ import (
 	"errors"
 	"time"
 
-	"github.com/fatora-oss/fatora"
 	"github.com/jackc/pgx/v5"
+
+	"github.com/fatora-oss/fatora"
 )
 
 // keyedChange runs change in a batch, at most once for the idempotency key
@@ -20,6 +21,20 @@ func (db *DB) keyedChange(ctx context.Context, scope fatora.Scope, now time.Time
 			return err
 		}
 		return fatora.ChangeOnce(ctx, idem, keyRecords{tx, scope}, now, func() (fatora.Client, error) { return change(tx) })
+	})
+}
+
+// keyedEndpointChange runs change in a transaction of its own, at most
+// once for the idempotency key ctx may carry (see
+// fatora.ChangeEndpointOnce), once it holds the key's lock.
+func (db *DB) keyedEndpointChange(ctx context.Context, scope fatora.Scope, now time.Time,
+	change func(pgx.Tx) (fatora.WebhookEndpoint, error)) error {
+	idem := fatora.IdempotencyFrom(ctx)
+	return db.inTx(ctx, func(tx pgx.Tx) error {
+		if err := lockKey(ctx, tx, scope, idem); err != nil {
+			return err
+		}
+		return fatora.ChangeEndpointOnce(ctx, idem, keyRecords{tx, scope}, now, func() (fatora.WebhookEndpoint, error) { return change(tx) })
 	})
 }
 
@@ -73,9 +88,10 @@ func (r keyRecords) DeleteRecord(ctx context.Context, key string) error {
 // InsertRecord implements fatora.IdempotencyRecords.
 func (r keyRecords) InsertRecord(ctx context.Context, key string, kept fatora.IdempotencyRecord) error {
 	_, err := r.tx.Exec(ctx, `INSERT INTO idempotency_keys
-		(merchant_id, mode, key, fingerprint, status, location, body, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`,
+		(merchant_id, mode, key, fingerprint, status, location, body, created_at, client_id)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`,
 		r.scope.MerchantID, string(r.scope.Mode), key, kept.Fingerprint, kept.Response.Status, kept.Response.Location,
-		kept.Response.Body, kept.CreatedAt)
+		kept.Response.Body, kept.CreatedAt, kept.ClientID)
 	return mapError(err)
 }
 

@@ -2,9 +2,10 @@ package postgres_test
 
 import (
 	"context"
-	"github.com/fatora-oss/fatora"
 	"testing"
 	"time"
+
+	"github.com/fatora-oss/fatora"
 
 	"github.com/fatora-oss/fatora/internal/testenv"
 	"github.com/fatora-oss/fatora/postgres"
@@ -30,5 +31,5 @@ func storeOf(db *postgres.DB) storetest.Store {
 	return storetest.Store{Clients: clients, Merchants: postgres.NewMerchantService(db), Purger: clients,
 		Events: postgres.NewEventService(db), Webhooks: postgres.NewWebhookService(db), Deliveries: postgres.NewDeliveryQueue(db),
 		Sessions: postgres.NewSessionService(db),
-		SetNow:   func(now fatora.Clock) { db.Now = now }}
+		SetNow:   func(now fatora.Clock) { db.Now = now }, TablesHolding: db.TablesHolding}
 }

@@ -5,8 +5,9 @@ import (
 	"errors"
 	"time"
 
-	"github.com/fatora-oss/fatora"
 	"github.com/jackc/pgx/v5"
+
+	"github.com/fatora-oss/fatora"
 )
 
 // WebhookService implements fatora.WebhookService on the store.
@@ -33,21 +34,21 @@ func (s *WebhookService) CreateWebhookEndpoint(ctx context.Context, w *fatora.We
 		return err
 	}
 	w.CreatedAt, w.UpdatedAt = s.db.now(), s.db.now()
-	return s.db.inTx(ctx, func(tx pgx.Tx) error {
+	return s.db.keyedEndpointChange(ctx, scope, w.CreatedAt, func(tx pgx.Tx) (fatora.WebhookEndpoint, error) {
 		var n int
 		err := tx.QueryRow(ctx, `SELECT (SELECT count(*) FROM webhook_endpoints WHERE merchant_id = $1 AND mode = $2)
 			FROM merchants WHERE id = $1 FOR UPDATE`, scope.MerchantID, string(scope.Mode)).Scan(&n)
 		if err != nil {
-			return mapError(err)
+			return *w, mapError(err)
 		}
 		if n >= fatora.MaxWebhookEndpoints {
-			return fatora.WebhookEndpointLimit()
+			return *w, fatora.WebhookEndpointLimit()
 		}
 		_, err = tx.Exec(ctx, `INSERT INTO webhook_endpoints (merchant_id, id, mode, url, description, events, enabled,
 			disabled_reason, failing_since, secret, previous_secret, previous_secret_until, created_at, updated_at)
 			VALUES ($1, $2, $3, $4, $5, $6, $7, '', NULL, $8, '', 'epoch', $9, $9)`,
 			scope.MerchantID, w.ID, string(scope.Mode), w.URL, w.Description, typeNames(w.Events), w.Enabled, w.Secret, w.CreatedAt)
-		return mapError(err)
+		return *w, mapError(err)
 	})
 }
 
@@ -95,16 +96,17 @@ func (s *WebhookService) UpdateWebhookEndpoint(ctx context.Context, id string, u
 		return fatora.WebhookEndpoint{}, err
 	}
 	var w fatora.WebhookEndpoint
-	err = s.db.inTx(ctx, func(tx pgx.Tx) error {
+	now := s.db.now()
+	err = s.db.keyedEndpointChange(ctx, scope, now, func(tx pgx.Tx) (fatora.WebhookEndpoint, error) {
 		old, err := findEndpoint(ctx, tx, scope, id, "FOR UPDATE")
 		if err != nil {
-			return err
+			return w, err
 		}
 		if w, err = u.Apply(old); err != nil {
-			return err
+			return w, err
 		}
-		w.UpdatedAt = s.db.now()
-		return saveEndpoint(ctx, tx, scope, w, old.Enabled && !w.Enabled)
+		w.UpdatedAt = now
+		return w, saveEndpoint(ctx, tx, scope, w, old.Enabled && !w.Enabled)
 	})
 	return w, err
 }
@@ -135,15 +137,17 @@ func (s *WebhookService) DeleteWebhookEndpoint(ctx context.Context, id string) e
 	if err != nil {
 		return err
 	}
-	tag, err := s.db.pool.Exec(ctx, "DELETE FROM webhook_endpoints WHERE merchant_id = $1 AND mode = $2 AND id = $3",
-		scope.MerchantID, string(scope.Mode), id)
-	if err != nil {
-		return mapError(err)
-	}
-	if tag.RowsAffected() == 0 {
-		return fatora.WebhookEndpointNotFound()
-	}
-	return nil
+	return s.db.keyedEndpointChange(ctx, scope, s.db.now(), func(tx pgx.Tx) (fatora.WebhookEndpoint, error) {
+		tag, err := tx.Exec(ctx, "DELETE FROM webhook_endpoints WHERE merchant_id = $1 AND mode = $2 AND id = $3",
+			scope.MerchantID, string(scope.Mode), id)
+		if err != nil {
+			return fatora.WebhookEndpoint{}, mapError(err)
+		}
+		if tag.RowsAffected() == 0 {
+			return fatora.WebhookEndpoint{}, fatora.WebhookEndpointNotFound()
+		}
+		return fatora.WebhookEndpoint{}, nil
+	})
 }
 
 // RotateWebhookSecret implements fatora.WebhookService.

@@ -26,6 +26,11 @@ type ClientRecord struct {
 	Notes     string
 	CreatedAt time.Time
 	UpdatedAt time.Time
+	// Metadata links the client to other systems (nil when it has none).
+	Metadata map[string]string
+	// DeletedAt is when the client was deleted; zero for a live client
+	// (only a list with Status "deleted" shows deleted clients).
+	DeletedAt time.Time
 }
 
 // ClientCreateParams are the fields of a new client. Name is required; a
@@ -36,6 +41,10 @@ type ClientCreateParams struct {
 	Email   *string
 	Address *string
 	Notes   *string
+	// Metadata sets keys that link the client to other systems: up to 50
+	// keys of letters, digits, "_", "-" and "." (at most 40), with values
+	// of up to 500 characters.
+	Metadata map[string]string
 	// IdempotencyKey, when set, is sent instead of a generated one, so
 	// that a call repeated later (after a crash, say) creates nothing twice.
 	IdempotencyKey string
@@ -49,12 +58,25 @@ type ClientUpdateParams struct {
 	Email   *string
 	Address *string
 	Notes   *string
+	// Metadata sets the keys given to their values; a key set to nil or
+	// String("") is removed. Keys not named keep their values.
+	Metadata map[string]*string
 	// IdempotencyKey, when set, is sent instead of a generated one.
 	IdempotencyKey string
 }
 
 // ClientDeleteParams are the options of a delete.
 type ClientDeleteParams struct {
+	// Permanent erases the client at once, with its data in its events,
+	// instead of a delete that Restore can undo within the retention
+	// period.
+	Permanent bool
+	// IdempotencyKey, when set, is sent instead of a generated one.
+	IdempotencyKey string
+}
+
+// ClientRestoreParams are the options of a restore.
+type ClientRestoreParams struct {
 	// IdempotencyKey, when set, is sent instead of a generated one.
 	IdempotencyKey string
 }
@@ -72,6 +94,12 @@ type ClientListParams struct {
 	// NextCursor it is, instead of a numbered page (leave Page zero). No
 	// client is skipped or repeated when others are deleted meanwhile.
 	Cursor string
+	// Status is "live" (the default when empty) or "deleted": the clients
+	// deleted within the retention period, which Restore brings back.
+	Status string
+	// Metadata lists only the clients whose metadata holds every key with
+	// exactly its value.
+	Metadata map[string]string
 }
 
 // ClientList is one page of clients, in ascending id order.
@@ -102,6 +130,12 @@ func (s *ClientsService) Create(ctx context.Context, p ClientCreateParams) (*Cli
 // was a replay of an earlier create with the same IdempotencyKey, say.
 func (s *ClientsService) CreateWithResponse(ctx context.Context, p ClientCreateParams) (*ClientRecord, *Response, error) {
 	body := clientBody{Name: &p.Name, Phone: p.Phone, Email: p.Email, Address: p.Address, Notes: p.Notes}
+	if p.Metadata != nil {
+		body.Metadata = make(map[string]*string, len(p.Metadata))
+		for k, v := range p.Metadata {
+			body.Metadata[k] = &v
+		}
+	}
 	return s.send(ctx, http.MethodPost, "/v1/clients", body, p.IdempotencyKey)
 }
 
@@ -118,15 +152,34 @@ func (s *ClientsService) Get(ctx context.Context, id int64) (*ClientRecord, erro
 // Update changes the fields set in p and returns the client: PUT
 // /v1/clients/{id}. Errors: not_found, invalid_field, duplicate_client.
 func (s *ClientsService) Update(ctx context.Context, id int64, p ClientUpdateParams) (*ClientRecord, error) {
-	body := clientBody{Name: p.Name, Phone: p.Phone, Email: p.Email, Address: p.Address, Notes: p.Notes}
+	body := clientBody{Name: p.Name, Phone: p.Phone, Email: p.Email, Address: p.Address, Notes: p.Notes, Metadata: p.Metadata}
 	rec, _, err := s.send(ctx, http.MethodPut, clientPath(id), body, p.IdempotencyKey)
 	return rec, err
 }
 
-// Delete removes a client for good: DELETE /v1/clients/{id}. Errors:
-// not_found.
+// Delete removes a client: DELETE /v1/clients/{id}. The client can be
+// restored within the server's retention period unless p.Permanent.
+// Errors: not_found.
 func (s *ClientsService) Delete(ctx context.Context, id int64, p ClientDeleteParams) error {
-	return s.c.call(ctx, &request{method: http.MethodDelete, path: clientPath(id), idempotencyKey: p.IdempotencyKey}, nil)
+	r := &request{method: http.MethodDelete, path: clientPath(id), idempotencyKey: p.IdempotencyKey}
+	if p.Permanent {
+		r.query = url.Values{"permanent": {"true"}}
+	}
+	return s.c.call(ctx, r, nil)
+}
+
+// Restore brings back a deleted client and returns it: POST
+// /v1/clients/{id}/restore. Errors: not_found (no client deleted within
+// the retention period), duplicate_client (a live client holds its data
+// now; ExistingClientID names it).
+func (s *ClientsService) Restore(ctx context.Context, id int64, p ClientRestoreParams) (*ClientRecord, error) {
+	var out clientEnvelope
+	r := &request{method: http.MethodPost, path: clientPath(id) + "/restore", idempotencyKey: p.IdempotencyKey}
+	if err := s.c.call(ctx, r, &out); err != nil {
+		return nil, err
+	}
+	rec := out.Client.record()
+	return &rec, nil
 }
 
 // List returns one page of clients: GET /v1/clients. Errors:
@@ -179,6 +232,12 @@ func (p ClientListParams) query() url.Values {
 	}
 	if p.Cursor != "" {
 		q.Set("cursor", p.Cursor)
+	}
+	if p.Status != "" {
+		q.Set("status", p.Status)
+	}
+	for k, v := range p.Metadata {
+		q.Set("metadata["+k+"]", v)
 	}
 	return q
 }

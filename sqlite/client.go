@@ -19,7 +19,7 @@ func NewClientService(db *DB) *ClientService { return &ClientService{db: db} }
 
 var _ fatora.ClientService = (*ClientService)(nil)
 
-const clientColumns = "id, name, phone, email, address, notes, created_at, updated_at"
+const clientColumns = "id, name, phone, email, address, notes, created_at, updated_at, deleted_at, metadata"
 
 // clientColumnsOf is clientColumns of the table named alias in a query.
 func clientColumnsOf(alias string) string {
@@ -51,11 +51,12 @@ func (s *ClientService) CreateClient(ctx context.Context, f fatora.ClientFields)
 func insertClient(ctx context.Context, tx runner, scope fatora.Scope, c *fatora.Client, match fatora.MatchKeys) error {
 	f := c.ClientFields
 	err := tx.QueryRowContext(ctx, `INSERT INTO clients (merchant_id, mode, name, phone, email, address, notes,
-			email_folded, phone_digits, search_text, dedup, created_at, updated_at)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-			ON CONFLICT (merchant_id, mode, dedup) DO NOTHING RETURNING id`,
+			email_folded, phone_digits, search_text, dedup, created_at, updated_at, metadata)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+			ON CONFLICT (merchant_id, mode, dedup) WHERE deleted_at IS NULL DO NOTHING RETURNING id`,
 		scope.MerchantID, scope.Mode, f.Name, f.Phone, f.Email, f.Address, f.Notes,
 		match.EmailFolded, match.PhoneDigits, match.SearchText, match.Dedup, c.CreatedAt.UnixMicro(), c.UpdatedAt.UnixMicro(),
+		fatora.EncodeMetadata(f.Metadata),
 	).Scan(&c.ID)
 	if err == sql.ErrNoRows {
 		return duplicateOf(ctx, tx, scope, match.Dedup)
@@ -67,7 +68,7 @@ func insertClient(ctx context.Context, tx runner, scope fatora.Scope, c *fatora.
 // whose dedup key is dedup.
 func duplicateOf(ctx context.Context, tx runner, scope fatora.Scope, dedup string) error {
 	var id int64
-	err := tx.QueryRowContext(ctx, "SELECT id FROM clients WHERE merchant_id = ? AND mode = ? AND dedup = ?",
+	err := tx.QueryRowContext(ctx, "SELECT id FROM clients WHERE merchant_id = ? AND mode = ? AND dedup = ? AND deleted_at IS NULL",
 		scope.MerchantID, scope.Mode, dedup).Scan(&id)
 	if err != nil {
 		return mapError(err)
@@ -90,7 +91,7 @@ func (s *ClientService) FindClientByID(ctx context.Context, id int64) (fatora.Cl
 }
 
 func findClient(ctx context.Context, q runner, scope fatora.Scope, id int64) (fatora.Client, error) {
-	row := q.QueryRowContext(ctx, "SELECT "+clientColumns+" FROM clients WHERE merchant_id = ? AND mode = ? AND id = ?",
+	row := q.QueryRowContext(ctx, "SELECT "+clientColumns+" FROM clients WHERE merchant_id = ? AND mode = ? AND id = ? AND deleted_at IS NULL",
 		scope.MerchantID, scope.Mode, id)
 	c, err := scanClient(row)
 	if err == sql.ErrNoRows {
@@ -144,17 +145,18 @@ func (s *ClientService) UpdateClient(ctx context.Context, id int64, u fatora.Cli
 func updateRow(ctx context.Context, tx runner, scope fatora.Scope, c fatora.Client) error {
 	match := c.MatchKeys()
 	_, err := tx.ExecContext(ctx, `UPDATE clients SET name = ?, phone = ?, email = ?, address = ?, notes = ?,
-		email_folded = ?, phone_digits = ?, search_text = ?, dedup = ?, updated_at = ?
+		email_folded = ?, phone_digits = ?, search_text = ?, dedup = ?, updated_at = ?, metadata = ?
 		WHERE merchant_id = ? AND mode = ? AND id = ?`,
 		c.Name, c.Phone, c.Email, c.Address, c.Notes, match.EmailFolded, match.PhoneDigits, match.SearchText, match.Dedup,
-		c.UpdatedAt.UnixMicro(), scope.MerchantID, scope.Mode, c.ID)
+		c.UpdatedAt.UnixMicro(), fatora.EncodeMetadata(c.Metadata), scope.MerchantID, scope.Mode, c.ID)
 	if isUnique(err) {
 		return duplicateOf(ctx, tx, scope, match.Dedup)
 	}
 	return mapError(err)
 }
 
-// DeleteClient implements fatora.ClientService.
+// DeleteClient implements fatora.ClientService: the client is marked
+// deleted (see RestoreClient and PurgeDeletedClients).
 func (s *ClientService) DeleteClient(ctx context.Context, id int64) error {
 	scope, err := fatora.ScopeFrom(ctx)
 	if err != nil {
@@ -162,15 +164,21 @@ func (s *ClientService) DeleteClient(ctx context.Context, id int64) error {
 	}
 	now := s.db.now()
 	return s.db.keyedChange(ctx, scope, now, func(tx runner) (fatora.Client, error) {
-		c, err := scanClient(tx.QueryRowContext(ctx, "DELETE FROM clients WHERE merchant_id = ? AND mode = ? AND id = ? RETURNING "+
-			clientColumns, scope.MerchantID, scope.Mode, id))
-		if err == sql.ErrNoRows {
-			return fatora.Client{}, fatora.ClientNotFound()
-		} else if err != nil {
-			return fatora.Client{}, mapError(err)
-		}
-		return fatora.Client{ID: id}, writeEvent(ctx, tx, scope, fatora.ClientDeleted(scope.Mode, c, now))
+		return fatora.Client{ID: id}, softDelete(ctx, tx, scope, id, now)
 	})
+}
+
+// softDelete marks the live client id deleted at now and writes its event.
+func softDelete(ctx context.Context, tx runner, scope fatora.Scope, id int64, now time.Time) error {
+	c, err := scanClient(tx.QueryRowContext(ctx, `UPDATE clients SET deleted_at = ?
+		WHERE merchant_id = ? AND mode = ? AND id = ? AND deleted_at IS NULL RETURNING `+clientColumns,
+		now.UnixMicro(), scope.MerchantID, scope.Mode, id))
+	if err == sql.ErrNoRows {
+		return fatora.ClientNotFound()
+	} else if err != nil {
+		return mapError(err)
+	}
+	return writeEvent(ctx, tx, scope, fatora.ClientDeleted(scope.Mode, c, now))
 }
 
 // scanner is a row or rows.
@@ -179,8 +187,17 @@ type scanner interface{ Scan(dest ...any) error }
 func scanClient(r scanner) (fatora.Client, error) {
 	var c fatora.Client
 	var created, updated int64
-	err := r.Scan(&c.ID, &c.Name, &c.Phone, &c.Email, &c.Address, &c.Notes, &created, &updated)
+	var deleted sql.NullInt64
+	var metadata []byte
+	if err := r.Scan(&c.ID, &c.Name, &c.Phone, &c.Email, &c.Address, &c.Notes, &created, &updated, &deleted, &metadata); err != nil {
+		return c, err
+	}
 	c.CreatedAt, c.UpdatedAt = time.UnixMicro(created).UTC(), time.UnixMicro(updated).UTC()
+	if deleted.Valid {
+		c.DeletedAt = time.UnixMicro(deleted.Int64).UTC()
+	}
+	var err error
+	c.Metadata, err = fatora.DecodeMetadata(metadata)
 	return c, err
 }
 

@@ -15,8 +15,9 @@ import (
 	"strings"
 	"time"
 
-	"github.com/fatora-oss/fatora"
 	_ "modernc.org/sqlite" // registers the "sqlite" driver
+
+	"github.com/fatora-oss/fatora"
 )
 
 // DB is an open store. It is safe for concurrent use.
@@ -30,6 +31,9 @@ type DB struct {
 	checkpoints *checkpointer
 	// Now is the store's clock; tests replace it.
 	Now fatora.Clock
+	// DeletedRetention is how long a deleted client can be restored
+	// (fatora.DefaultDeletedRetention when zero).
+	DeletedRetention time.Duration
 	// tightened are the files Open kept to their owner (see secureFiles).
 	tightened []string
 }
@@ -166,6 +170,11 @@ func (db *DB) Close() error {
 
 // now returns the store's time, at the precision it keeps.
 func (db *DB) now() time.Time { return db.Now().UTC().Truncate(time.Microsecond) }
+
+// restorableSince is the oldest deletion still restorable now.
+func (db *DB) restorableSince() time.Time {
+	return fatora.RetentionCutoff(db.now(), db.DeletedRetention)
+}
 
 // readTurn waits for a turn at the read pool, in arrival order (see
 // readGate), and returns the runner to read with; the caller calls leave

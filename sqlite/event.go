@@ -56,9 +56,19 @@ func (s *EventService) FindEvents(ctx context.Context, f fatora.EventFilter) (fa
 	if f, err = f.Normalize(); err != nil {
 		return fatora.EventPage{}, err
 	}
-	conds := []string{"merchant_id = ?", "mode = ?", "seq > ?"}
-	args := []any{scope.MerchantID, scope.Mode, f.After.Seq}
+	conds := []string{"merchant_id = ?", "mode = ?"}
+	args := []any{scope.MerchantID, scope.Mode}
 	add := func(cond string, v any) { conds, args = append(conds, cond), append(args, v) }
+	order := "seq"
+	switch {
+	case !f.Newest:
+		add("seq > ?", f.After.Seq)
+	case f.After.Seq > 0:
+		add("seq < ?", f.After.Seq)
+	}
+	if f.Newest {
+		order = "seq DESC"
+	}
 	if f.Type != "" {
 		add("type = ?", string(f.Type))
 	}
@@ -77,8 +87,29 @@ func (s *EventService) FindEvents(ctx context.Context, f fatora.EventFilter) (fa
 	}
 	defer leave()
 	events, err := queryEvents(ctx, r, scope, "SELECT "+eventColumns+" FROM events WHERE "+strings.Join(conds, " AND ")+
-		" ORDER BY seq LIMIT ?", append(args, f.Limit+1)...)
+		" ORDER BY "+order+" LIMIT ?", append(args, f.Limit+1)...)
 	return fatora.NewEventPage(f, events), err
+}
+
+// FindClientEvents implements fatora.EventService.
+func (s *EventService) FindClientEvents(ctx context.Context, id int64, f fatora.EventFilter) (fatora.EventPage, error) {
+	scope, err := fatora.ScopeFrom(ctx)
+	if err != nil {
+		return fatora.EventPage{}, err
+	}
+	r, leave, err := s.db.readTurn(ctx)
+	if err != nil {
+		return fatora.EventPage{}, err
+	}
+	var n int
+	err = r.QueryRowContext(ctx, `SELECT count(*) FROM clients WHERE merchant_id = ? AND mode = ? AND id = ?
+		AND (deleted_at IS NULL OR deleted_at >= ?)`, scope.MerchantID, scope.Mode, id, s.db.restorableSince().UnixMicro()).Scan(&n)
+	leave()
+	if err != nil || n == 0 {
+		return fatora.EventPage{}, errorsOr(mapError(err), fatora.ClientNotFound())
+	}
+	f.ClientID, f.Newest = id, true
+	return s.FindEvents(ctx, f)
 }
 
 // FindEventByID implements fatora.EventService.

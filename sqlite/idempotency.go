@@ -19,6 +19,16 @@ func (db *DB) keyedChange(ctx context.Context, scope fatora.Scope, now time.Time
 	})
 }
 
+// keyedEndpointChange is keyedChange for a change of a webhook endpoint
+// (see fatora.ChangeEndpointOnce).
+func (db *DB) keyedEndpointChange(ctx context.Context, scope fatora.Scope, now time.Time,
+	change func(runner) (fatora.WebhookEndpoint, error)) error {
+	idem := fatora.IdempotencyFrom(ctx)
+	return db.inBatch(ctx, func(tx runner) error {
+		return fatora.ChangeEndpointOnce(ctx, idem, keyRecords{tx, scope}, now, func() (fatora.WebhookEndpoint, error) { return change(tx) })
+	})
+}
+
 // keyRecords are the idempotency records of scope in the transaction tx.
 type keyRecords struct {
 	tx    runner
@@ -52,9 +62,9 @@ func (r keyRecords) DeleteRecord(ctx context.Context, key string) error {
 // InsertRecord implements fatora.IdempotencyRecords.
 func (r keyRecords) InsertRecord(ctx context.Context, key string, kept fatora.IdempotencyRecord) error {
 	_, err := r.tx.ExecContext(ctx, `INSERT INTO idempotency_keys
-		(merchant_id, mode, key, fingerprint, status, location, body, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+		(merchant_id, mode, key, fingerprint, status, location, body, created_at, client_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 		r.scope.MerchantID, r.scope.Mode, key, kept.Fingerprint, kept.Response.Status, kept.Response.Location,
-		kept.Response.Body, kept.CreatedAt.UnixMicro())
+		kept.Response.Body, kept.CreatedAt.UnixMicro(), kept.ClientID)
 	return mapError(err)
 }
 

@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"strconv"
 	"strings"
+	"time"
 	"unicode/utf8"
 
 	"github.com/fatora-oss/fatora"
@@ -20,7 +21,7 @@ func (s *ClientService) FindClients(ctx context.Context, f fatora.ClientFilter) 
 	if f, err = f.Normalize(); err != nil {
 		return fatora.ClientPage{}, err
 	}
-	q := newListQuery(scope, f)
+	q := newListQuery(scope, f, s.db.restorableSince())
 	countSQL := q.countSQL()
 	pageSQL, pageArgs := q.pageSQL()
 	turn := s.db.readTurn
@@ -59,42 +60,62 @@ const trigramMin = 3
 // matched on their current text instead, so a stale index entry never
 // matches. Both are merged in id order, so a page stops reading once it is
 // full, and a count reads only the tenant index.
-// Other filters read the tenant's clients in id order.
+// A metadata filter reads the index of metadata pairs (client_metadata)
+// for its first key, in client id order, and checks the other keys there.
+// Other filters read the tenant's clients in id order. A list of deleted
+// clients shows those deleted since (the retention period's start).
 type listQuery struct {
 	f       fatora.ClientFilter
 	byIndex bool
+	id      string // the column of the client id that drives the query
 	from    string // FROM and WHERE, with placeholders for args
 	args    []any
 }
 
-func newListQuery(scope fatora.Scope, f fatora.ClientFilter) listQuery {
-	q := listQuery{f: f, byIndex: f.Email == "" && utf8.RuneCountInString(f.Keyword) >= trigramMin}
-	conds := []string{"c.merchant_id = ?", "c.mode = ?"}
-	if q.byIndex {
+func newListQuery(scope fatora.Scope, f fatora.ClientFilter, since time.Time) listQuery {
+	q := listQuery{f: f, id: "c.id", from: "clients c",
+		byIndex: f.Email == "" && len(f.Metadata) == 0 && utf8.RuneCountInString(f.Keyword) >= trigramMin}
+	var conds []string
+	add := func(cond string, args ...any) { conds, q.args = append(conds, cond), append(q.args, args...) }
+	switch {
+	case len(f.Metadata) > 0:
+		q.from, q.id = "client_metadata m CROSS JOIN clients c ON c.id = m.client_id", "m.client_id"
+		keys := f.Metadata.Keys()
+		add("m.merchant_id = ? AND m.mode = ? AND m.key = ? AND m.value = ?", scope.MerchantID, scope.Mode, keys[0], f.Metadata[keys[0]])
+		for _, k := range keys[1:] {
+			add(`EXISTS (SELECT 1 FROM client_metadata o WHERE o.merchant_id = c.merchant_id AND o.mode = c.mode
+				AND o.key = ? AND o.value = ? AND o.client_id = c.id)`, k, f.Metadata[k])
+		}
+	case q.byIndex:
 		q.from = `(SELECT rowid AS id FROM clients_search WHERE clients_search MATCH ?
 				AND rowid NOT IN (SELECT id FROM clients_search_pending)
 			UNION SELECT p.id FROM clients_search_pending p JOIN clients pc ON pc.id = p.id
 				WHERE instr(pc.search_text, ?) > 0) AS s CROSS JOIN clients c ON c.id = s.id`
 		q.args = append(q.args, `"`+strings.ReplaceAll(f.Keyword, `"`, `""`)+`"`, f.Keyword)
-	} else {
-		q.from = "clients c"
+		q.id = "s.id"
 	}
-	q.args = append(q.args, scope.MerchantID, scope.Mode)
+	add("c.merchant_id = ? AND c.mode = ?", scope.MerchantID, scope.Mode)
+	if f.Status == fatora.StatusDeleted {
+		add("c.deleted_at IS NOT NULL AND c.deleted_at >= ?", since.UnixMicro())
+	} else {
+		add("c.deleted_at IS NULL")
+	}
 	if f.Email != "" {
-		conds, q.args = append(conds, "c.email_folded = ?"), append(q.args, f.Email)
+		add("c.email_folded = ?", f.Email)
 	}
 	if f.Keyword != "" && !q.byIndex {
-		conds, q.args = append(conds, "instr(c.search_text, ?) > 0"), append(q.args, f.Keyword)
+		add("instr(c.search_text, ?) > 0", f.Keyword)
 	}
 	q.from += " WHERE " + strings.Join(conds, " AND ")
 	return q
 }
 
-// countSQL counts the matches: from the kept tally without a filter, all
-// of them for an e-mail, at most CountLimit for a keyword.
+// countSQL counts the matches: from the kept tally of live clients without
+// a filter, all of them for an e-mail or metadata, at most CountLimit for a
+// keyword.
 func (q listQuery) countSQL() string {
 	switch {
-	case q.f.Keyword == "" && q.f.Email == "":
+	case q.f.Keyword == "" && q.f.Email == "" && len(q.f.Metadata) == 0 && q.f.Status == fatora.StatusLive:
 		return "SELECT coalesce((SELECT n FROM client_counts WHERE merchant_id = ? AND mode = ?), 0)"
 	case q.f.CountLimit() > 0:
 		return "SELECT count(*) FROM (SELECT 1 FROM " + q.from + " LIMIT " + strconv.Itoa(q.f.CountLimit()) + ")"
@@ -105,11 +126,8 @@ func (q listQuery) countSQL() string {
 // pageSQL returns the page's query: one client more than the page size, so
 // the caller knows whether more follow.
 func (q listQuery) pageSQL() (string, []any) {
-	id, args := "c.id", append([]any{}, q.args...)
+	id, args := q.id, append([]any{}, q.args...)
 	where := q.from
-	if q.byIndex {
-		id = "s.id"
-	}
 	order := id
 	switch q.f.Order {
 	case fatora.OrderNewest:

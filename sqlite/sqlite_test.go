@@ -2,9 +2,10 @@ package sqlite_test
 
 import (
 	"context"
-	"github.com/fatora-oss/fatora"
 	"path/filepath"
 	"testing"
+
+	"github.com/fatora-oss/fatora"
 
 	"github.com/fatora-oss/fatora/sqlite"
 	"github.com/fatora-oss/fatora/storetest"
@@ -31,5 +32,5 @@ func storeOf(db *sqlite.DB) storetest.Store {
 	return storetest.Store{Clients: clients, Merchants: sqlite.NewMerchantService(db), Purger: clients,
 		Events: sqlite.NewEventService(db), Webhooks: sqlite.NewWebhookService(db), Deliveries: sqlite.NewDeliveryQueue(db),
 		Sessions: sqlite.NewSessionService(db),
-		SetNow:   func(now fatora.Clock) { db.Now = now }}
+		SetNow:   func(now fatora.Clock) { db.Now = now }, TablesHolding: db.TablesHolding}
 }

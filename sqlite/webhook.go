@@ -32,22 +32,22 @@ func (s *WebhookService) CreateWebhookEndpoint(ctx context.Context, w *fatora.We
 		return err
 	}
 	w.CreatedAt, w.UpdatedAt = s.db.now(), s.db.now()
-	return s.db.inBatch(ctx, func(tx runner) error {
+	return s.db.keyedEndpointChange(ctx, scope, w.CreatedAt, func(tx runner) (fatora.WebhookEndpoint, error) {
 		var n int
 		err := tx.QueryRowContext(ctx, "SELECT count(*) FROM webhook_endpoints WHERE merchant_id = ? AND mode = ?",
 			scope.MerchantID, scope.Mode).Scan(&n)
 		if err != nil {
-			return mapError(err)
+			return *w, mapError(err)
 		}
 		if n >= fatora.MaxWebhookEndpoints {
-			return fatora.WebhookEndpointLimit()
+			return *w, fatora.WebhookEndpointLimit()
 		}
 		_, err = tx.ExecContext(ctx, `INSERT INTO webhook_endpoints (id, merchant_id, mode, url, description, events, enabled,
 			disabled_reason, failing_since, secret, previous_secret, previous_secret_until, created_at, updated_at)
 			VALUES (?, ?, ?, ?, ?, ?, ?, '', NULL, ?, '', 0, ?, ?)`,
 			w.ID, scope.MerchantID, scope.Mode, w.URL, w.Description, joinTypes(w.Events), w.Enabled, w.Secret,
 			w.CreatedAt.UnixMicro(), w.UpdatedAt.UnixMicro())
-		return mapError(err)
+		return *w, mapError(err)
 	})
 }
 
@@ -110,16 +110,16 @@ func (s *WebhookService) UpdateWebhookEndpoint(ctx context.Context, id string, u
 	}
 	now := s.db.now()
 	var w fatora.WebhookEndpoint
-	err = s.db.inBatch(ctx, func(tx runner) error {
+	err = s.db.keyedEndpointChange(ctx, scope, now, func(tx runner) (fatora.WebhookEndpoint, error) {
 		old, err := findEndpoint(ctx, tx, scope, id)
 		if err != nil {
-			return err
+			return w, err
 		}
 		if w, err = u.Apply(old); err != nil {
-			return err
+			return w, err
 		}
 		w.UpdatedAt = now
-		return saveEndpoint(ctx, tx, w, old.Enabled && !w.Enabled, "The endpoint was disabled.")
+		return w, saveEndpoint(ctx, tx, w, old.Enabled && !w.Enabled, "The endpoint was disabled.")
 	})
 	return w, err
 }
@@ -144,16 +144,16 @@ func (s *WebhookService) DeleteWebhookEndpoint(ctx context.Context, id string) e
 	if err != nil {
 		return err
 	}
-	return s.db.inBatch(ctx, func(tx runner) error {
+	return s.db.keyedEndpointChange(ctx, scope, s.db.now(), func(tx runner) (fatora.WebhookEndpoint, error) {
 		res, err := tx.ExecContext(ctx, "DELETE FROM webhook_endpoints WHERE merchant_id = ? AND mode = ? AND id = ?",
 			scope.MerchantID, scope.Mode, id)
 		if err != nil {
-			return mapError(err)
+			return fatora.WebhookEndpoint{}, mapError(err)
 		}
 		if n, err := res.RowsAffected(); err != nil || n == 0 {
-			return errorsOr(mapError(err), fatora.WebhookEndpointNotFound())
+			return fatora.WebhookEndpoint{}, errorsOr(mapError(err), fatora.WebhookEndpointNotFound())
 		}
-		return nil
+		return fatora.WebhookEndpoint{}, nil
 	})
 }
 

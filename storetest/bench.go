@@ -52,3 +52,23 @@ func benchKey(i int64) *fatora.Idempotency {
 			return fatora.StoredResponse{Status: 201, Body: body}
 		}}
 }
+
+// BenchMetadataFilter lists the first page of ctx's clients, seeded by the
+// store's benchmark with a unique crm_id "CRM-<i>" and a tier "gold" or
+// "silver" each, by metadata: one match, half the clients, two keys.
+func BenchMetadataFilter(b *testing.B, clients fatora.ClientService, ctx context.Context) {
+	for name, filter := range map[string]fatora.MetadataFilter{
+		"one_match":  {"crm_id": "CRM-500000"},
+		"half_match": {"tier": "gold"},
+		"two_keys":   {"tier": "gold", "crm_id": "CRM-500000"},
+	} {
+		b.Run(name, func(b *testing.B) {
+			for range b.N {
+				page, err := clients.FindClients(ctx, fatora.ClientFilter{Metadata: filter})
+				if err != nil || len(page.Clients) == 0 {
+					b.Fatalf("FindClients(%v) = %d clients, %v", filter, len(page.Clients), err)
+				}
+			}
+		})
+	}
+}

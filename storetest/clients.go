@@ -7,8 +7,9 @@ import (
 	"sync"
 	"testing"
 
-	"github.com/fatora-oss/fatora"
 	"github.com/google/go-cmp/cmp"
+
+	"github.com/fatora-oss/fatora"
 )
 
 func testClientRoundTrip(t *testing.T, open func(testing.TB) Store) {
@@ -32,7 +33,7 @@ func testClientRoundTrip(t *testing.T, open func(testing.TB) Store) {
 		if diff := cmp.Diff(c, got); diff != "" {
 			t.Errorf("read back differs from created (-created +read):\n%s", diff)
 		}
-		if got.ClientFields != f {
+		if !got.ClientFields.Equal(f) {
 			t.Errorf("fields changed in storage:\n sent %+q\n got  %+q", f, got.ClientFields)
 		}
 	}
@@ -161,7 +162,7 @@ func testUpdate(t *testing.T, open func(testing.TB) Store) {
 		t.Fatal(err)
 	}
 	want := fatora.ClientFields{Name: "New", Phone: "111", Email: "", Address: "Here", Notes: "ملاحظة"}
-	if got.ClientFields != want || got.ID != c.ID || !got.CreatedAt.Equal(c.CreatedAt) {
+	if !got.ClientFields.Equal(want) || got.ID != c.ID || !got.CreatedAt.Equal(c.CreatedAt) {
 		t.Fatalf("updated = %+v, want fields %+v", got, want)
 	}
 	read, _ := s.Clients.FindClientByID(a.test, c.ID)
@@ -175,7 +176,7 @@ func testUpdate(t *testing.T, open func(testing.TB) Store) {
 	wantCode(t, err, fatora.CodeInvalidField)
 	_, err = s.Clients.UpdateClient(a.test, c.ID, fatora.ClientUpdate{Email: str("bad")})
 	wantCode(t, err, fatora.CodeInvalidField)
-	if read, _ := s.Clients.FindClientByID(a.test, c.ID); read.ClientFields != want {
+	if read, _ := s.Clients.FindClientByID(a.test, c.ID); !read.ClientFields.Equal(want) {
 		t.Errorf("refused update changed the client to %+v", read.ClientFields)
 	}
 	other := mustCreate(t, s, a.test, named("Other"))

@@ -27,6 +27,9 @@ type Store struct {
 	Sessions   fatora.SessionService
 	// SetNow replaces the store's clock.
 	SetNow func(fatora.Clock)
+	// TablesHolding names the tables in which a value contains text,
+	// ignoring letter case.
+	TablesHolding func(ctx context.Context, text string) ([]string, error)
 }
 
 // Run runs the whole suite; open must return a fresh empty store each call.
@@ -47,6 +50,14 @@ func Run(t *testing.T, open func(t testing.TB) Store) {
 	t.Run("ConcurrentUpdates", func(t *testing.T) { testConcurrentUpdates(t, open) })
 	t.Run("BatchIsolation", func(t *testing.T) { testBatchIsolation(t, open) })
 	t.Run("Delete", func(t *testing.T) { testDelete(t, open) })
+	t.Run("SoftDelete", func(t *testing.T) { testSoftDelete(t, open) })
+	t.Run("DeletedRetention", func(t *testing.T) { testDeletedRetention(t, open) })
+	t.Run("ConcurrentPurges", func(t *testing.T) { testConcurrentPurges(t, open) })
+	t.Run("Erase", func(t *testing.T) { testErase(t, open) })
+	t.Run("Metadata", func(t *testing.T) { testMetadata(t, open) })
+	t.Run("ClientHistory", func(t *testing.T) { testClientHistory(t, open) })
+	t.Run("Bulk", func(t *testing.T) { testBulk(t, open) })
+	t.Run("MetadataValidation", func(t *testing.T) { testMetadataValidation(t, open) })
 	t.Run("List", func(t *testing.T) { testList(t, open) })
 	t.Run("Search", func(t *testing.T) { testSearch(t, open) })
 	t.Run("Cursor", func(t *testing.T) { testCursor(t, open) })

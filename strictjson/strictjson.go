@@ -14,6 +14,7 @@ import (
 	"encoding/json"
 	"errors"
 	"io"
+	"slices"
 	"strings"
 	"unicode/utf8"
 )
@@ -46,11 +47,14 @@ type Error struct {
 func (e *Error) Error() string { return e.Message }
 
 // Value is a member's value: a string, a number (String holds its literal
-// text, as sent: "1.5e3" stays "1.5e3"), or JSON null.
+// text, as sent: "1.5e3" stays "1.5e3"), JSON null, or, for a field
+// DecodeObject was told may hold one, an object of such values (Object,
+// keyed by member name as sent).
 type Value struct {
 	String string
 	Number bool
 	Null   bool
+	Object map[string]Value
 }
 
 // Fields declares the members an object may have: each accepted name, in
@@ -59,8 +63,11 @@ type Value struct {
 type Fields map[string]string
 
 // DecodeObject decodes data, which must hold exactly one JSON object, and
-// returns its members keyed by canonical field name.
-func DecodeObject(data []byte, fields Fields) (map[string]Value, error) {
+// returns its members keyed by canonical field name. The canonical fields
+// named in objects may hold a flat object instead of text: its members,
+// of any name (matched exactly: two members of one name are a duplicate),
+// hold text or null.
+func DecodeObject(data []byte, fields Fields, objects ...string) (map[string]Value, error) {
 	dec := json.NewDecoder(bytes.NewReader(data))
 	if err := expectDelim(dec, '{'); err != nil {
 		return nil, err
@@ -74,7 +81,7 @@ func DecodeObject(data []byte, fields Fields) (map[string]Value, error) {
 		if _, dup := out[field]; dup {
 			return nil, &Error{DuplicateField, name, "The field " + quote(name) + " appears more than once."}
 		}
-		if out[field], err = readValue(dec, name); err != nil {
+		if out[field], err = readMember(dec, name, slices.Contains(objects, field)); err != nil {
 			return nil, err
 		}
 	}
@@ -120,6 +127,49 @@ func readName(dec *json.Decoder, data []byte, fields Fields) (name, field string
 		return name, "", &Error{UnknownField, name, "The field " + quote(name) + " is not a field of this request."}
 	}
 	return name, field, nil
+}
+
+// readMember reads a member's value: text or null, or when nested is true
+// also a flat object of them.
+func readMember(dec *json.Decoder, name string, nested bool) (Value, error) {
+	if !nested {
+		return readValue(dec, name)
+	}
+	var raw json.RawMessage
+	if err := dec.Decode(&raw); err != nil {
+		return Value{}, malformed(err)
+	}
+	if raw[0] != '{' {
+		return readValue(json.NewDecoder(bytes.NewReader(raw)), name)
+	}
+	return readNested(raw, name)
+}
+
+// readNested reads the flat object raw, the value of the member name.
+func readNested(raw []byte, name string) (Value, error) {
+	dec := json.NewDecoder(bytes.NewReader(raw))
+	dec.Token() // the '{' seen by the caller
+	obj := map[string]Value{}
+	for dec.More() {
+		start := dec.InputOffset()
+		tok, err := dec.Token()
+		if err != nil {
+			return Value{}, malformed(err)
+		}
+		key, _ := tok.(string)
+		lit := raw[start:dec.InputOffset()]
+		if msg := textProblem(lit[bytes.IndexByte(lit, '"'):]); msg != "" {
+			return Value{}, &Error{Kind: Malformed, Message: "A member name in " + quote(name) + " " + msg + "."}
+		}
+		full := name + "." + key
+		if _, dup := obj[key]; dup {
+			return Value{}, &Error{DuplicateField, full, "The field " + quote(full) + " appears more than once."}
+		}
+		if obj[key], err = readValue(dec, full); err != nil {
+			return Value{}, err
+		}
+	}
+	return Value{Object: obj}, nil
 }
 
 func readValue(dec *json.Decoder, name string) (Value, error) {

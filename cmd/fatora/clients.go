@@ -13,15 +13,20 @@ import (
 // fieldFlags are the flags of a client's optional fields.
 type fieldFlags struct {
 	phone, email, address, notes *string
+	metadata                     metadataFlag
 }
 
 func addFieldFlags(fs *flagSet) fieldFlags {
-	return fieldFlags{
-		phone:   fs.String("phone", "", "phone number (free text)"),
-		email:   fs.String("email", "", "e-mail address"),
-		address: fs.String("address", "", "postal address"),
-		notes:   fs.String("notes", "", "notes"),
+	f := fieldFlags{
+		phone:    fs.String("phone", "", "phone number (free text)"),
+		email:    fs.String("email", "", "e-mail address"),
+		address:  fs.String("address", "", "postal address"),
+		notes:    fs.String("notes", "", "notes"),
+		metadata: metadataFlag{},
 	}
+	fs.Var(f.metadata, "metadata", "a metadata `KEY=VALUE` linking the client to another system, such as crm_id=42; "+
+		"repeat for more keys; in an update KEY= removes the key")
+	return f
 }
 
 func clientsCreateFlags(fs *flagSet) runner {
@@ -40,7 +45,7 @@ func clientsCreateFlags(fs *flagSet) runner {
 		}
 		rec, err := cl.Clients.Create(ctx, sdk.ClientCreateParams{Name: *name, Phone: given(fs.FlagSet, "phone", f.phone),
 			Email: given(fs.FlagSet, "email", f.email), Address: given(fs.FlagSet, "address", f.address),
-			Notes: given(fs.FlagSet, "notes", f.notes), IdempotencyKey: *key})
+			Notes: given(fs.FlagSet, "notes", f.notes), Metadata: f.metadata.values(), IdempotencyKey: *key})
 		if err != nil {
 			return oneLine(err)
 		}
@@ -49,6 +54,14 @@ func clientsCreateFlags(fs *flagSet) runner {
 }
 
 func clientsGetFlags(fs *flagSet) runner {
+	return oneClientCommand(fs, func(ctx context.Context, cl *sdk.Client, id int64) (*sdk.ClientRecord, error) {
+		return cl.Clients.Get(ctx, id)
+	})
+}
+
+// oneClientCommand is a command that does one thing to the client ID and
+// prints the client it returns.
+func oneClientCommand(fs *flagSet, do func(context.Context, *sdk.Client, int64) (*sdk.ClientRecord, error)) runner {
 	api := apiFlagsOf(fs)
 	asJSON := fs.Bool("json", false, "print JSON")
 	return func(ctx context.Context, c *call) error {
@@ -60,7 +73,7 @@ func clientsGetFlags(fs *flagSet) runner {
 		if err != nil {
 			return err
 		}
-		rec, err := cl.Clients.Get(ctx, id)
+		rec, err := do(ctx, cl, id)
 		if err != nil {
 			return oneLine(err)
 		}
@@ -80,9 +93,10 @@ func clientsUpdateFlags(fs *flagSet) runner {
 		}
 		set := fs.FlagSet
 		p := sdk.ClientUpdateParams{Name: given(set, "name", name), Phone: given(set, "phone", f.phone),
-			Email: given(set, "email", f.email), Address: given(set, "address", f.address), Notes: given(set, "notes", f.notes)}
-		if p == (sdk.ClientUpdateParams{}) {
-			return errors.New("nothing to change: give --name, --phone, --email, --address or --notes (\"\" clears a field)")
+			Email: given(set, "email", f.email), Address: given(set, "address", f.address), Notes: given(set, "notes", f.notes),
+			Metadata: f.metadata.changes()}
+		if p.Name == nil && p.Phone == nil && p.Email == nil && p.Address == nil && p.Notes == nil && p.Metadata == nil {
+			return errors.New("nothing to change: give --name, --phone, --email, --address, --notes (\"\" clears a field) or --metadata")
 		}
 		cl, err := api.client(ctx)
 		if err != nil {
@@ -98,6 +112,7 @@ func clientsUpdateFlags(fs *flagSet) runner {
 
 func clientsDeleteFlags(fs *flagSet) runner {
 	api := apiFlagsOf(fs)
+	permanent := fs.Bool("permanent", false, "erase the client at once, with its data in its events: it cannot be restored")
 	return func(ctx context.Context, c *call) error {
 		id, err := parseClientID(c.arg)
 		if err != nil {
@@ -107,12 +122,22 @@ func clientsDeleteFlags(fs *flagSet) runner {
 		if err != nil {
 			return err
 		}
-		if err := cl.Clients.Delete(ctx, id, sdk.ClientDeleteParams{}); err != nil {
+		if err := cl.Clients.Delete(ctx, id, sdk.ClientDeleteParams{Permanent: *permanent}); err != nil {
 			return oneLine(err)
 		}
-		fmt.Fprintf(c.stdout, "Client %d deleted.\n", id)
+		if *permanent {
+			fmt.Fprintf(c.stdout, "Client %d erased.\n", id)
+		} else {
+			fmt.Fprintf(c.stdout, "Client %d deleted; fatora clients restore %d brings it back.\n", id, id)
+		}
 		return nil
 	}
+}
+
+func clientsRestoreFlags(fs *flagSet) runner {
+	return oneClientCommand(fs, func(ctx context.Context, cl *sdk.Client, id int64) (*sdk.ClientRecord, error) {
+		return cl.Clients.Restore(ctx, id, sdk.ClientRestoreParams{})
+	})
 }
 
 func clientsListFlags(fs *flagSet) runner {
@@ -123,9 +148,13 @@ func clientsListFlags(fs *flagSet) runner {
 	fs.IntVar(&p.Page, "page", 0, "page number, from 1")
 	fs.IntVar(&p.PageSize, "page-size", 0, "clients a page (the server's default is 20, at most 100)")
 	fs.StringVar(&p.Cursor, "cursor", "", "the page after the one that printed this cursor")
+	fs.StringVar(&p.Status, "status", "", "live (the default) or deleted: the clients deleted within the retention period")
+	metadata := metadataFlag{}
+	fs.Var(metadata, "metadata", "only clients whose metadata has `KEY=VALUE` exactly; repeat for more keys")
 	all := fs.Bool("all", false, "every matching client, following the pages")
 	asJSON := fs.Bool("json", false, "print JSON")
 	return func(ctx context.Context, c *call) error {
+		p.Metadata = metadata.values()
 		if *all && (p.Page != 0 || p.Cursor != "") {
 			return errors.New("--all reads every page: give no --page or --cursor with it")
 		}

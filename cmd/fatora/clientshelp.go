@@ -3,7 +3,9 @@ package main
 // The details of the clients commands' help, after their flags.
 const (
 	exportDetails = `Clients are written in ascending id order, as CSV (a header row id, name,
-phone, email, address, notes, created_at, updated_at) or JSON Lines. Pages
+phone, email, address, notes, created_at, updated_at, then a metadata.KEY
+column for every metadata key any client has) or JSON Lines (with a
+metadata object). Pages
 are followed by cursor, so a client deleted meanwhile shifts no other out.
 With --output the file is replaced only once the export is complete.
 
@@ -14,9 +16,10 @@ mark unless --bom is given. A CSV cell that starts as a formula would (=,
 +, -, @, a tab or carriage return) gets an apostrophe before it, so that a
 spreadsheet shows it as text and runs nothing; the import takes it off.`
 	importDetails = `FILE is CSV with a header row naming the columns name, phone, email,
-address, notes in any order and letter case (the id, created_at and
-updated_at columns of an export are ignored), or JSON Lines of objects with
-those members. A CSV file may start with a byte order mark and may use ;
+address, notes and metadata.KEY (one per metadata key; an empty cell sets
+no key) in any order and letter case (the id, created_at and updated_at
+columns of an export are ignored), or JSON Lines of objects with those
+members (metadata as an object). A CSV file may start with a byte order mark and may use ;
 as its separator (as Excel does where the comma is the decimal mark): the
 separator is read from the header row. One apostrophe before a value that
 starts like a formula (as the CSV export writes it) is taken off. A quote that is never closed stops

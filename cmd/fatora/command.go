@@ -106,8 +106,15 @@ type onceBoolValue struct{ *onceValue }
 // as giving the flag.
 type settable interface{ setInner(string) error }
 
+// repeatable is a flag value meant to be given several times (--metadata
+// k=v --metadata k2=v2), which is not wrapped in a onceValue.
+type repeatable interface{ repeatable() }
+
 func newOnceValue(name string, v flag.Value) flag.Value {
 	if _, wrapped := v.(settable); wrapped {
+		return v
+	}
+	if _, many := v.(repeatable); many {
 		return v
 	}
 	o := &onceValue{Value: v, name: name}

@@ -268,7 +268,7 @@ func (im *importer) create(ctx context.Context, rec clientfile.Record) lineResul
 // createParams are the SDK's parameters for a record's fields: a field
 // the file does not give is not sent.
 func createParams(f clientfile.Fields) sdk.ClientCreateParams {
-	p := sdk.ClientCreateParams{Phone: f.Phone, Email: f.Email, Address: f.Address, Notes: f.Notes}
+	p := sdk.ClientCreateParams{Phone: f.Phone, Email: f.Email, Address: f.Address, Notes: f.Notes, Metadata: f.Metadata}
 	if f.Name != nil {
 		p.Name = *f.Name
 	}

@@ -265,7 +265,7 @@ func TestImportJSONLines(t *testing.T) {
 	got := decodeSummary(t, r.stdout)
 	want := importSummary{Lines: 11, Created: 3, AlreadyPresent: 1, Replayed: 1, Rejected: 7, Complete: true,
 		RejectedLines: []rejectedLine{
-			{4, `the member "age" is not one of name, phone, email, address, notes`},
+			{4, `the member "age" is not one of name, phone, email, address, notes, metadata.KEY`},
 			{5, `the member "phone" is not a string or null`},
 			{6, "not a JSON object"},
 			{8, "400 invalid_field: Invalid client: email is not a valid e-mail address."},
@@ -295,7 +295,7 @@ func TestImportRefusesBadHeader(t *testing.T) {
 	t.Parallel()
 	e := newAPIEnv(t)
 	tests := []struct{ name, text, want string }{
-		{"unknown column", "name,email,fax\nLayla,l@example.com,123\n", `the header row names the column "fax", which is not one of name, phone, email, address, notes`},
+		{"unknown column", "name,email,fax\nLayla,l@example.com,123\n", `the header row names the column "fax", which is not one of name, phone, email, address, notes, metadata.KEY`},
 		{"a column twice", "name,Email,EMAIL\nLayla,a@example.com,b@example.com\n", `names the column "email" twice`},
 		{"note and notes", "name,note,notes\nLayla,a,b\n", `names the column "notes" twice`},
 		{"no name column", "email,phone\nl@example.com,1\n", "the header row has no name column"},

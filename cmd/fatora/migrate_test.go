@@ -231,7 +231,7 @@ func TestMigrateCopiesEveryClient(t *testing.T) {
 		t.Errorf("%d clients here, want %d", len(here), clients-1)
 	}
 	for srcID, newID := range mapped {
-		if got, want := here[newID], src.client(t, srcID); got != want {
+		if got, want := here[newID], src.client(t, srcID); !got.Equal(want) {
 			t.Errorf("source client %d became %d: %+v, want %+v", srcID, newID, got, want)
 		}
 	}

@@ -62,6 +62,8 @@ type serverConfig struct {
 	secretFile     string
 	searchTurns    int
 	webhooks       webhookConfig
+	// deletedRetention is how long a deleted client can be restored.
+	deletedRetention longDuration
 }
 
 func serveFlags(fs *flagSet) runner {
@@ -84,8 +86,11 @@ func serveFlags(fs *flagSet) runner {
 	secretFile := secretFileFlag(fs)
 	fs.BoolVar(&cfg.publicMetrics, "public-metrics", false, "serve /metrics on --addr too, where API clients reach it (without it, only --admin-addr serves it)")
 	addWebhookFlags(fs, &cfg.webhooks)
+	cfg.deletedRetention = longDuration(fatora.DefaultDeletedRetention)
+	fs.Var(&cfg.deletedRetention, "deleted-retention",
+		"how long a deleted client can be restored before it is removed for good, a `duration` such as 30d")
 	for _, name := range []string{"addr", "admin-addr", "token-ttl", "idempotency-ttl", "db-max-conns",
-		"db-statement-timeout", "tls-cert", "tls-key", "drain", "trusted-proxies", "rate-limit", "rate-burst", "public-metrics", "concurrent-searches"} {
+		"db-statement-timeout", "tls-cert", "tls-key", "drain", "trusted-proxies", "rate-limit", "rate-burst", "public-metrics", "concurrent-searches", "deleted-retention"} {
 		fs.fromEnv(name, "FATORA_"+envName(name))
 	}
 	return func(ctx context.Context, c *call) error {
@@ -128,8 +133,8 @@ func checkServeConfig(cfg *serverConfig, drain time.Duration, proxies string) er
 	if cfg.pool.maxConns < 0 || cfg.pool.maxConns > 10000 || cfg.pool.statementTimeout < 0 {
 		return errors.New("--db-max-conns must be 0 to 10000 and --db-statement-timeout not negative")
 	}
-	if cfg.tokenTTL < time.Minute || cfg.idempotencyTTL < time.Minute {
-		return errors.New("--token-ttl and --idempotency-ttl must be at least 1m")
+	if cfg.tokenTTL < time.Minute || cfg.idempotencyTTL < time.Minute || time.Duration(cfg.deletedRetention) < time.Minute {
+		return errors.New("--token-ttl, --idempotency-ttl and --deleted-retention must be at least 1m")
 	}
 	if (cfg.tlsCert == "") != (cfg.tlsKey == "") {
 		return errors.New("give both --tls-cert and --tls-key, or neither")
@@ -203,6 +208,7 @@ func startServer(ctx context.Context, cfg serverConfig, log *slog.Logger) (*serv
 		log.Warn(tightenedMessage, "files", st.tightened)
 	}
 	s.store = st
+	st.setRetention(time.Duration(cfg.deletedRetention))
 	if err := s.start(ctx, cfg); err != nil {
 		st.close()
 		return nil, err
@@ -250,6 +256,7 @@ func (s *server) start(ctx context.Context, cfg serverConfig) error {
 	})
 	s.background.Go(func() { deliver(bg) })
 	s.background.Go(func() { purgeEvents(bg, s.store.events, time.Duration(cfg.webhooks.retention), s.log) })
+	s.background.Go(func() { purgeDeletedClients(bg, s.store.deleted, time.Duration(cfg.deletedRetention), s.log) })
 	s.background.Go(func() {
 		repeat(bg, sessionPurgeEvery, s.log, "deleting ended dashboard sessions", func(ctx context.Context) error {
 			_, err := s.store.sessions.PurgeSessions(ctx, time.Now())
@@ -453,4 +460,25 @@ func repeat(ctx context.Context, period time.Duration, log *slog.Logger, what st
 			}
 		}
 	}
+}
+
+// deletedPurgeEvery is how often a server removes the clients deleted
+// longer ago than the retention period.
+const deletedPurgeEvery = 10 * time.Minute
+
+// purgeDeletedClients removes deleted clients past retention now and then
+// every deletedPurgeEvery, until ctx ends. Every server may run it: the
+// stores share the work out (see fatora.ClientPurger).
+func purgeDeletedClients(ctx context.Context, p fatora.ClientPurger, retention time.Duration, log *slog.Logger) {
+	purge := func(ctx context.Context) error {
+		n, err := p.PurgeDeletedClients(ctx, fatora.RetentionCutoff(time.Now(), retention))
+		if n > 0 {
+			log.Info("removed deleted clients past retention", "count", n)
+		}
+		return err
+	}
+	if err := purge(ctx); err != nil && ctx.Err() == nil {
+		log.Warn("removing deleted clients past retention", "error", err.Error())
+	}
+	repeat(ctx, deletedPurgeEvery, log, "removing deleted clients past retention", purge)
 }

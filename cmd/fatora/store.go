@@ -39,9 +39,13 @@ type store struct {
 	webhooks   fatora.WebhookService
 	deliveries fatora.DeliveryQueue
 	sessions   fatora.SessionService
-	stats      func() fatora.StoreStats
-	ping       func(context.Context) error
-	close      func() error
+	// deleted purges deleted clients past retention; setRetention sets
+	// how long a deleted client stays restorable.
+	deleted      fatora.ClientPurger
+	setRetention func(time.Duration)
+	stats        func() fatora.StoreStats
+	ping         func(context.Context) error
+	close        func() error
 	// tightened are the SQLite files whose permissions were taken from
 	// group and others on opening (see sqlite.DB.TightenedFiles).
 	tightened []string
@@ -106,7 +110,8 @@ func open(ctx context.Context, dsn string, opts poolOptions) (*store, error) {
 		clients := sqlite.NewClientService(db)
 		return &store{clients: clients, merchants: sqlite.NewMerchantService(db), purger: clients, stats: db.Stats, ping: db.Ping, close: db.Close,
 			events: sqlite.NewEventService(db), webhooks: sqlite.NewWebhookService(db), deliveries: sqlite.NewDeliveryQueue(db),
-			sessions: sqlite.NewSessionService(db), tightened: db.TightenedFiles()}, nil
+			sessions: sqlite.NewSessionService(db), tightened: db.TightenedFiles(),
+			deleted: clients, setRetention: func(d time.Duration) { db.DeletedRetention = d }}, nil
 	}
 	db, err := postgres.Open(ctx, dsn, postgres.Options{MaxConns: int32(opts.maxConns), StatementTimeout: opts.statementTimeout})
 	if err != nil {
@@ -115,7 +120,8 @@ func open(ctx context.Context, dsn string, opts poolOptions) (*store, error) {
 	clients := postgres.NewClientService(db)
 	return &store{clients: clients, merchants: postgres.NewMerchantService(db), purger: clients, stats: db.Stats, ping: db.Ping, close: db.Close,
 		events: postgres.NewEventService(db), webhooks: postgres.NewWebhookService(db), deliveries: postgres.NewDeliveryQueue(db),
-		sessions: postgres.NewSessionService(db)}, nil
+		sessions: postgres.NewSessionService(db),
+		deleted:  clients, setRetention: func(d time.Duration) { db.DeletedRetention = d }}, nil
 }
 
 // tightenedMessage says why the database's files were changed.

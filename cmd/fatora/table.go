@@ -9,6 +9,7 @@ import (
 	"time"
 	"unicode"
 
+	"github.com/fatora-oss/fatora"
 	"github.com/fatora-oss/fatora/clientfile"
 	"github.com/fatora-oss/fatora/sdk"
 )
@@ -37,7 +38,7 @@ func formatTime(t time.Time) string { return clientfile.FormatTime(t) }
 
 func toClientOutput(r sdk.ClientRecord) clientOutput {
 	return clientOutput{ID: r.ID, Name: r.Name, Phone: r.Phone, Email: r.Email, Address: r.Address, Notes: r.Notes,
-		CreatedAt: formatTime(r.CreatedAt), UpdatedAt: formatTime(r.UpdatedAt)}
+		CreatedAt: formatTime(r.CreatedAt), UpdatedAt: formatTime(r.UpdatedAt), Metadata: r.Metadata}
 }
 
 func toClientOutputs(recs []sdk.ClientRecord) []clientOutput {
@@ -58,6 +59,9 @@ func printClient(w io.Writer, rec *sdk.ClientRecord, asJSON bool) error {
 	rows := [][2]string{{"ID", strconv.FormatInt(rec.ID, 10)}, {"Name", rec.Name}, {"Phone", rec.Phone},
 		{"Email", rec.Email}, {"Address", rec.Address}, {"Notes", rec.Notes},
 		{"Created", formatTime(rec.CreatedAt)}, {"Updated", formatTime(rec.UpdatedAt)}}
+	for _, k := range fatora.Metadata(rec.Metadata).Keys() {
+		rows = append(rows, [2]string{"metadata." + k, rec.Metadata[k]})
+	}
 	for _, row := range rows {
 		for i, line := range strings.Split(strings.ReplaceAll(row[1], "\r\n", "\n"), "\n") {
 			label := row[0]

@@ -120,3 +120,34 @@ func (o *oneKey) FindCredentialByKeyID(ctx context.Context, keyID string) (fator
 	}
 	return o.cred, nil
 }
+
+// RestoreClient implements fatora.ClientService: nothing is ever deleted
+// here, so there is nothing to restore.
+func (n *nullClients) RestoreClient(ctx context.Context, id int64) (fatora.Client, error) {
+	if _, err := fatora.ScopeFrom(ctx); err != nil {
+		return fatora.Client{}, err
+	}
+	return fatora.Client{}, fatora.ClientNotFound()
+}
+
+// EraseClient implements fatora.ClientService.
+func (n *nullClients) EraseClient(ctx context.Context, id int64) error {
+	_, err := fatora.ScopeFrom(ctx)
+	return err
+}
+
+// BulkChangeClients implements fatora.ClientService: every client is
+// missing.
+func (n *nullClients) BulkChangeClients(ctx context.Context, b *fatora.ClientBulk) error {
+	if _, err := fatora.ScopeFrom(ctx); err != nil {
+		return err
+	}
+	if err := b.Check(); err != nil {
+		return err
+	}
+	b.Results = make([]fatora.BulkResult, len(b.IDs))
+	for i, id := range b.IDs {
+		b.Results[i] = fatora.BulkResult{ID: id, Err: fatora.ClientNotFound()}
+	}
+	return nil
+}

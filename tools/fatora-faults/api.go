@@ -50,9 +50,10 @@ func (a *api) create(ctx context.Context, apiKey, idemKey string, body []byte) a
 		"api_key", apiKey, "Idempotency-Key", idemKey, "Content-Type", "application/json")
 }
 
-// listPage sends GET /v1/clients for one page of 100.
-func (a *api) listPage(ctx context.Context, apiKey string, page int) answer {
-	return a.do(ctx, http.MethodGet, "/v1/clients?page="+strconv.Itoa(page)+"&page_size=100", nil, "api_key", apiKey)
+// listPage sends GET /v1/clients for one page of 100 clients of status
+// (live or deleted).
+func (a *api) listPage(ctx context.Context, apiKey string, page int, status string) answer {
+	return a.do(ctx, http.MethodGet, "/v1/clients?status="+status+"&page="+strconv.Itoa(page)+"&page_size=100", nil, "api_key", apiKey)
 }
 
 func (a *api) do(ctx context.Context, method, path string, body io.Reader, headers ...string) answer {

@@ -2,6 +2,7 @@ package main
 
 import (
 	"fmt"
+	"maps"
 	"reflect"
 )
 
@@ -15,6 +16,8 @@ type result struct {
 	indeterminate  int // whose first attempt was indeterminate
 	replayed       int // acknowledged by a replayed 201 (an earlier attempt had committed)
 	unresolved     int // still indeterminate after every retry
+	deleted        int // acknowledged deletes (the mix's steps)
+	restored       int // acknowledged restores
 
 	lost              int // acknowledged, then missing or different in the list
 	duplicated        int // listed more than once
@@ -88,6 +91,31 @@ func (r *result) tally(ops []*op) {
 			r.unresolved++
 			r.problem("unresolved: %s after %d attempts: %s", o.name, o.attempts, o.last)
 		}
+		if o.final == acknowledged {
+			r.tallySteps(o)
+		}
+	}
+}
+
+// tallySteps counts an acknowledged create's delete and restore: a step
+// still indeterminate is unresolved, and one refused lost the client it
+// was acknowledged on.
+func (r *result) tallySteps(o *op) {
+	for _, s := range o.steps() {
+		switch {
+		case !s.wanted:
+		case s.final == acknowledged:
+			r.deleted += b2i(s == &o.del)
+			r.restored += b2i(s == &o.res)
+		case s.attempts > 0 && s.final == refused:
+			r.lost++
+			r.problem("lost: %s (client %d): %s %s refused: %s", o.name, o.id, s.method, s.suffix, s.last)
+			return
+		default:
+			r.unresolved++
+			r.problem("unresolved: %s client%s of %s after %d attempts: %s", s.method, s.suffix, o.name, s.attempts, s.last)
+			return
+		}
 	}
 }
 
@@ -134,10 +162,15 @@ func (r *result) checkOp(o *op, cs []listed) {
 }
 
 // holds reports whether one of the listed clients equals the acknowledged
-// one, member for member (id and timestamps included).
+// one, member for member (id and timestamps included, deleted_at apart),
+// in the list the operation's steps put it in (either, when a step is
+// unresolved or refused: that is counted already).
 func holds(cs []listed, o *op) bool {
+	settled := (!o.del.wanted || o.del.final == acknowledged) && (!o.res.wanted || o.res.final == acknowledged)
 	for _, c := range cs {
-		if c.id == o.id && reflect.DeepEqual(c.client, o.client) {
+		fields := maps.Clone(c.client)
+		delete(fields, "deleted_at")
+		if c.id == o.id && reflect.DeepEqual(fields, o.client) && (!settled || c.deleted == o.wantDeleted()) {
 			return true
 		}
 	}

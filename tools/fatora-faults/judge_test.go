@@ -71,3 +71,36 @@ func TestJudge(t *testing.T) {
 func client(id int64, name, updated string) map[string]any {
 	return map[string]any{"id": id, "name": name, "updated_at": updated}
 }
+
+// TestJudgeLifecycle holds deleted and restored clients to the list their
+// acknowledged steps put them in.
+func TestJudgeLifecycle(t *testing.T) {
+	acked := func(name string, id int64, seq int, steps ...outcome) *op {
+		o := &op{name: name, idemKey: name, first: acknowledged, final: acknowledged, id: id, client: client(id, name, "t1")}
+		o.planSteps(seq)
+		for i, s := range steps {
+			o.steps()[i].final, o.steps()[i].attempts = s, 1
+		}
+		return o
+	}
+	gone := func(id int64, name string) listed {
+		c := client(id, name, "t1")
+		c["deleted_at"] = "t2"
+		return listed{id: id, name: name, client: c, deleted: true}
+	}
+	live := func(id int64, name string) listed { return listed{id: id, name: name, client: client(id, name, "t1")} }
+	ops := []*op{
+		acked("deleted", 1, 1+deleteEvery, acknowledged),          // seq 5: deleted, not restored
+		acked("restored", 2, 1, acknowledged, acknowledged),       // seq 1: deleted and restored
+		acked("deleted but live", 3, 1+deleteEvery, acknowledged), // lost: the delete did not hold
+		acked("delete refused", 4, 1+deleteEvery, refused),        // lost: the client was not there
+		acked("restore open", 5, 1, acknowledged, indeterminate),  // unresolved
+	}
+	lists := [][]listed{{gone(1, "deleted"), live(2, "restored"), live(3, "deleted but live"), live(4, "delete refused"), gone(5, "restore open")}}
+	r := judge(ops, lists)
+	got := map[string]int{"lost": r.lost, "unresolved": r.unresolved, "deleted": r.deleted, "restored": r.restored}
+	want := map[string]int{"lost": 2, "unresolved": 1, "deleted": 4, "restored": 1}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("judge (-want +got):\n%s\nproblems: %q", diff, r.problems)
+	}
+}

@@ -8,33 +8,41 @@ import (
 	"time"
 )
 
-// listed is a client as the list shows it.
+// listed is a client as a list shows it: the list of live clients, or
+// (deleted) that of deleted ones.
 type listed struct {
-	id     int64
-	name   string
-	client map[string]any
+	id      int64
+	name    string
+	client  map[string]any
+	deleted bool
 }
 
-// readBack lists every client of each merchant, in merchant order.
+// readBack lists every client of each merchant, live then deleted, in
+// merchant order.
 func readBack(ctx context.Context, cl *api, merchants []merchant) ([][]listed, error) {
 	patient := cl.patient(30 * time.Second)
 	lists := make([][]listed, len(merchants))
 	for i, m := range merchants {
-		var err error
-		if lists[i], err = readMerchant(ctx, patient, m.apiKey); err != nil {
+		live, err := readMerchant(ctx, patient, m.apiKey, "live")
+		if err != nil {
 			return nil, fmt.Errorf("reading back %s's clients: %w", m.name, err)
 		}
+		deleted, err := readMerchant(ctx, patient, m.apiKey, "deleted")
+		if err != nil {
+			return nil, fmt.Errorf("reading back %s's deleted clients: %w", m.name, err)
+		}
+		lists[i] = append(live, deleted...)
 	}
 	return lists, nil
 }
 
 // readMerchant pages through one merchant's clients, checking that the
 // pages add up to total_count in ascending id order.
-func readMerchant(ctx context.Context, cl *api, apiKey string) ([]listed, error) {
+func readMerchant(ctx context.Context, cl *api, apiKey, status string) ([]listed, error) {
 	var all []listed
 	total := 0
 	for page, pages := 1, 1; page <= pages; page++ {
-		p, err := readPage(ctx, cl, apiKey, page)
+		p, err := readPage(ctx, cl, apiKey, page, status)
 		if err != nil {
 			return nil, err
 		}
@@ -48,7 +56,7 @@ func readMerchant(ctx context.Context, cl *api, apiKey string) ([]listed, error)
 				return nil, fmt.Errorf("page %d: id %d after id %d: the list is not in ascending id order", page, id, all[n-1].id)
 			}
 			name, _ := c["name"].(string)
-			all = append(all, listed{id: id, name: name, client: c})
+			all = append(all, listed{id: id, name: name, client: c, deleted: status == "deleted"})
 		}
 	}
 	if len(all) != total {
@@ -65,10 +73,10 @@ type listPage struct {
 }
 
 // readPage gets one page, retrying a few times on anything but a 200.
-func readPage(ctx context.Context, cl *api, apiKey string, page int) (listPage, error) {
+func readPage(ctx context.Context, cl *api, apiKey string, page int, status string) (listPage, error) {
 	var last string
 	for range 10 {
-		a := cl.listPage(ctx, apiKey, page)
+		a := cl.listPage(ctx, apiKey, page, status)
 		if a.err == nil && a.status == http.StatusOK {
 			var p listPage
 			err := json.Unmarshal(a.body, &p)

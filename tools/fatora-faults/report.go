@@ -17,6 +17,7 @@ func report(out io.Writer, cfg config, r result) {
 	row("acknowledged", "%d (%d of them only on retry after the faults, %d by a replayed 201)", r.acked, r.ackedOnRetry, r.replayed)
 	row("refused", "%d (%d on retry)", r.refused, r.refusedOnRetry)
 	row("indeterminate, resolved", "%d of %d", r.indeterminate-r.unresolved, r.indeterminate)
+	row("deleted, restored", "%d deletes, %d restores acknowledged", r.deleted, r.restored)
 	row("unresolved", "%d", r.unresolved)
 	row("lost", "%d", r.lost)
 	row("duplicated", "%d", r.duplicated)

@@ -123,6 +123,7 @@ func heal(ctx context.Context, cfg config, env *environment, srv *process, cl *a
 	}
 	fmt.Fprintf(out, "faults stopped; resolving %d indeterminate operations\n", countOutcome(ops, indeterminate))
 	resolveAll(ctx, cl, env.merchants, ops, cfg.workers, st)
+	resolveSteps(ctx, cl, env.merchants, ops, cfg.workers, st)
 	lists, err := readBack(ctx, cl, env.merchants)
 	if err != nil {
 		return result{}, err

@@ -40,12 +40,18 @@ type op struct {
 	id       int64
 	replayed bool   // the acknowledging 201 was a replay
 	last     string // the last answer, for messages
+
+	// del and res delete and then restore the client, when the mix has
+	// them for this operation (see planSteps).
+	del, res step
 }
 
 func newOp(worker, seq, merchant int, runID string) *op {
 	name := fmt.Sprintf("w%d-%06d-%s", worker, seq, runID)
 	body, _ := json.Marshal(map[string]string{"name": name, "email": name + "@example.com", "notes": "fatora-faults run " + runID})
-	return &op{merchant: merchant, idemKey: "faults-" + name, name: name, body: body}
+	o := &op{merchant: merchant, idemKey: "faults-" + name, name: name, body: body}
+	o.planSteps(seq)
+	return o
 }
 
 // record takes the answer to an attempt.
@@ -149,7 +155,7 @@ func work(ctx, load context.Context, cl *api, worker int, merchants []merchant, 
 		o.record(a)
 		st.note(a, o.final)
 		ops = append(ops, o)
-		if o.final == indeterminate {
+		if o.final == indeterminate || o.advance(ctx, cl, merchants[m].apiKey, st) {
 			sleep(load, time.Duration(20+rand.IntN(80))*time.Millisecond)
 		}
 	}
