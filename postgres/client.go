@@ -29,7 +29,7 @@ func (s *ClientService) CreateClient(ctx context.Context, f fatora.ClientFields)
 		return fatora.Client{}, err
 	}
 	// Outside the transaction: the writer's time is the scarce one.
-	c, match, err := fatora.NewClient(f, s.db.now())
+	c, match, err := fatora.NewClient(f, s.db.now(), scope.Region)
 	if err != nil {
 		return fatora.Client{}, err
 	}
@@ -191,9 +191,7 @@ func countClients(ctx context.Context, tx pgx.Tx, scope fatora.Scope, f fatora.C
 }
 
 // filterClause returns the WHERE condition of a normalised filter and its
-// arguments, numbered from $1. The keyword is an exact substring of
-// search_text: LIKE with %, _ and \ escaped, which the trigram index
-// serves.
+// arguments, numbered from $1 (see keywordClause).
 func filterClause(scope fatora.Scope, f fatora.ClientFilter) (string, []any) {
 	var args []any
 	arg := func(v any) string {
@@ -205,9 +203,42 @@ func filterClause(scope fatora.Scope, f fatora.ClientFilter) (string, []any) {
 		conds = append(conds, "email_folded = "+arg(f.Email))
 	}
 	if f.Keyword != "" {
-		conds = append(conds, "search_text LIKE "+arg("%"+likeEscaper.Replace(f.Keyword)+"%")+` ESCAPE '\'`)
+		conds = append(conds, keywordClause(scope, fatora.KeywordForms(f.Keyword, scope.Region), arg))
 	}
 	return strings.Join(conds, " AND "), args
+}
+
+// keywordClause returns the condition that a client matches one of a
+// keyword's forms. A client keyed by this version is looked up in the
+// tenant's terms (see migration 0008) and holds the form's substring
+// (LIKE with %, _ and \ escaped); one of an earlier version (see rekey.go)
+// is matched on its text.
+func keywordClause(scope fatora.Scope, forms []fatora.KeywordForm, arg func(any) string) string {
+	if len(forms) == 0 {
+		return "false"
+	}
+	var byIndex, byText []string
+	for _, f := range forms {
+		terms := make([]string, len(f.Terms))
+		for i, t := range f.Terms {
+			terms[i] = termOf(scope, t)
+		}
+		cond := "search_terms(merchant_id, mode, search_text) @> " + arg(terms) + "::text[]"
+		if f.Substring != "" {
+			cond = "search_text LIKE " + arg("%"+likeEscaper.Replace(f.Substring)+"%") + ` ESCAPE '\'`
+			byIndex = append(byIndex, "search_terms(merchant_id, mode, search_text) @> "+arg(terms)+"::text[] AND "+cond)
+		} else {
+			byIndex = append(byIndex, cond)
+		}
+		byText = append(byText, cond)
+	}
+	return "(search_version >= 2 AND (" + strings.Join(byIndex, " OR ") + ") OR search_version < 2 AND (" +
+		strings.Join(byText, " OR ") + "))"
+}
+
+// termOf is a tenant's index term (see migration 0008).
+func termOf(scope fatora.Scope, term string) string {
+	return strconv.FormatInt(scope.MerchantID, 10) + string(scope.Mode)[:1] + term
 }
 
 // likeEscaper makes a keyword match itself literally in a LIKE pattern.
@@ -252,17 +283,17 @@ func (s *ClientService) UpdateClient(ctx context.Context, id int64, u fatora.Cli
 // updateRow writes c inside a savepoint: a unique violation aborts only the
 // savepoint, and the transaction can still look up the other client.
 func updateRow(ctx context.Context, tx pgx.Tx, scope fatora.Scope, c fatora.Client) error {
-	match := c.MatchKeys()
+	match := c.MatchKeys(scope.Region)
 	sp, err := tx.Begin(ctx)
 	if err != nil {
 		return mapError(err)
 	}
 	defer sp.Rollback(ctx)
 	_, err = sp.Exec(ctx, `UPDATE clients SET name = $1, phone = $2, email = $3, address = $4, notes = $5,
-		email_folded = $6, phone_digits = $7, search_text = $8, dedup = $9, updated_at = $10
+		email_folded = $6, phone_digits = $7, search_text = $8, dedup = $9, updated_at = $10, search_version = $14
 		WHERE merchant_id = $11 AND mode = $12 AND id = $13`,
 		c.Name, c.Phone, c.Email, c.Address, c.Notes, match.EmailFolded, match.PhoneDigits, match.SearchText, match.Dedup,
-		c.UpdatedAt, scope.MerchantID, string(scope.Mode), c.ID)
+		c.UpdatedAt, scope.MerchantID, string(scope.Mode), c.ID, fatora.SearchVersion)
 	if isUnique(err) {
 		if err := sp.Rollback(ctx); err != nil {
 			return mapError(err)
