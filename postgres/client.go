@@ -224,13 +224,12 @@ func keywordClause(scope fatora.Scope, forms []fatora.KeywordForm, arg func(any)
 			terms[i] = termOf(scope, t)
 		}
 		cond := "search_terms(merchant_id, mode, search_text) @> " + arg(terms) + "::text[]"
-		if f.Substring != "" {
-			cond = "search_text LIKE " + arg("%"+likeEscaper.Replace(f.Substring)+"%") + ` ESCAPE '\'`
-			byIndex = append(byIndex, "search_terms(merchant_id, mode, search_text) @> "+arg(terms)+"::text[] AND "+cond)
-		} else {
-			byIndex = append(byIndex, cond)
+		if f.Substring == "" {
+			byIndex, byText = append(byIndex, cond), append(byText, cond)
+			continue
 		}
-		byText = append(byText, cond)
+		like := "search_text LIKE " + arg("%"+likeEscaper.Replace(f.Substring)+"%") + ` ESCAPE '\'`
+		byIndex, byText = append(byIndex, cond+" AND "+like), append(byText, like)
 	}
 	return "(search_version >= 2 AND (" + strings.Join(byIndex, " OR ") + ") OR search_version < 2 AND (" +
 		strings.Join(byText, " OR ") + "))"
