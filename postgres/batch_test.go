@@ -7,8 +7,9 @@ import (
 	"testing"
 	"time"
 
-	"github.com/fatora-oss/fatora"
 	"github.com/jackc/pgx/v5"
+
+	"github.com/fatora-oss/fatora"
 )
 
 // keyedOp makes the batch op of a keyed create, as CreateClient would.

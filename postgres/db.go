@@ -11,9 +11,10 @@ import (
 	"strconv"
 	"time"
 
-	"github.com/fatora-oss/fatora"
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgxpool"
+
+	"github.com/fatora-oss/fatora"
 )
 
 // DB is an open store. It is safe for concurrent use.

@@ -7,8 +7,9 @@ import (
 	"strings"
 	"time"
 
-	"github.com/fatora-oss/fatora"
 	"github.com/jackc/pgx/v5"
+
+	"github.com/fatora-oss/fatora"
 )
 
 // EventService implements fatora.EventService and fatora.EventPurger on

@@ -5,9 +5,10 @@ import (
 	"errors"
 	"time"
 
-	"github.com/fatora-oss/fatora"
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgconn"
+
+	"github.com/fatora-oss/fatora"
 )
 
 // MerchantService implements fatora.MerchantService on the store.

@@ -2,9 +2,10 @@ package postgres_test
 
 import (
 	"context"
-	"github.com/fatora-oss/fatora"
 	"testing"
 	"time"
+
+	"github.com/fatora-oss/fatora"
 
 	"github.com/fatora-oss/fatora/internal/testenv"
 	"github.com/fatora-oss/fatora/postgres"

@@ -15,8 +15,9 @@ import (
 	"strings"
 	"time"
 
-	"github.com/fatora-oss/fatora"
 	_ "modernc.org/sqlite" // registers the "sqlite" driver
+
+	"github.com/fatora-oss/fatora"
 )
 
 // DB is an open store. It is safe for concurrent use.

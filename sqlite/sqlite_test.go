@@ -2,9 +2,10 @@ package sqlite_test
 
 import (
 	"context"
-	"github.com/fatora-oss/fatora"
 	"path/filepath"
 	"testing"
+
+	"github.com/fatora-oss/fatora"
 
 	"github.com/fatora-oss/fatora/sqlite"
 	"github.com/fatora-oss/fatora/storetest"
