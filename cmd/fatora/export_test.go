@@ -5,16 +5,18 @@ import (
 	"encoding/csv"
 	"encoding/json"
 	"fmt"
-	"github.com/fatora-oss/fatora/clientfile"
 	"os"
 	"path/filepath"
 	"strconv"
 	"strings"
 	"testing"
 
-	"github.com/fatora-oss/fatora"
+	"github.com/fatora-oss/fatora/clientfile"
+
 	"github.com/google/go-cmp/cmp"
 	"github.com/google/go-cmp/cmp/cmpopts"
+
+	"github.com/fatora-oss/fatora"
 )
 
 // TestExportRoundTrip exports 150 clients with awkward text (more than one
