@@ -25,7 +25,8 @@ type DB struct {
 	// of the event writers' lock (see lockEventWriters).
 	schemaOID int32
 	// Now is the store's clock; tests replace it.
-	Now fatora.Clock
+	Now     fatora.Clock
+	rekeyer *rekeyer
 }
 
 // DefaultConnectTimeout bounds a connection attempt when the DSN sets no
@@ -61,6 +62,7 @@ func Open(ctx context.Context, dsn string, opts Options) (*DB, error) {
 		return nil, err
 	}
 	db.batch = newBatcher(db)
+	db.rekeyer = startRekey(db)
 	return db, nil
 }
 
@@ -136,6 +138,7 @@ func (db *DB) Ping(ctx context.Context) error {
 // Close closes the pool, waiting for connections in use to be returned. It
 // returns an error only to match the other stores; it is always nil.
 func (db *DB) Close() error {
+	db.rekeyer.stop()
 	db.batch.close()
 	db.pool.Close()
 	return nil
