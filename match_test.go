@@ -80,3 +80,25 @@ func TestNewClientPageCapsKeywordCounts(t *testing.T) {
 		t.Errorf("an unfiltered list is never capped: %+v", p)
 	}
 }
+
+var benchClient = fatora.ClientFields{Name: "مُحَمَّد عبد الله الكعبي", Email: "Mohammed.AlKaabi@Example.QA", Phone: "+974 5512 3456",
+	Address: "شارع الكورنيش، الدوحة، قطر", Notes: "VIP"}
+
+// BenchmarkFoldClient is the fold's cost on create: the four searched
+// fields of a client with an Arabic name and address.
+func BenchmarkFoldClient(b *testing.B) {
+	for b.Loop() {
+		for _, s := range []string{benchClient.Name, benchClient.Email, benchClient.Phone, benchClient.Address} {
+			fatora.Fold(s)
+		}
+	}
+}
+
+// BenchmarkMatchKeys is every match key of that client: the fold, the
+// phone read as E.164 (nyaruka/phonenumbers), the search text and the
+// duplicate key.
+func BenchmarkMatchKeys(b *testing.B) {
+	for b.Loop() {
+		benchClient.MatchKeys("QA")
+	}
+}

@@ -39,7 +39,7 @@ func parseConfig(args []string, stderr io.Writer) (config, error) {
 	fs.StringVar(&c.db, "db", "temp", "database of the started server: temp (a temporary SQLite file), sqlite:PATH or postgres://... (a fresh schema)")
 	fs.StringVar(&c.bin, "bin", "", "fatora binary to start (default: go build ./cmd/fatora)")
 	serveFlags := fs.String("serve-flags", "", "extra flags for fatora serve, space-separated (e.g. --db-max-conns=16)")
-	mixSpec := fs.String("mix", "create=60,get=20,list=10,search=5,update=5", "operations and their weights: create, get, list, search, update")
+	mixSpec := fs.String("mix", "create=60,get=20,list=10,search=5,update=5", "operations and their weights: create, get, list, search, short (a keyword of one or two characters), update")
 	fs.IntVar(&c.concurrency, "concurrency", 64, "concurrent workers, each with its own keep-alive connection")
 	fs.DurationVar(&c.duration, "duration", 20*time.Second, "measured time of each run (0: only --seed)")
 	fs.DurationVar(&c.warmup, "warmup", 2*time.Second, "load before each measured run, left out of the figures")
@@ -86,7 +86,7 @@ func parseMix(spec string) (mix, error) {
 		op, known := opByName(name)
 		w, err := strconv.Atoi(weight)
 		if !ok || !known || err != nil || w < 0 {
-			return m, fmt.Errorf("--mix: want op=weight,... with ops create, get, list, search, update; got %q", part)
+			return m, fmt.Errorf("--mix: want op=weight,... with ops create, get, list, search, short, update; got %q", part)
 		}
 		m[op] = w
 	}
@@ -106,7 +106,7 @@ func (m mix) total() int {
 
 // needsClients reports whether the mix reads clients it did not create.
 func (m mix) needsClients() bool {
-	return m[opGet] > 0 || m[opUpdate] > 0 || m[opSearch] > 0
+	return m[opGet] > 0 || m[opUpdate] > 0 || m[opSearch] > 0 || m[opShort] > 0
 }
 
 func (m mix) String() string {
