@@ -24,6 +24,7 @@ type config struct {
 	duration    time.Duration
 	warmup      time.Duration
 	seed        int
+	bulk        int
 	baseline    bool
 	rounds      int
 	keep        bool
@@ -44,6 +45,7 @@ func parseConfig(args []string, stderr io.Writer) (config, error) {
 	fs.DurationVar(&c.duration, "duration", 20*time.Second, "measured time of each run (0: only --seed)")
 	fs.DurationVar(&c.warmup, "warmup", 2*time.Second, "load before each measured run, left out of the figures")
 	fs.IntVar(&c.seed, "seed", 0, "first load this many clients through the API, as fast as possible")
+	fs.IntVar(&c.bulk, "bulk", 0, "first insert this many clients straight into the database, keyed as before issue 12, and time the started server keying them anew (the migration of existing data)")
 	fs.BoolVar(&c.baseline, "baseline", false, "first measure the real API in this process over a store that keeps nothing, and print the server's ratio to it")
 	fs.IntVar(&c.rounds, "rounds", 1, "with --baseline: measure the baseline and the server this many times, alternately, and judge the median ratio")
 	fs.BoolVar(&c.keep, "keep", false, "keep the temporary database (or PostgreSQL schema) at the end")
@@ -68,8 +70,8 @@ func (c config) check() error {
 		return fmt.Errorf("--concurrency must be 1 to 10000")
 	case c.duration < 0 || c.warmup < 0 || c.seed < 0:
 		return fmt.Errorf("--duration, --warmup and --seed must not be negative")
-	case c.duration == 0 && c.seed == 0:
-		return fmt.Errorf("nothing to do: --duration 0 without --seed")
+	case c.duration == 0 && c.seed == 0 && c.bulk == 0:
+		return fmt.Errorf("nothing to do: --duration 0 without --seed or --bulk")
 	case c.rounds < 1 || c.rounds > 100 || (c.rounds > 1 && !c.baseline):
 		return fmt.Errorf("--rounds must be 1 to 100, and more than 1 only with --baseline")
 	}
