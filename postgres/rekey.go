@@ -10,8 +10,9 @@ import (
 )
 
 // rekeyBatch is how many clients one transaction of the rekeying changes:
-// it locks only those, and skips clients another server is rekeying.
-const rekeyBatch = 500
+// it locks only those (other writes wait for none of them unless they
+// change the same clients), and skips clients another server is rekeying.
+const rekeyBatch = 2000
 
 // rekeyer keys anew, in the background, the clients keyed by an earlier
 // version of fatora.MatchKeys (migration 0008 left them so): folded search
@@ -74,31 +75,45 @@ func (db *DB) rekeyOnce(ctx context.Context) (int, error) {
 			return mapError(err)
 		}
 		n = len(stale)
-		for _, c := range stale {
-			if err := rekeyClient(ctx, tx, c, c.fields.MatchKeys(c.scope.Region)); err != nil {
-				return err
-			}
-		}
-		return nil
+		return rekeyClients(ctx, tx, stale)
 	})
 	return n, err
 }
 
-// rekeyClient writes a client's new keys. Two clients that the new keys
-// find to hold the same data both stay: the one keyed later gets a
-// duplicate key of its own (its id appended), so new clients are refused
-// as duplicates of the other.
-func rekeyClient(ctx context.Context, tx pgx.Tx, c staleClient, k fatora.MatchKeys) error {
-	var taken bool
-	err := tx.QueryRow(ctx, "SELECT EXISTS (SELECT 1 FROM clients WHERE merchant_id = $1 AND mode = $2 AND dedup = $3 AND id <> $4)",
-		c.scope.MerchantID, string(c.scope.Mode), k.Dedup, c.id).Scan(&taken)
+// rekeyClients writes the clients' new keys, in three statements. Two
+// clients that the new keys find to hold the same data both stay: the one
+// keyed later gets a duplicate key of its own (its id appended), so new
+// clients are refused as duplicates of the other.
+func rekeyClients(ctx context.Context, tx pgx.Tx, stale []staleClient) error {
+	var ids, merchants []int64
+	var modes, emails, phones, texts, dedups []string
+	seen := map[string]bool{}
+	for _, c := range stale {
+		k := c.fields.MatchKeys(c.scope.Region)
+		tenantKey := strconv.FormatInt(c.scope.MerchantID, 10) + string(c.scope.Mode) + k.Dedup
+		if seen[tenantKey] { // the same data twice in this batch
+			k.Dedup += ":" + strconv.FormatInt(c.id, 10)
+		}
+		seen[tenantKey] = true
+		ids, merchants, modes = append(ids, c.id), append(merchants, c.scope.MerchantID), append(modes, string(c.scope.Mode))
+		emails, phones, texts, dedups = append(emails, k.EmailFolded), append(phones, k.PhoneDigits), append(texts, k.SearchText), append(dedups, k.Dedup)
+	}
+	rows, err := tx.Query(ctx, `SELECT v.i FROM unnest($1::bigint[], $2::bigint[], $3::text[], $4::text[]) WITH ORDINALITY AS v(id, m, mode, dedup, i)
+		WHERE EXISTS (SELECT 1 FROM clients c WHERE c.merchant_id = v.m AND c.mode = v.mode AND c.dedup = v.dedup AND c.id <> v.id)`,
+		ids, merchants, modes, dedups)
 	if err != nil {
 		return mapError(err)
 	}
-	if taken {
-		k.Dedup += ":" + strconv.FormatInt(c.id, 10)
+	taken, err := pgx.CollectRows(rows, pgx.RowTo[int64])
+	if err != nil {
+		return mapError(err)
 	}
-	_, err = tx.Exec(ctx, `UPDATE clients SET email_folded = $1, phone_digits = $2, search_text = $3, dedup = $4, search_version = $5
-		WHERE id = $6`, k.EmailFolded, k.PhoneDigits, k.SearchText, k.Dedup, fatora.SearchVersion, c.id)
+	for _, i := range taken {
+		dedups[i-1] += ":" + strconv.FormatInt(ids[i-1], 10)
+	}
+	_, err = tx.Exec(ctx, `UPDATE clients c SET email_folded = v.email, phone_digits = v.phone, search_text = v.text, dedup = v.dedup,
+			search_version = $6
+		FROM unnest($1::bigint[], $2::text[], $3::text[], $4::text[], $5::text[]) AS v(id, email, phone, text, dedup)
+		WHERE c.id = v.id`, ids, emails, phones, texts, dedups, fatora.SearchVersion)
 	return mapError(err)
 }
