@@ -37,7 +37,7 @@ func parseConfig(args []string, stderr io.Writer) (config, error) {
 	fs.SetOutput(stderr)
 	fs.StringVar(&c.url, "url", "", "benchmark the server at this base URL (needs --api-key) instead of starting one")
 	fs.StringVar(&c.apiKey, "api-key", defaultAPIKey, "API key of the merchant (created with this key when the command starts the server)")
-	fs.StringVar(&c.db, "db", "temp", "database of the started server: temp (a temporary SQLite file), sqlite:PATH or postgres://... (a fresh schema)")
+	fs.StringVar(&c.db, "db", "temp", "database of the started server: temp (a temporary SQLite file), sqlite:PATH or postgres://... (a fresh schema, or the one its search_path names)")
 	fs.StringVar(&c.bin, "bin", "", "fatora binary to start (default: go build ./cmd/fatora)")
 	serveFlags := fs.String("serve-flags", "", "extra flags for fatora serve, space-separated (e.g. --db-max-conns=16)")
 	mixSpec := fs.String("mix", "create=60,get=20,list=10,search=5,update=5", "operations and their weights: create, get, list, search, short (a keyword of one or two characters), update")
