@@ -1,0 +1,95 @@
+package sqlite
+
+import (
+	"context"
+	"database/sql"
+	"os"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/fatora-oss/fatora"
+)
+
+// TestSearchIsolationAtScale repeats TestSearchReadsOnlyItsTenant on a
+// database that fatora-bench loaded (--bulk) for two merchants, named by
+// FATORA_ISOLATION_DB (skipped without it). Each merchant's clients carry
+// its run's tag in their e-mail: B's search for A's tag must read no more
+// of the index than its search for a tag nobody has. It also logs the
+// medians of 200 such searches each, through the store.
+func TestSearchIsolationAtScale(t *testing.T) {
+	path := os.Getenv("FATORA_ISOLATION_DB")
+	if path == "" {
+		t.Skip("FATORA_ISOLATION_DB names no database")
+	}
+	db, err := Open(context.Background(), path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	check, err := sql.Open("sqlite", "file:"+path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer check.Close()
+	check.SetMaxOpenConns(1)
+	if _, err := check.Exec("CREATE VIRTUAL TABLE temp.terms_vocab USING fts5vocab(main, client_terms, row)"); err != nil {
+		t.Fatal(err)
+	}
+	a, b := benchTenants(t, check)
+	const absent = "ffffeeee"
+	held, none, own := indexWork(t, check, b.scope, a.tag), indexWork(t, check, b.scope, absent), indexWork(t, check, a.scope, a.tag)
+	t.Logf("B searching A's tag %s reads %v, an absent tag %v; A its tag %v (postings, candidate rows)", a.tag, held, none, own)
+	if held != none {
+		t.Errorf("B's search for A's tag reads %v, for an absent tag %v", held, none)
+	}
+	cs := NewClientService(db)
+	t.Logf("medians of 200 searches by B: A's tag %v, an absent tag %v", medianSearch(t, cs, b.scope, a.tag), medianSearch(t, cs, b.scope, absent))
+}
+
+type benchTenant struct {
+	scope fatora.Scope
+	tag   string
+}
+
+// benchTenants returns the first two merchants fatora-bench made, with
+// the tag of their clients' e-mail addresses (first.last.TAG.n@...).
+func benchTenants(t *testing.T, db *sql.DB) (benchTenant, benchTenant) {
+	t.Helper()
+	rows, err := db.Query(`SELECT m.id, m.region, (SELECT email FROM clients WHERE merchant_id = m.id AND mode = 'live' LIMIT 1)
+		FROM merchants m WHERE m.email LIKE 'bench%' ORDER BY m.id LIMIT 2`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rows.Close()
+	var ts []benchTenant
+	for rows.Next() {
+		var bt benchTenant
+		var email string
+		if err := rows.Scan(&bt.scope.MerchantID, &bt.scope.Region, &email); err != nil {
+			t.Fatal(err)
+		}
+		bt.scope.Mode, bt.tag = fatora.ModeLive, strings.Split(email, ".")[2]
+		ts = append(ts, bt)
+	}
+	if len(ts) != 2 {
+		t.Fatalf("%d bench merchants with clients, want 2", len(ts))
+	}
+	return ts[0], ts[1]
+}
+
+func medianSearch(t *testing.T, cs *ClientService, scope fatora.Scope, keyword string) time.Duration {
+	t.Helper()
+	ctx := fatora.WithScope(context.Background(), scope)
+	var took []time.Duration
+	for range 200 {
+		start := time.Now()
+		if _, err := cs.FindClients(ctx, fatora.ClientFilter{Keyword: keyword}); err != nil {
+			t.Fatal(err)
+		}
+		took = append(took, time.Since(start))
+	}
+	slices.Sort(took)
+	return took[len(took)/2]
+}
