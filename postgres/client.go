@@ -129,11 +129,16 @@ func (s *ClientService) FindClients(ctx context.Context, f fatora.ClientFilter) 
 	}
 	var page fatora.ClientPage
 	err = s.db.inSnapshot(ctx, func(tx pgx.Tx) error {
-		total, err := countClients(ctx, tx, scope, f)
+		if byTerms(f) {
+			if _, err := tx.Exec(ctx, keywordPlanSQL); err != nil {
+				return mapError(err)
+			}
+		}
+		total, err := countClients(ctx, tx, scope, f, s.db.rekeyer.complete.Load())
 		if err != nil {
 			return err
 		}
-		where, args := filterClause(scope, f)
+		where, args := filterClause(scope, f, s.db.rekeyer.complete.Load())
 		where, order, args := pageOrder(f, where, args)
 		n := len(args)
 		clients, err := queryClients(ctx, tx, "SELECT "+clientColumns+" FROM clients WHERE "+where+
@@ -174,14 +179,14 @@ func pageOrder(f fatora.ClientFilter, where string, args []any) (string, string,
 
 // countClients counts the matches of a normalised filter: from the kept
 // tally when there is no filter, else by counting (at most CountLimit).
-func countClients(ctx context.Context, tx pgx.Tx, scope fatora.Scope, f fatora.ClientFilter) (int, error) {
+func countClients(ctx context.Context, tx pgx.Tx, scope fatora.Scope, f fatora.ClientFilter, rekeyed bool) (int, error) {
 	var total int
 	var err error
 	if f.Keyword == "" && f.Email == "" {
 		err = tx.QueryRow(ctx, "SELECT coalesce(sum(n), 0) FROM client_counts WHERE merchant_id = $1 AND mode = $2",
 			scope.MerchantID, string(scope.Mode)).Scan(&total)
 	} else {
-		where, args := filterClause(scope, f)
+		where, args := filterClause(scope, f, rekeyed)
 		query := "SELECT count(*) FROM clients WHERE " + where
 		if n := f.CountLimit(); n > 0 {
 			query = "SELECT count(*) FROM (SELECT 1 FROM clients WHERE " + where + " LIMIT " + strconv.Itoa(n) + ") t"
@@ -192,19 +197,23 @@ func countClients(ctx context.Context, tx pgx.Tx, scope fatora.Scope, f fatora.C
 }
 
 // filterClause returns the WHERE condition of a normalised filter and its
-// arguments, numbered from $1 (see keywordClause).
-func filterClause(scope fatora.Scope, f fatora.ClientFilter) (string, []any) {
+// arguments, numbered from $1 (see keywordClause); rekeyed says that no
+// client is left at an earlier version.
+func filterClause(scope fatora.Scope, f fatora.ClientFilter, rekeyed bool) (string, []any) {
 	var args []any
 	arg := func(v any) string {
 		args = append(args, v)
 		return "$" + strconv.Itoa(len(args))
 	}
 	conds := []string{"merchant_id = " + arg(scope.MerchantID), "mode = " + arg(string(scope.Mode))}
+	if byTerms(f) { // in a form no index serves (see keywordPlanSQL)
+		conds = []string{"merchant_id + 0 = $1", "mode || '' = $2"}
+	}
 	if f.Email != "" {
 		conds = append(conds, "email_folded = "+arg(f.Email))
 	}
 	if f.Keyword != "" {
-		conds = append(conds, keywordClause(scope, fatora.KeywordForms(f.Keyword, scope.Region), arg))
+		conds = append(conds, keywordClause(scope, fatora.KeywordForms(f.Keyword, scope.Region), rekeyed, arg))
 	}
 	return strings.Join(conds, " AND "), args
 }
@@ -213,8 +222,10 @@ func filterClause(scope fatora.Scope, f fatora.ClientFilter) (string, []any) {
 // keyword's forms. A client keyed by this version is looked up in the
 // tenant's terms (see migration 0008) and holds the form's substring
 // (LIKE with %, _ and \ escaped); one of an earlier version (see rekey.go)
-// is matched on its text.
-func keywordClause(scope fatora.Scope, forms []fatora.KeywordForm, arg func(any) string) string {
+// is matched on its text, until the rekeying is complete: the planner
+// would otherwise take the LIKE common to both out of the OR and scan the
+// tenant's clients with it.
+func keywordClause(scope fatora.Scope, forms []fatora.KeywordForm, rekeyed bool, arg func(any) string) string {
 	if len(forms) == 0 {
 		return "false"
 	}
@@ -232,9 +243,27 @@ func keywordClause(scope fatora.Scope, forms []fatora.KeywordForm, arg func(any)
 		like := "search_text LIKE " + arg("%"+likeEscaper.Replace(f.Substring)+"%") + ` ESCAPE '\'`
 		byIndex, byText = append(byIndex, cond+" AND "+like), append(byText, like)
 	}
-	return "(search_version >= 2 AND (" + strings.Join(byIndex, " OR ") + ") OR search_version < 2 AND (" +
-		strings.Join(byText, " OR ") + "))"
+	indexed := "search_version >= 2 AND (" + strings.Join(byIndex, " OR ") + ")"
+	if rekeyed {
+		return indexed
+	}
+	return "(" + indexed + " OR search_version < 2 AND merchant_id = $1 AND mode = $2 AND (" + strings.Join(byText, " OR ") + "))"
 }
+
+// byTerms reports whether a normalised filter's clients are found through
+// the tenant's terms in the search index: a keyword without an e-mail.
+func byTerms(f fatora.ClientFilter) bool { return f.Keyword != "" && f.Email == "" }
+
+// keywordPlanSQL leaves the planner one way to find a keyword's clients,
+// whatever its statistics say: a bitmap of the tenant's terms in the GIN
+// index (filterClause writes the tenant condition in a form no index
+// serves). The statistics are the table's, every tenant's: with them, a
+// search for a word that only another merchant holds was planned as a scan
+// of the merchant's clients (11,534 pages read instead of 1,014 at
+// 250,000 clients each), which told the other merchant's data by the time
+// it took.
+const keywordPlanSQL = `SELECT set_config('enable_seqscan', 'off', true), set_config('enable_indexscan', 'off', true),
+	set_config('enable_indexonlyscan', 'off', true)`
 
 // termOf is a tenant's index term (see migration 0008).
 func termOf(scope fatora.Scope, term string) string {

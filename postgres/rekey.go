@@ -3,6 +3,7 @@ package postgres
 import (
 	"context"
 	"strconv"
+	"sync/atomic"
 
 	"github.com/jackc/pgx/v5"
 
@@ -23,6 +24,8 @@ type rekeyer struct {
 	cancel context.CancelFunc
 	done   chan struct{}
 	err    error
+	// complete is set once no client is left to key anew.
+	complete atomic.Bool
 }
 
 func startRekey(db *DB) *rekeyer {
@@ -30,10 +33,16 @@ func startRekey(db *DB) *rekeyer {
 	r := &rekeyer{cancel: cancel, done: make(chan struct{})}
 	go func() {
 		defer close(r.done)
+		total := 0
 		for {
 			n, err := db.rekeyOnce(ctx)
+			total += n
 			if err != nil || n == 0 {
 				r.err = err
+				r.complete.Store(err == nil)
+				if err == nil && total > 0 { // the planner's statistics of the terms are new
+					_, r.err = db.pool.Exec(ctx, "ANALYZE clients")
+				}
 				return
 			}
 		}

@@ -51,7 +51,7 @@ func TestSearchReadsOnlyItsTenant(t *testing.T) {
 		t.Fatal(err)
 	}
 	for _, keyword := range []string{"zephyrine", "ze", "z"} {
-		held, absent := indexWork(t, check, b, keyword), indexWork(t, check, b, "qu"+keyword[1:])
+		held, absent := indexWork(t, check, b, keyword), indexWork(t, check, b, "q"+keyword[1:])
 		own := indexWork(t, check, a, keyword)
 		t.Logf("%q: B reads %v, %v for an absent word; A reads %v (postings, candidate rows)", keyword, held, absent, own)
 		if held != absent || held != [2]int{} {
