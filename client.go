@@ -64,13 +64,14 @@ func (u ClientUpdate) Apply(f ClientFields) ClientFields {
 }
 
 // NewClient validates f and returns the client to store, created and
-// updated at now, with its match keys. Errors: invalid_field.
-func NewClient(f ClientFields, now time.Time) (Client, MatchKeys, error) {
+// updated at now, with its match keys for a merchant in region (see
+// MatchKeys). Errors: invalid_field.
+func NewClient(f ClientFields, now time.Time, region string) (Client, MatchKeys, error) {
 	f, err := f.Normalize()
 	if err != nil {
 		return Client{}, MatchKeys{}, err
 	}
-	return Client{ClientFields: f, CreatedAt: now, UpdatedAt: now}, f.MatchKeys(), nil
+	return Client{ClientFields: f, CreatedAt: now, UpdatedAt: now}, f.MatchKeys(region), nil
 }
 
 // Paging limits.
@@ -84,7 +85,8 @@ const (
 // ClientFilter selects a page of clients. Empty Keyword and Email match every
 // client; Page counts from 1.
 type ClientFilter struct {
-	// Keyword matches a case-insensitive substring of name, email or phone.
+	// Keyword matches a substring of the folded name, e-mail, phone or
+	// address (see KeywordForms); notes are not searched.
 	Keyword string
 	// Email matches the whole address, case-insensitively.
 	Email    string

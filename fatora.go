@@ -38,6 +38,9 @@ func ParseMode(s string) (Mode, error) {
 type Scope struct {
 	MerchantID int64
 	Mode       Mode
+	// Region is the merchant's default region (see Merchant.Region); ""
+	// reads as DefaultRegion.
+	Region string
 }
 
 type scopeKey struct{}

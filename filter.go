@@ -5,7 +5,7 @@ import (
 )
 
 // Normalize checks f and returns it in the form the stores match with:
-// defaults filled in, Keyword folded (see FoldText) and Email folded (see
+// defaults filled in, Keyword folded (see Fold) and Email folded (see
 // FoldEmail). It returns an invalid_query error for a value out of range.
 func (f ClientFilter) Normalize() (ClientFilter, error) {
 	if f.Page == 0 {
@@ -38,7 +38,7 @@ func (f ClientFilter) Normalize() (ClientFilter, error) {
 	if f.Metadata, err = f.Metadata.normalize(); err != nil {
 		return f, err
 	}
-	f.Keyword = FoldText(f.Keyword)
+	f.Keyword = Fold(f.Keyword)
 	f.Email = FoldEmail(f.Email)
 	return f, nil
 }

@@ -6,7 +6,6 @@ import (
 	"strings"
 	"unicode"
 
-	"github.com/nyaruka/phonenumbers"
 	"golang.org/x/text/cases"
 	"golang.org/x/text/unicode/norm"
 )
@@ -18,40 +17,43 @@ import (
 type MatchKeys struct {
 	// EmailFolded is the e-mail address case-folded, for exact matching.
 	EmailFolded string
-	// PhoneDigits is the phone number as ASCII digits (E.164 with a leading
-	// "+" when the number has a country prefix), or "" when it has no digits.
+	// PhoneDigits is the phone number in E.164 when it is one (see
+	// PhoneE164), else its ASCII digits, or "" when it has no digits.
 	PhoneDigits string
-	// SearchText is what keyword search looks in: the case-folded name,
-	// e-mail and phone, one per line, with every digit in ASCII.
+	// SearchText is what keyword search looks in: the folded name, e-mail,
+	// phone and address (see Fold), then the phone's E.164 form or digits,
+	// one per line. Notes are not searched.
 	SearchText string
 	// Dedup is equal for two clients holding the "same data": the same name,
-	// e-mail, phone and address after normalisation.
+	// e-mail, phone and address after the fold, phones compared in E.164
+	// when both are phone numbers.
 	Dedup string
 }
 
-// MatchKeys derives the match keys of normalised fields (see Normalize).
-func (f ClientFields) MatchKeys() MatchKeys {
-	k := MatchKeys{EmailFolded: FoldEmail(f.Email), PhoneDigits: PhoneDigits(f.Phone)}
-	k.SearchText = strings.Join([]string{FoldText(f.Name), k.EmailFolded, FoldText(f.Phone), k.PhoneDigits}, "\n")
-	phone := k.PhoneDigits
-	if phone == "" {
-		phone = FoldText(f.Phone)
+// SearchVersion numbers the way MatchKeys are made; stores keep it beside
+// them and make the keys anew for clients keyed by an earlier version.
+const SearchVersion = 2
+
+// MatchKeys derives the match keys of normalised fields (see Normalize),
+// reading a phone written without a country prefix in region (see
+// PhoneE164).
+func (f ClientFields) MatchKeys(region string) MatchKeys {
+	name, email, phone, address := Fold(f.Name), Fold(f.Email), Fold(f.Phone), Fold(f.Address)
+	k := MatchKeys{EmailFolded: FoldEmail(f.Email), PhoneDigits: PhoneE164(f.Phone, region)}
+	samePhone := k.PhoneDigits
+	if samePhone == "" {
+		k.PhoneDigits, samePhone = PhoneDigits(f.Phone), phone
 	}
-	sum := sha256.Sum256([]byte(strings.Join([]string{trimSpace(f.Name), k.EmailFolded, phone, trimSpace(f.Address)}, "\x00")))
+	k.SearchText = strings.Join([]string{name, email, phone, address, k.PhoneDigits}, "\n")
+	sum := sha256.Sum256([]byte(strings.Join([]string{name, email, samePhone, address}, "\x00")))
 	k.Dedup = hex.EncodeToString(sum[:])
 	return k
 }
 
-// FoldEmail returns the form two addresses are compared in: trimmed, NFC and
-// case-folded.
+// FoldEmail returns the form two addresses are compared in by the e-mail
+// filter: trimmed, NFC and case-folded.
 func FoldEmail(s string) string {
 	return cases.Fold().String(norm.NFC.String(trimSpace(s)))
-}
-
-// FoldText returns the form keyword search compares in: trimmed, NFC,
-// case-folded, every decimal digit of any script as its ASCII digit.
-func FoldText(s string) string {
-	return ASCIIDigits(cases.Fold().String(norm.NFC.String(trimSpace(s))))
 }
 
 // ASCIIDigits replaces every decimal digit of any script (Arabic-Indic,
@@ -74,38 +76,6 @@ func digitValue(r rune) rune {
 		start--
 	}
 	return (r - start) % 10
-}
-
-// PhoneDigits returns the digits of a phone number for matching. A number
-// written with a country prefix ("+974 7777 7777", "00974...") becomes E.164
-// ("+97477777777"), national trunk prefixes removed where the numbering plan
-// knows them; other numbers become their digits. Text without digits gives "".
-func PhoneDigits(phone string) string {
-	s := ASCIIDigits(norm.NFKC.String(trimSpace(phone)))
-	digits := strings.Map(func(r rune) rune {
-		if r >= '0' && r <= '9' {
-			return r
-		}
-		return -1
-	}, s)
-	if digits == "" {
-		return ""
-	}
-	switch {
-	case strings.HasPrefix(s, "+"):
-		return international(digits)
-	case strings.HasPrefix(digits, "00") && strings.HasPrefix(s, "00"):
-		return international(digits[2:])
-	}
-	return digits
-}
-
-func international(digits string) string {
-	n, err := phonenumbers.Parse("+"+digits, "ZZ")
-	if err == nil && phonenumbers.IsPossibleNumber(n) {
-		return phonenumbers.Format(n, phonenumbers.E164)
-	}
-	return "+" + digits
 }
 
 func trimSpace(s string) string { return strings.TrimFunc(s, unicode.IsSpace) }

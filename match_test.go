@@ -6,74 +6,42 @@ import (
 	"github.com/fatora-oss/fatora"
 )
 
-func TestPhoneDigits(t *testing.T) {
-	tests := map[string]string{
-		"+974 7777 7777":      "+97477777777",
-		"00974 77777777":      "+97477777777",
-		"+٩٧٤ ٧٧٧٧ ٧٧٧٧":      "+97477777777",
-		"+۹۷۴ ۷۷۷۷ ۷۷۷۷":      "+97477777777",
-		"٠٠٩٧٤٧٧٧٧٧٧٧٧":       "+97477777777",
-		"+９７４ ７７７７ ７７７７":      "+97477777777",
-		"+44 (0)20 7946 0958": "+442079460958",
-		"(020) 7946-0958":     "02079460958",
-		"77777777":            "77777777",
-		"Client Phone":        "",
-		"":                    "",
-		"+974XXXXXXXX":        "+974",
-		"ext. ४२":             "42",
-	}
-	for in, want := range tests {
-		if got := fatora.PhoneDigits(in); got != want {
-			t.Errorf("PhoneDigits(%q) = %q, want %q", in, got, want)
-		}
-	}
-}
-
-func TestFoldText(t *testing.T) {
-	tests := map[string]string{
-		"École":         "école",
-		"STRASSE":       "strasse",
-		"Straße":        "strasse",
-		"  Padded  ":    "padded",
-		"Jose\u0301":    "josé",
-		"رقم ١٢٣":       "رقم 123",
-		"ΣΊΣΥΦΟΣ":       "σίσυφοσ",
-		"𝟙𝟚𝟛 bold math": "123 bold math",
-	}
-	for in, want := range tests {
-		if got := fatora.FoldText(in); got != want {
-			t.Errorf("FoldText(%q) = %q, want %q", in, got, want)
-		}
-	}
-}
-
 func TestDedupKey(t *testing.T) {
 	base := fatora.ClientFields{Name: "Noura", Email: "noura@example.com", Phone: "+974 5555 1234", Address: "Doha", Notes: "a"}
 	same := []fatora.ClientFields{
 		{Name: " Noura", Email: "NOURA@example.com", Phone: "0097455551234", Address: "Doha ", Notes: "b"},
 		{Name: "Noura", Email: "noura@example.com", Phone: "+٩٧٤٥٥٥٥١٢٣٤", Address: "Doha"},
+		{Name: "NOURA", Email: "noura@example.com", Phone: "5555 1234", Address: "DOHA"},
+		{Name: "Noura", Email: "noura@example.com", Phone: "‪+974 5555 1234‬", Address: "Doha"},
 	}
 	differ := []fatora.ClientFields{
-		{Name: "noura", Email: "noura@example.com", Phone: "+974 5555 1234", Address: "Doha"},
+		{Name: "Nora", Email: "noura@example.com", Phone: "+974 5555 1234", Address: "Doha"},
 		{Name: "Noura", Email: "noura@example.org", Phone: "+974 5555 1234", Address: "Doha"},
 		{Name: "Noura", Email: "noura@example.com", Phone: "+974 5555 1235", Address: "Doha"},
 		{Name: "Noura", Email: "noura@example.com", Phone: "+974 5555 1234", Address: "Dukhan"},
 		// Field boundaries matter: moving text between fields is not the same client.
 		{Name: "Noura", Email: "noura@example.com", Phone: "+974 5555 1234", Address: ""},
 	}
-	want := base.MatchKeys().Dedup
+	want := base.MatchKeys("QA").Dedup
 	for _, f := range same {
-		if got := f.MatchKeys().Dedup; got != want {
+		if got := f.MatchKeys("QA").Dedup; got != want {
 			t.Errorf("%+v is not the same client as %+v", f, base)
 		}
 	}
 	for _, f := range differ {
-		if got := f.MatchKeys().Dedup; got == want {
+		if got := f.MatchKeys("QA").Dedup; got == want {
 			t.Errorf("%+v counts as the same client as %+v", f, base)
 		}
 	}
-	if a, b := (fatora.ClientFields{Name: "A", Phone: "Client Phone"}).MatchKeys().Dedup, (fatora.ClientFields{Name: "A"}).MatchKeys().Dedup; a == b {
+	if a, b := (fatora.ClientFields{Name: "A", Phone: "Client Phone"}).MatchKeys("QA").Dedup, (fatora.ClientFields{Name: "A"}).MatchKeys("QA").Dedup; a == b {
 		t.Error("a phone without digits is ignored by the duplicate rule")
+	}
+	arabic := []fatora.ClientFields{{Name: "أحمد الكعبي", Phone: "0791234567"}, {Name: "احمد الكعبى", Phone: "+962 79 123 4567"}}
+	if a, b := arabic[0].MatchKeys("JO").Dedup, arabic[1].MatchKeys("JO").Dedup; a != b {
+		t.Error("Arabic letter variants and a Jordanian number in two forms are not the same data")
+	}
+	if a, b := arabic[0].MatchKeys("QA").Dedup, arabic[1].MatchKeys("QA").Dedup; a == b {
+		t.Error("0791234567 read in Qatar is the same as +962791234567")
 	}
 }
 
@@ -93,7 +61,7 @@ func FuzzNormalize(f *testing.F) {
 		if err != nil || !again.Equal(out) {
 			t.Fatalf("Normalize is not stable: %+q -> %+q -> %+q (%v)", in, out, again, err)
 		}
-		_ = out.MatchKeys()
+		_ = out.MatchKeys("QA")
 	})
 }
 
@@ -110,5 +78,27 @@ func TestNewClientPageCapsKeywordCounts(t *testing.T) {
 	all, _ := fatora.ClientFilter{}.Normalize()
 	if p := fatora.NewClientPage(all, nil, 5*fatora.MaxKeywordCount); !p.TotalExact || p.TotalCount != 5*fatora.MaxKeywordCount {
 		t.Errorf("an unfiltered list is never capped: %+v", p)
+	}
+}
+
+var benchClient = fatora.ClientFields{Name: "مُحَمَّد عبد الله الكعبي", Email: "Mohammed.AlKaabi@Example.QA", Phone: "+974 5512 3456",
+	Address: "شارع الكورنيش، الدوحة، قطر", Notes: "VIP"}
+
+// BenchmarkFoldClient is the fold's cost on create: the four searched
+// fields of a client with an Arabic name and address.
+func BenchmarkFoldClient(b *testing.B) {
+	for b.Loop() {
+		for _, s := range []string{benchClient.Name, benchClient.Email, benchClient.Phone, benchClient.Address} {
+			fatora.Fold(s)
+		}
+	}
+}
+
+// BenchmarkMatchKeys is every match key of that client: the fold, the
+// phone read as E.164 (nyaruka/phonenumbers), the search text and the
+// duplicate key.
+func BenchmarkMatchKeys(b *testing.B) {
+	for b.Loop() {
+		benchClient.MatchKeys("QA")
 	}
 }

@@ -11,10 +11,14 @@ type Merchant struct {
 	ID int64
 	// Number is the public merchant number, as in Fatora's tokens
 	// ("<number>-:<email>").
-	Number    string
-	Name      string
-	Email     string
-	Disabled  bool
+	Number   string
+	Name     string
+	Email    string
+	Disabled bool
+	// Region is the country (ISO 3166-1 alpha-2) whose numbering plan reads
+	// its clients' phones written without a country prefix; "" is
+	// DefaultRegion.
+	Region    string
 	CreatedAt time.Time
 }
 
@@ -96,7 +100,7 @@ func (c Credential) Check(now time.Time) error {
 
 // Scope returns the tenant the credential acts for.
 func (c Credential) Scope() Scope {
-	return Scope{MerchantID: c.Merchant.ID, Mode: c.Key.Mode}
+	return Scope{MerchantID: c.Merchant.ID, Mode: c.Key.Mode, Region: c.Merchant.Region}
 }
 
 // SigningSecret is the HMAC secret tokens are signed with. It is created once
@@ -129,6 +133,11 @@ type MerchantService interface {
 	FindMerchantByNumber(ctx context.Context, number string) (Merchant, error)
 	// SetMerchantDisabled disables or re-enables a merchant. Errors: not_found.
 	SetMerchantDisabled(ctx context.Context, merchantID int64, disabled bool) error
+	// SetMerchantRegion changes a merchant's default region (see
+	// ParseRegion) for the clients written and the keywords searched from
+	// then on, within seconds on every server. Errors: not_found,
+	// invalid_field.
+	SetMerchantRegion(ctx context.Context, merchantID int64, region string) error
 	// CreateAPIKey stores a new key, filling CreatedAt. Errors: conflict.
 	CreateAPIKey(ctx context.Context, k *APIKey) error
 	// RevokeAPIKey revokes one of a merchant's keys. Errors: not_found.
@@ -172,6 +181,14 @@ func (m *Merchant) Validate() error {
 		return Errorf(CodeInvalidField, "The merchant name %s.", msg)
 	}
 	m.Name = name
+	if m.Region == "" {
+		m.Region = DefaultRegion
+	}
+	region, err := ParseRegion(m.Region)
+	if err != nil {
+		return err
+	}
+	m.Region = region
 	if !ValidEmail(m.Email) {
 		return Errorf(CodeInvalidField, "%q is not a valid e-mail address.", m.Email)
 	}

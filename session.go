@@ -39,6 +39,14 @@ type Session struct {
 // Scope returns the tenant the session acts for.
 func (s Session) Scope() Scope { return Scope{MerchantID: s.MerchantID, Mode: s.Mode} }
 
+// Scope returns the tenant the session acts for, with its merchant's
+// region.
+func (c SessionCredential) Scope() Scope {
+	s := c.Session.Scope()
+	s.Region = c.Merchant.Region
+	return s
+}
+
 // Expired reports whether the session has ended at now: idle for longer
 // than SessionIdleTimeout or older than SessionMaxAge.
 func (s Session) Expired(now time.Time) bool {

@@ -142,12 +142,12 @@ func (s *Server) signedIn(h func(w http.ResponseWriter, r *http.Request, v visit
 		case err != nil:
 			return err
 		}
-		if err := s.Guard.Admit(w, cred.Session.Scope(), cred.Session.KeyID); err != nil {
+		if err := s.Guard.Admit(w, cred.Scope(), cred.Session.KeyID); err != nil {
 			return err
 		}
 		v := visit{cred: cred, l: chooseLang(r, cred.Session.Lang)}
 		s.touch(r, cred, v.l)
-		return h(w, r.WithContext(fatora.WithScope(r.Context(), cred.Session.Scope())), v)
+		return h(w, r.WithContext(fatora.WithScope(r.Context(), cred.Scope())), v)
 	}
 }
 

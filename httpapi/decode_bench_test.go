@@ -21,6 +21,6 @@ func BenchmarkDecodeAndValidateCreate(b *testing.B) {
 		if err != nil {
 			b.Fatal(err)
 		}
-		_ = f.MatchKeys()
+		_ = f.MatchKeys(fatora.DefaultRegion)
 	}
 }

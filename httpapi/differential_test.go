@@ -2,6 +2,7 @@ package httpapi_test
 
 import (
 	"fmt"
+	"net/url"
 	"regexp"
 	"strings"
 	"testing"
@@ -47,6 +48,21 @@ var differentialScript = []request{
 	{method: "GET", path: "/v1/clients/{c1}"},
 	{method: "GET", path: "/v1/clients/999999999"},
 	{method: "GET", path: "/v1/clients?page=3&page_size=100"},
+	// Arabic variants and phone forms (issue 12): the merchant's region is QA.
+	{method: "POST", path: "/v1/clients", body: `{"name":"أحمد الكعبي","phone":"5512 3456","address":"Doha"}`},
+	{method: "POST", path: "/v1/clients", body: `{"name":"احمد الكعبى","phone":"+974 5512 3456","address":"DOHA"}`},
+	{method: "POST", path: "/v1/clients", body: `{"name":"فاطمة مُحَمَّد","phone":"٠٠٩٧٤٦٦١٢٣٤٥٦"}`},
+	{method: "GET", path: "/v1/clients?keyword=" + url.QueryEscape("احمد")},
+	{method: "GET", path: "/v1/clients?keyword=" + url.QueryEscape("فاطمه")},
+	{method: "GET", path: "/v1/clients?keyword=" + url.QueryEscape("محمد")},
+	{method: "GET", path: "/v1/clients?keyword=Doha"},
+	{method: "GET", path: "/v1/clients?keyword=" + url.QueryEscape("+974 5512 3456")},
+	{method: "GET", path: "/v1/clients?keyword=0097455123456"},
+	{method: "GET", path: "/v1/clients?keyword=" + url.QueryEscape("٥٥١٢٣٤٥٦")},
+	{method: "GET", path: "/v1/clients?keyword=66123456"},
+	{method: "GET", path: "/v1/clients?keyword=" + url.QueryEscape("ف")},
+	{method: "GET", path: "/v1/clients?keyword=d"},
+	{method: "GET", path: "/v1/clients?keyword=%25"},
 	// The lifecycle: deleted clients listed, created again, restored.
 	{method: "GET", path: "/v1/clients?status=deleted"},
 	{method: "POST", path: "/v1/clients", body: seedCSharpBody},

@@ -6,9 +6,10 @@ import (
 	"sync"
 	"sync/atomic"
 
+	"github.com/jackc/pgx/v5"
+
 	"github.com/fatora-oss/fatora"
 	"github.com/fatora-oss/fatora/groupcommit"
-	"github.com/jackc/pgx/v5"
 )
 
 // Group commit: concurrent client writes are committed together.

@@ -7,8 +7,9 @@ import (
 	"testing"
 	"time"
 
-	"github.com/fatora-oss/fatora"
 	"github.com/jackc/pgx/v5"
+
+	"github.com/fatora-oss/fatora"
 )
 
 // keyedOp makes the batch op of a keyed create, as CreateClient would.
@@ -24,7 +25,7 @@ func keyedOp(t *testing.T, db *DB, scope fatora.Scope, key, fingerprint, name st
 		Render: func(c fatora.Client) fatora.StoredResponse {
 			return fatora.StoredResponse{Status: 201, Body: []byte(fmt.Sprint(c.ID))}
 		}}
-	k := &keyedCreate{ctx: context.Background(), scope: scope, idem: idem, c: c, match: f.MatchKeys()}
+	k := &keyedCreate{ctx: context.Background(), scope: scope, idem: idem, c: c, match: f.MatchKeys(fatora.DefaultRegion)}
 	return &batchOp{ctx: k.ctx, fn: func(tx pgx.Tx) error { return createWithKey(tx, k) }, keyed: k}, c
 }
 

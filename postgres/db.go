@@ -29,6 +29,7 @@ type DB struct {
 	// DeletedRetention is how long a deleted client can be restored
 	// (fatora.DefaultDeletedRetention when zero).
 	DeletedRetention time.Duration
+	rekeyer          *rekeyer
 }
 
 // DefaultConnectTimeout bounds a connection attempt when the DSN sets no
@@ -64,6 +65,7 @@ func Open(ctx context.Context, dsn string, opts Options) (*DB, error) {
 		return nil, err
 	}
 	db.batch = newBatcher(db)
+	db.rekeyer = startRekey(db)
 	return db, nil
 }
 
@@ -139,6 +141,7 @@ func (db *DB) Ping(ctx context.Context) error {
 // Close closes the pool, waiting for connections in use to be returned. It
 // returns an error only to match the other stores; it is always nil.
 func (db *DB) Close() error {
+	db.rekeyer.stop()
 	db.batch.close()
 	db.pool.Close()
 	return nil

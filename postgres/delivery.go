@@ -4,8 +4,9 @@ import (
 	"context"
 	"time"
 
-	"github.com/fatora-oss/fatora"
 	"github.com/jackc/pgx/v5"
+
+	"github.com/fatora-oss/fatora"
 )
 
 // DeliveryQueue implements fatora.DeliveryQueue on the store. Any number of

@@ -6,8 +6,9 @@ import (
 	"testing"
 	"time"
 
-	"github.com/fatora-oss/fatora"
 	"github.com/jackc/pgx/v5"
+
+	"github.com/fatora-oss/fatora"
 )
 
 // TestClaimPlanWithoutStatistics plans the claim over 20,000 pending

@@ -8,9 +8,10 @@ import (
 	"net"
 	"strings"
 
-	"github.com/fatora-oss/fatora"
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgconn"
+
+	"github.com/fatora-oss/fatora"
 )
 
 // mapError turns driver failures the caller can act on into *fatora.Error:

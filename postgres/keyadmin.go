@@ -4,8 +4,9 @@ import (
 	"context"
 	"time"
 
-	"github.com/fatora-oss/fatora"
 	"github.com/jackc/pgx/v5"
+
+	"github.com/fatora-oss/fatora"
 )
 
 // ListMerchants implements fatora.MerchantService.
@@ -16,7 +17,7 @@ func (s *MerchantService) ListMerchants(ctx context.Context) ([]fatora.Merchant,
 	}
 	out, err := pgx.AppendRows([]fatora.Merchant(nil), rows, func(r pgx.CollectableRow) (fatora.Merchant, error) {
 		var m fatora.Merchant
-		err := r.Scan(&m.ID, &m.Number, &m.Name, &m.Email, &m.Disabled, &m.CreatedAt)
+		err := r.Scan(&m.ID, &m.Number, &m.Name, &m.Email, &m.Disabled, &m.Region, &m.CreatedAt)
 		m.CreatedAt = m.CreatedAt.UTC()
 		return m, err
 	})

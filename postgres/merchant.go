@@ -5,9 +5,10 @@ import (
 	"errors"
 	"time"
 
-	"github.com/fatora-oss/fatora"
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgconn"
+
+	"github.com/fatora-oss/fatora"
 )
 
 // MerchantService implements fatora.MerchantService on the store.
@@ -37,9 +38,9 @@ func (s *MerchantService) CreateMerchant(ctx context.Context, m *fatora.Merchant
 			return mapError(err)
 		}
 		m.SetID(id, keys)
-		_, err = tx.Exec(ctx, `INSERT INTO merchants (id, number, name, email, email_folded, created_at)
-			OVERRIDING SYSTEM VALUE VALUES ($1, $2, $3, $4, $5, $6)`,
-			m.ID, m.Number, m.Name, m.Email, fatora.FoldEmail(m.Email), m.CreatedAt)
+		_, err = tx.Exec(ctx, `INSERT INTO merchants (id, number, name, email, email_folded, region, created_at)
+			OVERRIDING SYSTEM VALUE VALUES ($1, $2, $3, $4, $5, $6, $7)`,
+			m.ID, m.Number, m.Name, m.Email, fatora.FoldEmail(m.Email), m.Region, m.CreatedAt)
 		if isUnique(err) {
 			return fatora.MerchantEmailTaken(m.Email)
 		}
@@ -73,7 +74,7 @@ func insertKey(ctx context.Context, db execer, k *fatora.APIKey, now time.Time) 
 	return mapError(err)
 }
 
-const merchantColumns = "m.id, m.number, m.name, m.email, m.disabled, m.created_at"
+const merchantColumns = "m.id, m.number, m.name, m.email, m.disabled, m.region, m.created_at"
 
 // FindMerchantByNumber implements fatora.MerchantService.
 func (s *MerchantService) FindMerchantByNumber(ctx context.Context, number string) (fatora.Merchant, error) {
@@ -82,7 +83,7 @@ func (s *MerchantService) FindMerchantByNumber(ctx context.Context, number strin
 		return m, fatora.MerchantNumberNotFound(number)
 	}
 	err := s.db.pool.QueryRow(ctx, "SELECT "+merchantColumns+" FROM merchants m WHERE m.number = $1", number).
-		Scan(&m.ID, &m.Number, &m.Name, &m.Email, &m.Disabled, &m.CreatedAt)
+		Scan(&m.ID, &m.Number, &m.Name, &m.Email, &m.Disabled, &m.Region, &m.CreatedAt)
 	m.CreatedAt = m.CreatedAt.UTC()
 	if errors.Is(err, pgx.ErrNoRows) {
 		return m, fatora.MerchantNumberNotFound(number)
@@ -93,6 +94,16 @@ func (s *MerchantService) FindMerchantByNumber(ctx context.Context, number strin
 // SetMerchantDisabled implements fatora.MerchantService.
 func (s *MerchantService) SetMerchantDisabled(ctx context.Context, merchantID int64, disabled bool) error {
 	tag, err := s.db.pool.Exec(ctx, "UPDATE merchants SET disabled = $1 WHERE id = $2", disabled, merchantID)
+	return mustAffect(tag, err, fatora.MerchantNotFound())
+}
+
+// SetMerchantRegion implements fatora.MerchantService.
+func (s *MerchantService) SetMerchantRegion(ctx context.Context, merchantID int64, region string) error {
+	region, err := fatora.ParseRegion(region)
+	if err != nil {
+		return err
+	}
+	tag, err := s.db.pool.Exec(ctx, "UPDATE merchants SET region = $1 WHERE id = $2", region, merchantID)
 	return mustAffect(tag, err, fatora.MerchantNotFound())
 }
 
@@ -160,7 +171,7 @@ func (s *MerchantService) findCredential(ctx context.Context, cond string, arg a
 	row := s.db.pool.QueryRow(ctx, "SELECT "+keyColumns+", "+merchantColumns+
 		" FROM api_keys k JOIN merchants m ON m.id = k.merchant_id WHERE "+cond, arg)
 	k, err := scanKey(row, &c.Merchant.ID, &c.Merchant.Number, &c.Merchant.Name, &c.Merchant.Email,
-		&c.Merchant.Disabled, &c.Merchant.CreatedAt)
+		&c.Merchant.Disabled, &c.Merchant.Region, &c.Merchant.CreatedAt)
 	c.Key, c.Merchant.CreatedAt = k, c.Merchant.CreatedAt.UTC()
 	if errors.Is(err, pgx.ErrNoRows) {
 		return c, fatora.CredentialNotFound()

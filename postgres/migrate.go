@@ -5,9 +5,10 @@ import (
 	"embed"
 	"fmt"
 
-	"github.com/fatora-oss/fatora/migration"
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgxpool"
+
+	"github.com/fatora-oss/fatora/migration"
 )
 
 //go:embed migrations/*.sql

@@ -4,16 +4,18 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"github.com/fatora-oss/fatora/internal/testenv"
 	"io"
 	"strings"
 	"sync"
 	"testing"
 	"time"
 
-	"github.com/fatora-oss/fatora"
+	"github.com/fatora-oss/fatora/internal/testenv"
+
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgconn"
+
+	"github.com/fatora-oss/fatora"
 )
 
 // TestConcurrentOpen starts several stores on one empty schema at once:

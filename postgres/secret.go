@@ -3,8 +3,9 @@ package postgres
 import (
 	"context"
 
-	"github.com/fatora-oss/fatora"
 	"github.com/jackc/pgx/v5"
+
+	"github.com/fatora-oss/fatora"
 )
 
 // RotateSigningSecret implements fatora.MerchantService. The row lock of

@@ -5,8 +5,9 @@ import (
 	"errors"
 	"time"
 
-	"github.com/fatora-oss/fatora"
 	"github.com/jackc/pgx/v5"
+
+	"github.com/fatora-oss/fatora"
 )
 
 // SessionService implements fatora.SessionService on the store.
@@ -45,12 +46,12 @@ func (s *SessionService) FindSession(ctx context.Context, tokenHash []byte) (fat
 	var keyID, prefix *string
 	var keyCreated, revoked *time.Time
 	err := s.db.pool.QueryRow(ctx, `SELECT s.merchant_id, s.mode, s.api_key_id, s.created_at, s.last_seen_at, s.lang, s.user_agent,
-			m.number, m.name, m.email, m.disabled, m.created_at, k.prefix, k.created_at, k.revoked_at
+			m.number, m.name, m.email, m.disabled, m.region, m.created_at, k.prefix, k.created_at, k.revoked_at
 		FROM dashboard_sessions s JOIN merchants m ON m.id = s.merchant_id
 			LEFT JOIN api_keys k ON k.id = s.api_key_id
 		WHERE s.token_hash = $1`, tokenHash).Scan(&c.Session.MerchantID, &mode, &keyID, &c.Session.CreatedAt,
 		&c.Session.LastSeenAt, &c.Session.Lang, &c.Session.UserAgent, &c.Merchant.Number, &c.Merchant.Name, &c.Merchant.Email,
-		&c.Merchant.Disabled, &c.Merchant.CreatedAt, &prefix, &keyCreated, &revoked)
+		&c.Merchant.Disabled, &c.Merchant.Region, &c.Merchant.CreatedAt, &prefix, &keyCreated, &revoked)
 	if errors.Is(err, pgx.ErrNoRows) {
 		return c, fatora.SessionEnded()
 	}

@@ -84,7 +84,13 @@ type ClientRestoreParams struct {
 // ClientListParams select a page of clients. Zero values are left to the
 // server: every client, page 1, 20 a page (at most 100).
 type ClientListParams struct {
-	// Keyword matches a case-insensitive part of the name, e-mail or phone.
+	// Keyword matches a part of the client's name, e-mail, phone or address
+	// (not notes), compared after a fold that ignores letter case, Arabic
+	// diacritics and letter variants (احمد finds أحمد, فاطمه finds فاطمة) and
+	// reads every script's digits as ASCII. A phone-like keyword also
+	// matches the number in E.164 read in the merchant's region (5512 3456
+	// finds +974 5512 3456 in QA). One or two characters match the start of
+	// a word.
 	Keyword string
 	// Email matches the whole address, case-insensitively.
 	Email    string

@@ -210,12 +210,12 @@ var endOfTransaction = []string{`COMMIT`}
 const searchCatchUp = 512
 
 // searchCatchUpStatements bring the search index up to date with the
-// clients noted in clients_search_pending (see migration 0004).
+// clients noted in clients_search_pending (see migration 0010).
 var searchCatchUpStatements = []string{
-	`INSERT INTO clients_search (clients_search, rowid, search_text)
-		SELECT 'delete', id, old_text FROM clients_search_pending WHERE old_text IS NOT NULL`,
-	`INSERT INTO clients_search (rowid, search_text)
-		SELECT c.id, c.search_text FROM clients_search_pending p JOIN clients c ON c.id = p.id`,
+	`DELETE FROM client_terms WHERE rowid IN (SELECT id FROM clients_search_pending WHERE indexed)`,
+	`INSERT INTO client_terms (rowid, terms)
+		SELECT c.id, search_terms(c.merchant_id, c.mode, c.search_text)
+		FROM clients_search_pending p JOIN clients c ON c.id = p.id WHERE c.search_version >= 2`,
 	`DELETE FROM clients_search_pending`,
 }
 

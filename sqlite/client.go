@@ -33,7 +33,7 @@ func (s *ClientService) CreateClient(ctx context.Context, f fatora.ClientFields)
 		return fatora.Client{}, err
 	}
 	// Outside the transaction: the writer's time is the scarce one.
-	c, match, err := fatora.NewClient(f, s.db.now())
+	c, match, err := fatora.NewClient(f, s.db.now(), scope.Region)
 	if err != nil {
 		return fatora.Client{}, err
 	}
@@ -51,12 +51,12 @@ func (s *ClientService) CreateClient(ctx context.Context, f fatora.ClientFields)
 func insertClient(ctx context.Context, tx runner, scope fatora.Scope, c *fatora.Client, match fatora.MatchKeys) error {
 	f := c.ClientFields
 	err := tx.QueryRowContext(ctx, `INSERT INTO clients (merchant_id, mode, name, phone, email, address, notes,
-			email_folded, phone_digits, search_text, dedup, created_at, updated_at, metadata)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+			email_folded, phone_digits, search_text, dedup, created_at, updated_at, metadata, search_version)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
 			ON CONFLICT (merchant_id, mode, dedup) WHERE deleted_at IS NULL DO NOTHING RETURNING id`,
 		scope.MerchantID, scope.Mode, f.Name, f.Phone, f.Email, f.Address, f.Notes,
 		match.EmailFolded, match.PhoneDigits, match.SearchText, match.Dedup, c.CreatedAt.UnixMicro(), c.UpdatedAt.UnixMicro(),
-		fatora.EncodeMetadata(f.Metadata),
+		fatora.EncodeMetadata(f.Metadata), fatora.SearchVersion,
 	).Scan(&c.ID)
 	if err == sql.ErrNoRows {
 		return duplicateOf(ctx, tx, scope, match.Dedup)
@@ -143,12 +143,12 @@ func (s *ClientService) UpdateClient(ctx context.Context, id int64, u fatora.Cli
 }
 
 func updateRow(ctx context.Context, tx runner, scope fatora.Scope, c fatora.Client) error {
-	match := c.MatchKeys()
+	match := c.MatchKeys(scope.Region)
 	_, err := tx.ExecContext(ctx, `UPDATE clients SET name = ?, phone = ?, email = ?, address = ?, notes = ?,
-		email_folded = ?, phone_digits = ?, search_text = ?, dedup = ?, updated_at = ?, metadata = ?
+		email_folded = ?, phone_digits = ?, search_text = ?, dedup = ?, updated_at = ?, metadata = ?, search_version = ?
 		WHERE merchant_id = ? AND mode = ? AND id = ?`,
 		c.Name, c.Phone, c.Email, c.Address, c.Notes, match.EmailFolded, match.PhoneDigits, match.SearchText, match.Dedup,
-		c.UpdatedAt.UnixMicro(), fatora.EncodeMetadata(c.Metadata), scope.MerchantID, scope.Mode, c.ID)
+		c.UpdatedAt.UnixMicro(), fatora.EncodeMetadata(c.Metadata), fatora.SearchVersion, scope.MerchantID, scope.Mode, c.ID)
 	if isUnique(err) {
 		return duplicateOf(ctx, tx, scope, match.Dedup)
 	}

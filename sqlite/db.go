@@ -29,6 +29,7 @@ type DB struct {
 	searchGate  *readGate // keyword searches, before gate
 	writer      *writer
 	checkpoints *checkpointer
+	rekeyer     *rekeyer
 	// Now is the store's clock; tests replace it.
 	Now fatora.Clock
 	// DeletedRetention is how long a deleted client can be restored
@@ -78,6 +79,7 @@ func Open(ctx context.Context, path string) (*DB, error) {
 	db.gate, db.searchGate = newReadGate(readTurns()), newReadGate(searchTurns())
 	db.writer = newWriter(write)
 	db.checkpoints = newCheckpointer(checkpoints, &db.writer.committed)
+	db.rekeyer = startRekey(db)
 	return db, nil
 }
 
@@ -163,6 +165,7 @@ func (db *DB) Ping(ctx context.Context) error {
 
 // Close lets queued writes commit, then closes both pools.
 func (db *DB) Close() error {
+	db.rekeyer.stop()
 	db.writer.close()
 	db.reads.close()
 	return errors.Join(db.checkpoints.close(), db.write.Close(), db.read.Close())

@@ -6,9 +6,10 @@ import (
 	"errors"
 	"fmt"
 
-	"github.com/fatora-oss/fatora"
 	"modernc.org/sqlite"
 	sqlite3 "modernc.org/sqlite/lib"
+
+	"github.com/fatora-oss/fatora"
 )
 
 // mapError turns driver failures the caller can act on into *fatora.Error:

@@ -25,7 +25,7 @@ func (s *MerchantService) ListMerchants(ctx context.Context) ([]fatora.Merchant,
 	for rows.Next() {
 		var m fatora.Merchant
 		var created int64
-		if err := rows.Scan(&m.ID, &m.Number, &m.Name, &m.Email, &m.Disabled, &created); err != nil {
+		if err := rows.Scan(&m.ID, &m.Number, &m.Name, &m.Email, &m.Disabled, &m.Region, &created); err != nil {
 			return nil, mapError(err)
 		}
 		m.CreatedAt = time.UnixMicro(created).UTC()

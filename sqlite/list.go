@@ -6,7 +6,6 @@ import (
 	"strconv"
 	"strings"
 	"time"
-	"unicode/utf8"
 
 	"github.com/fatora-oss/fatora"
 )
@@ -49,20 +48,18 @@ func (s *ClientService) FindClients(ctx context.Context, f fatora.ClientFilter) 
 	return fatora.NewClientPage(f, clients, total), err
 }
 
-// trigramMin is the shortest keyword the trigram index can look up.
-const trigramMin = 3
-
-// listQuery is the SQL of one list request. A keyword of three characters
-// or more (without an e-mail filter, which its own index serves better) is
-// looked up in the trigram index, whose phrase match is an exact substring
-// match, for the clients unchanged since the index last caught up; the
-// clients changed since (clients_search_pending, see writer.end) are
-// matched on their current text instead, so a stale index entry never
-// matches. Both are merged in id order, so a page stops reading once it is
-// full, and a count reads only the tenant index.
-// A metadata filter reads the index of metadata pairs (client_metadata)
-// for its first key, in client id order, and checks the other keys there.
-// Other filters read the tenant's clients in id order. A list of deleted
+// listQuery is the SQL of one list request. A keyword (without an e-mail
+// filter, which its own index serves better) is looked up in the tenant's
+// terms in the search index (see terms.go), for the clients unchanged
+// since the index last caught up; the tenant's clients changed since
+// (clients_search_pending, see writer.end) and those still keyed by an
+// earlier version (see rekey.go) are matched on their current text
+// instead, so a stale index entry never matches. All three are merged in
+// id order, so a page stops reading once it is full, and a count reads
+// only the tenant's entries. Other filters read the tenant's clients in id
+// order. A metadata filter
+// reads the index of metadata pairs (client_metadata) for its first key, in
+// client id order, and checks the other keys there. A list of deleted
 // clients shows those deleted since (the retention period's start).
 type listQuery struct {
 	f       fatora.ClientFilter
@@ -73,11 +70,14 @@ type listQuery struct {
 }
 
 func newListQuery(scope fatora.Scope, f fatora.ClientFilter, since time.Time) listQuery {
+	k := keywordSearch{forms: fatora.KeywordForms(f.Keyword, scope.Region), scope: scope}
 	q := listQuery{f: f, id: "c.id", from: "clients c",
-		byIndex: f.Email == "" && len(f.Metadata) == 0 && utf8.RuneCountInString(f.Keyword) >= trigramMin}
+		byIndex: f.Email == "" && len(f.Metadata) == 0 && f.Keyword != "" && len(k.forms) > 0}
 	var conds []string
 	add := func(cond string, args ...any) { conds, q.args = append(conds, cond), append(q.args, args...) }
 	switch {
+	case f.Keyword != "" && len(k.forms) == 0:
+		add("0")
 	case len(f.Metadata) > 0:
 		q.from, q.id = "client_metadata m CROSS JOIN clients c ON c.id = m.client_id", "m.client_id"
 		keys := f.Metadata.Keys()
@@ -87,11 +87,7 @@ func newListQuery(scope fatora.Scope, f fatora.ClientFilter, since time.Time) li
 				AND o.key = ? AND o.value = ? AND o.client_id = c.id)`, k, f.Metadata[k])
 		}
 	case q.byIndex:
-		q.from = `(SELECT rowid AS id FROM clients_search WHERE clients_search MATCH ?
-				AND rowid NOT IN (SELECT id FROM clients_search_pending)
-			UNION SELECT p.id FROM clients_search_pending p JOIN clients pc ON pc.id = p.id
-				WHERE instr(pc.search_text, ?) > 0) AS s CROSS JOIN clients c ON c.id = s.id`
-		q.args = append(q.args, `"`+strings.ReplaceAll(f.Keyword, `"`, `""`)+`"`, f.Keyword)
+		q.from, q.args = k.from(scope)
 		q.id = "s.id"
 	}
 	add("c.merchant_id = ? AND c.mode = ?", scope.MerchantID, scope.Mode)
@@ -103,11 +99,33 @@ func newListQuery(scope fatora.Scope, f fatora.ClientFilter, since time.Time) li
 	if f.Email != "" {
 		add("c.email_folded = ?", f.Email)
 	}
-	if f.Keyword != "" && !q.byIndex {
-		add("instr(c.search_text, ?) > 0", f.Keyword)
+	if f.Keyword != "" && len(k.forms) > 0 {
+		cond, args := k.exact("c")
+		if q.byIndex {
+			cond, args = k.substrings("c")
+		}
+		if cond != "" {
+			add(cond, args...)
+		}
 	}
 	q.from += " WHERE " + strings.Join(conds, " AND ")
 	return q
+}
+
+// from returns the FROM clause of a keyword search (the index's
+// candidates as s, the clients as c) and its arguments.
+func (k keywordSearch) from(scope fatora.Scope) (string, []any) {
+	pending, pendingArgs := k.exact("pc")
+	old, oldArgs := k.exact("oc")
+	args := []any{k.match(), scope.MerchantID, scope.Mode, scope.MerchantID, scope.Mode}
+	args = append(append(args, pendingArgs...), scope.MerchantID, scope.Mode)
+	return `(SELECT rowid AS id FROM client_terms WHERE client_terms MATCH ?
+				AND rowid NOT IN (SELECT id FROM clients_search_pending WHERE merchant_id = ? AND mode = ?)
+			UNION SELECT p.id FROM clients_search_pending p JOIN clients pc ON pc.id = p.id
+				WHERE p.merchant_id = ? AND p.mode = ? AND pc.search_version >= 2 AND ` + pending + `
+			UNION SELECT oc.id FROM clients oc
+				WHERE oc.merchant_id = ? AND oc.mode = ? AND oc.search_version < 2 AND ` + old + `
+			) AS s CROSS JOIN clients c ON c.id = s.id`, append(args, oldArgs...)
 }
 
 // countSQL counts the matches: from the kept tally of live clients without

@@ -26,9 +26,9 @@ func (s *MerchantService) CreateMerchant(ctx context.Context, m *fatora.Merchant
 	m.CreatedAt = s.db.now()
 	return s.db.inBatch(ctx, func(tx runner) error {
 		var id int64
-		err := tx.QueryRowContext(ctx, `INSERT INTO merchants (number, name, email, email_folded, created_at)
-			VALUES ('pending:' || hex(randomblob(16)), ?, ?, ?, ?) RETURNING id`,
-			m.Name, m.Email, fatora.FoldEmail(m.Email), m.CreatedAt.UnixMicro()).Scan(&id)
+		err := tx.QueryRowContext(ctx, `INSERT INTO merchants (number, name, email, email_folded, region, created_at)
+			VALUES ('pending:' || hex(randomblob(16)), ?, ?, ?, ?, ?) RETURNING id`,
+			m.Name, m.Email, fatora.FoldEmail(m.Email), m.Region, m.CreatedAt.UnixMicro()).Scan(&id)
 		if isUnique(err) {
 			return fatora.MerchantEmailTaken(m.Email)
 		}
@@ -61,7 +61,7 @@ func insertKey(ctx context.Context, tx runner, k *fatora.APIKey, now time.Time) 
 	return mapError(err)
 }
 
-const merchantColumns = "m.id, m.number, m.name, m.email, m.disabled, m.created_at"
+const merchantColumns = "m.id, m.number, m.name, m.email, m.disabled, m.region, m.created_at"
 
 // FindMerchantByNumber implements fatora.MerchantService.
 func (s *MerchantService) FindMerchantByNumber(ctx context.Context, number string) (fatora.Merchant, error) {
@@ -73,7 +73,7 @@ func (s *MerchantService) FindMerchantByNumber(ctx context.Context, number strin
 	defer leave()
 	var created int64
 	err = r.QueryRowContext(ctx, "SELECT "+merchantColumns+" FROM merchants m WHERE m.number = ?", number).
-		Scan(&m.ID, &m.Number, &m.Name, &m.Email, &m.Disabled, &created)
+		Scan(&m.ID, &m.Number, &m.Name, &m.Email, &m.Disabled, &m.Region, &created)
 	m.CreatedAt = time.UnixMicro(created).UTC()
 	if err == sql.ErrNoRows {
 		return m, fatora.MerchantNumberNotFound(number)
@@ -85,6 +85,18 @@ func (s *MerchantService) FindMerchantByNumber(ctx context.Context, number strin
 func (s *MerchantService) SetMerchantDisabled(ctx context.Context, merchantID int64, disabled bool) error {
 	return s.db.inBatch(ctx, func(tx runner) error {
 		res, err := tx.ExecContext(ctx, "UPDATE merchants SET disabled = ? WHERE id = ?", disabled, merchantID)
+		return mustAffect(res, err, fatora.MerchantNotFound())
+	})
+}
+
+// SetMerchantRegion implements fatora.MerchantService.
+func (s *MerchantService) SetMerchantRegion(ctx context.Context, merchantID int64, region string) error {
+	region, err := fatora.ParseRegion(region)
+	if err != nil {
+		return err
+	}
+	return s.db.inBatch(ctx, func(tx runner) error {
+		res, err := tx.ExecContext(ctx, "UPDATE merchants SET region = ? WHERE id = ?", region, merchantID)
 		return mustAffect(res, err, fatora.MerchantNotFound())
 	})
 }
@@ -153,7 +165,7 @@ func (s *MerchantService) findCredential(ctx context.Context, cond string, arg a
 	var created int64
 	row := r.QueryRowContext(ctx, "SELECT "+keyColumns+", "+merchantColumns+
 		" FROM api_keys k JOIN merchants m ON m.id = k.merchant_id WHERE "+cond, arg)
-	k, err := scanKey(row, &c.Merchant.ID, &c.Merchant.Number, &c.Merchant.Name, &c.Merchant.Email, &c.Merchant.Disabled, &created)
+	k, err := scanKey(row, &c.Merchant.ID, &c.Merchant.Number, &c.Merchant.Name, &c.Merchant.Email, &c.Merchant.Disabled, &c.Merchant.Region, &created)
 	c.Key, c.Merchant.CreatedAt = k, time.UnixMicro(created).UTC()
 	if err == sql.ErrNoRows {
 		return c, fatora.CredentialNotFound()

@@ -46,7 +46,7 @@ func TestSearchIndexStaysConsistent(t *testing.T) {
 }
 
 // TestSearchIndexMergeSettings holds the index to the merge settings of
-// migration 0005, which keep it cheap to write without long stalls.
+// migration 0010, which keep it cheap to write without long stalls.
 func TestSearchIndexMergeSettings(t *testing.T) {
 	_, path := openFile(t)
 	check, err := sql.Open("sqlite", "file:"+path)
@@ -56,7 +56,7 @@ func TestSearchIndexMergeSettings(t *testing.T) {
 	defer check.Close()
 	for k, want := range map[string]int{"automerge": 8, "crisismerge": 32} {
 		var v int
-		if err := check.QueryRow("SELECT v FROM clients_search_config WHERE k = ?", k).Scan(&v); err != nil || v != want {
+		if err := check.QueryRow("SELECT v FROM client_terms_config WHERE k = ?", k).Scan(&v); err != nil || v != want {
 			t.Errorf("%s = %d (%v), want %d", k, v, err, want)
 		}
 	}
@@ -116,8 +116,9 @@ func TestSearchFindsClientsTheIndexHasNotCaughtUpWith(t *testing.T) {
 	checkSearchIndex(t, path)
 }
 
-// checkSearchIndex has FTS5 check the index of the store at path against
-// the clients, on a connection of its own.
+// checkSearchIndex has FTS5 check the index of the store at path, on a
+// connection of its own, and checks it against the clients: it holds
+// exactly the clients keyed by this version, each under its own terms.
 func checkSearchIndex(t *testing.T, path string) {
 	t.Helper()
 	check, err := sql.Open("sqlite", "file:"+path)
@@ -125,7 +126,14 @@ func checkSearchIndex(t *testing.T, path string) {
 		t.Fatal(err)
 	}
 	defer check.Close()
-	if _, err := check.Exec("INSERT INTO clients_search (clients_search, rank) VALUES ('integrity-check', 1)"); err != nil {
-		t.Fatalf("the search index disagrees with the clients: %v", err)
+	if _, err := check.Exec("INSERT INTO client_terms (client_terms, rank) VALUES ('integrity-check', 0)"); err != nil {
+		t.Fatalf("the search index is damaged: %v", err)
+	}
+	var missing, extra int
+	err = check.QueryRow(`SELECT (SELECT count(*) FROM clients c WHERE search_version >= 2 AND NOT EXISTS
+			(SELECT 1 FROM client_terms WHERE client_terms MATCH trim(search_terms(c.merchant_id, c.mode, c.search_text)) AND rowid = c.id)),
+		(SELECT count(*) FROM client_terms t WHERE NOT EXISTS (SELECT 1 FROM clients WHERE id = t.rowid))`).Scan(&missing, &extra)
+	if err != nil || missing+extra > 0 {
+		t.Fatalf("the search index misses %d clients and holds %d others (%v)", missing, extra, err)
 	}
 }

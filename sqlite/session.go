@@ -46,11 +46,11 @@ func (s *SessionService) FindSession(ctx context.Context, tokenHash []byte) (fat
 	var created, seen, merchantCreated int64
 	var keyCreated, revoked sql.NullInt64
 	err = r.QueryRowContext(ctx, `SELECT s.merchant_id, s.mode, s.api_key_id, s.created_at, s.last_seen_at, s.lang, s.user_agent,
-			m.number, m.name, m.email, m.disabled, m.created_at, k.prefix, k.created_at, k.revoked_at
+			m.number, m.name, m.email, m.disabled, m.region, m.created_at, k.prefix, k.created_at, k.revoked_at
 		FROM dashboard_sessions s JOIN merchants m ON m.id = s.merchant_id
 			LEFT JOIN api_keys k ON k.id = s.api_key_id
 		WHERE s.token_hash = ?`, tokenHash).Scan(&c.Session.MerchantID, &c.Session.Mode, &keyID, &created, &seen,
-		&c.Session.Lang, &c.Session.UserAgent, &c.Merchant.Number, &c.Merchant.Name, &c.Merchant.Email, &c.Merchant.Disabled,
+		&c.Session.Lang, &c.Session.UserAgent, &c.Merchant.Number, &c.Merchant.Name, &c.Merchant.Email, &c.Merchant.Disabled, &c.Merchant.Region,
 		&merchantCreated, nullString{&c.Key.Prefix}, &keyCreated, &revoked)
 	if err == sql.ErrNoRows {
 		return c, fatora.SessionEnded()

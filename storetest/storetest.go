@@ -37,6 +37,7 @@ func Run(t *testing.T, open func(t testing.TB) Store) {
 	t.Run("Merchants", func(t *testing.T) { testMerchants(t, open) })
 	t.Run("Keys", func(t *testing.T) { testKeys(t, open) })
 	t.Run("SigningSecret", func(t *testing.T) { testSigningSecret(t, open) })
+	t.Run("Region", func(t *testing.T) { testRegion(t, open) })
 	t.Run("SigningSecretRotation", func(t *testing.T) { testSigningSecretRotation(t, open) })
 	t.Run("AdminLists", func(t *testing.T) { testAdminLists(t, open) })
 	t.Run("ScheduledRevocation", func(t *testing.T) { testScheduledRevocation(t, open) })

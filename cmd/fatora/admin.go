@@ -21,11 +21,19 @@ hashes of keys are stored. A key given with --api-key (here or to key
 create) must not be guessable online: 16 to 200 printable ASCII characters
 without spaces, at least 10 different ones, no more than half of it runs
 such as aaaa, abcd or 1234, and at least 64 bits by its length and
-character set (hexadecimal counts 4 bits a character). A GUID passes.`
+character set (hexadecimal counts 4 bits a character). A GUID passes.
+--region is the country (ISO 3166 code, QA unless given) whose numbering
+plan reads the merchant's client phones written without a country prefix:
+with JO, 0791234567 is +962791234567. Change it with merchant update.`
 
-const merchantListDetails = `Columns: the merchant number, name, e-mail, status (active or disabled) and
-how many active keys it has (revoked ones are not counted). There is no
-region column yet: merchants have no region in this version.`
+const merchantUpdateDetails = `--region changes the merchant's default region (ISO 3166 code: QA, JO,
+SA...), within seconds on every server: phones of clients created or
+changed from then on, and phone-like search keywords, are read in it.
+Clients stored before keep the E.164 form they were stored with.`
+
+const merchantListDetails = `Columns: the merchant number, name, e-mail, region (the country whose
+numbering plan reads its clients' phones), status (active or disabled) and
+how many active keys it has (revoked ones are not counted).`
 
 // keyOutput is a key as the commands print it; Value only when just made.
 type keyOutput struct {
@@ -43,6 +51,7 @@ type merchantOutput struct {
 	Number string      `json:"number"`
 	Name   string      `json:"name"`
 	Email  string      `json:"email"`
+	Region string      `json:"region"`
 	Keys   []keyOutput `json:"keys"`
 }
 
@@ -52,13 +61,14 @@ func merchantCreateFlags(fs *flagSet) runner {
 	email := fs.String("email", "", "merchant e-mail address (required)")
 	apiKey := fs.String("api-key", "", "use this value as the key of --mode instead of generating one (a key brought from Fatora)")
 	mode := fs.String("mode", "", "the mode of --api-key: test or live")
+	region := fs.String("region", fatora.DefaultRegion, "the country (ISO 3166 code) whose numbering plan reads client phones written without a country prefix")
 	asJSON := fs.Bool("json", false, "print JSON")
 	return func(ctx context.Context, c *call) error {
 		values, err := initialKeys(*apiKey, *mode)
 		if err != nil {
 			return err
 		}
-		m := fatora.Merchant{Name: *name, Email: *email}
+		m := fatora.Merchant{Name: *name, Email: *email, Region: *region}
 		if err := m.Validate(); err != nil { // before a new database is made for nothing
 			return fmt.Errorf("%s", fatora.ErrorMessage(err))
 		}
@@ -67,7 +77,7 @@ func merchantCreateFlags(fs *flagSet) runner {
 			if err := st.merchants.CreateMerchant(ctx, &m, keys); err != nil {
 				return err
 			}
-			out := merchantOutput{Number: m.Number, Name: m.Name, Email: m.Email}
+			out := merchantOutput{Number: m.Number, Name: m.Name, Email: m.Email, Region: m.Region}
 			for _, k := range keys {
 				out.Keys = append(out.Keys, toKeyOutput(*k, "", values[k.Mode]))
 			}
@@ -134,7 +144,7 @@ func printMerchant(w io.Writer, m merchantOutput, asJSON bool) error {
 	if asJSON {
 		return printJSON(w, m)
 	}
-	fmt.Fprintf(w, "Merchant %s created: %s <%s>\n", m.Number, m.Name, m.Email)
+	fmt.Fprintf(w, "Merchant %s created: %s <%s>, region %s\n", m.Number, m.Name, m.Email, m.Region)
 	fmt.Fprintln(w, "Its API keys are shown now and never again; keep them safe:")
 	printKeys(w, m.Keys)
 	return nil
@@ -180,6 +190,7 @@ type merchantRow struct {
 	Number     string `json:"number"`
 	Name       string `json:"name"`
 	Email      string `json:"email"`
+	Region     string `json:"region"`
 	Status     string `json:"status"`
 	ActiveKeys int    `json:"active_keys"`
 	CreatedAt  string `json:"created_at"`
@@ -217,7 +228,7 @@ func merchantRows(ms []fatora.Merchant, keys []fatora.APIKey) []merchantRow {
 		if m.Disabled {
 			status = "disabled"
 		}
-		rows[i] = merchantRow{Number: m.Number, Name: m.Name, Email: m.Email, Status: status, ActiveKeys: active[m.ID],
+		rows[i] = merchantRow{Number: m.Number, Name: m.Name, Email: m.Email, Region: m.Region, Status: status, ActiveKeys: active[m.ID],
 			CreatedAt: m.CreatedAt.Format(time.RFC3339)}
 	}
 	return rows
@@ -232,10 +243,10 @@ func printMerchants(w io.Writer, rows []merchantRow, asJSON bool) error {
 		return nil
 	}
 	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
-	fmt.Fprintln(tw, "NUMBER\tNAME\tEMAIL\tSTATUS\tKEYS\tCREATED")
+	fmt.Fprintln(tw, "NUMBER\tNAME\tEMAIL\tREGION\tSTATUS\tKEYS\tCREATED")
 	for _, r := range rows {
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%d\t%s\n", r.Number, cell(r.Name, tableCellRunes), cell(r.Email, tableCellRunes),
-			r.Status, r.ActiveKeys, r.CreatedAt)
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%d\t%s\n", r.Number, cell(r.Name, tableCellRunes), cell(r.Email, tableCellRunes),
+			r.Region, r.Status, r.ActiveKeys, r.CreatedAt)
 	}
 	return tw.Flush()
 }
@@ -258,5 +269,28 @@ func merchantStatusFlags(disable bool) func(fs *flagSet) runner {
 				return nil
 			})
 		}
+	}
+}
+
+func merchantUpdateFlags(fs *flagSet) runner {
+	db := dbFlag(fs)
+	number := fs.String("merchant", "", "merchant number (required)")
+	region := fs.String("region", "", "the merchant's new default region (ISO 3166 code, required)")
+	return func(ctx context.Context, c *call) error {
+		r, err := fatora.ParseRegion(*region)
+		if err != nil {
+			return fmt.Errorf("--region: %s", fatora.ErrorMessage(err))
+		}
+		return withStore(ctx, *db, c, mustExist, func(st *store) error {
+			m, err := st.merchants.FindMerchantByNumber(ctx, *number)
+			if err != nil {
+				return err
+			}
+			if err := st.merchants.SetMerchantRegion(ctx, m.ID, r); err != nil {
+				return err
+			}
+			fmt.Fprintf(c.stdout, "Merchant %s: region %s.\n", m.Number, r)
+			return nil
+		})
 	}
 }

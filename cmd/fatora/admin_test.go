@@ -213,3 +213,26 @@ func TestServeDefaultAddress(t *testing.T) {
 		t.Errorf("FATORA_ADDR=:9999 gives --addr %q (%v)", fs.Lookup("addr").Value, err)
 	}
 }
+
+// TestMerchantRegion: merchant create --region, merchant update --region,
+// the region in merchant list; unknown regions refused.
+func TestMerchantRegion(t *testing.T) {
+	t.Parallel()
+	dsn, _ := testDB(t)
+	if m := createMerchant(t, dsn, "qa@example.com"); m.Region != "QA" {
+		t.Errorf("a merchant created without --region has region %q, want QA", m.Region)
+	}
+	jo := createMerchant(t, dsn, "jo@example.com", "--region", "jo")
+	if jo.Region != "JO" {
+		t.Errorf("merchant create --region jo: region %q, want JO", jo.Region)
+	}
+	mustRun(t, "merchant", "update", "--merchant", jo.Number, "--region", "SA", "--db", dsn)
+	if _, _, err := runFatora(t, "merchant", "update", "--merchant", jo.Number, "--region", "ZZ", "--db", dsn); err == nil {
+		t.Error("merchant update --region ZZ succeeded")
+	}
+	var ms []merchantRow
+	decodeJSON(t, []byte(mustRun(t, "merchant", "list", "--db", dsn, "--json")), &ms)
+	if len(ms) != 2 || ms[0].Region != "QA" || ms[1].Region != "SA" {
+		t.Errorf("merchant list --json: %+v, want regions QA and SA", ms)
+	}
+}

@@ -17,11 +17,12 @@ import (
 	"testing"
 	"time"
 
+	"github.com/google/go-cmp/cmp"
+	"github.com/google/go-cmp/cmp/cmpopts"
+
 	"github.com/fatora-oss/fatora"
 	"github.com/fatora-oss/fatora/internal/apitest"
 	"github.com/fatora-oss/fatora/sqlite"
-	"github.com/google/go-cmp/cmp"
-	"github.com/google/go-cmp/cmp/cmpopts"
 )
 
 // fatoraSampleKey is the API key of Fatora's documentation.
@@ -244,6 +245,7 @@ func TestMerchantCreateErrors(t *testing.T) {
 		{name: "api key with a space", args: []string{"--name", "Shop", "--email", "shop@example.com", "--api-key", "E4B73FEE F492 4607 A38D", "--mode", "live"}},
 		{name: "api key that can be guessed", args: []string{"--name", "Shop", "--email", "shop@example.com", "--api-key", "aaaaaaaaaaaaaaaa", "--mode", "live"}},
 		{name: "api key too short to be safe", args: []string{"--name", "Shop", "--email", "shop@example.com", "--api-key", "E4B73FEE-F492-46", "--mode", "live"}},
+		{name: "unknown region", args: []string{"--name", "Shop", "--email", "shop@example.com", "--region", "XX"}},
 		{name: "same email twice", args: []string{"--name", "Other", "--email", "SHOP@example.com"}, first: true},
 		{name: "a key already registered", args: []string{"--name", "Other", "--email", "other@example.com", "--api-key", fatoraSampleKey, "--mode", "test"}, first: true},
 	}
@@ -473,6 +475,7 @@ type merchantJSON struct {
 	Number string    `json:"number"`
 	Name   string    `json:"name"`
 	Email  string    `json:"email"`
+	Region string    `json:"region"`
 	Keys   []keyJSON `json:"keys"`
 }
 

@@ -143,7 +143,7 @@ func clientsRestoreFlags(fs *flagSet) runner {
 func clientsListFlags(fs *flagSet) runner {
 	api := apiFlagsOf(fs)
 	var p sdk.ClientListParams
-	fs.StringVar(&p.Keyword, "keyword", "", "only clients whose name, e-mail or phone contains this (any letter case)")
+	fs.StringVar(&p.Keyword, "keyword", "", "only clients whose name, e-mail, phone or address contains this, after the fold (letter case, Arabic diacritics and letter variants, digits of any script; a phone number also in E.164); one or two characters match the start of a word")
 	fs.StringVar(&p.Email, "email", "", "only clients with this e-mail address (any letter case)")
 	fs.IntVar(&p.Page, "page", 0, "page number, from 1")
 	fs.IntVar(&p.PageSize, "page-size", 0, "clients a page (the server's default is 20, at most 100)")

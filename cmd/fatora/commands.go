@@ -14,6 +14,8 @@ func commands() []command {
 
 		{name: "merchant create", summary: "register a merchant and print its first test and live keys, once",
 			details: merchantCreateDetails, flags: merchantCreateFlags},
+		{name: "merchant update", summary: "change a merchant's default region (the country its client phones are read in)",
+			details: merchantUpdateDetails, flags: merchantUpdateFlags},
 		{name: "merchant list", summary: "list the merchants", details: merchantListDetails, flags: merchantListFlags},
 		{name: "merchant disable", summary: "refuse a merchant's keys and tokens (within 5 seconds on every server)",
 			flags: merchantStatusFlags(true)},

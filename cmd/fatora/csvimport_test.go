@@ -1,10 +1,11 @@
 package main
 
 import (
-	"github.com/fatora-oss/fatora/clientfile"
 	"strconv"
 	"strings"
 	"testing"
+
+	"github.com/fatora-oss/fatora/clientfile"
 
 	"github.com/google/go-cmp/cmp"
 )

@@ -16,8 +16,9 @@ import (
 	"testing"
 	"time"
 
-	"github.com/fatora-oss/fatora/internal/apitest"
 	"github.com/google/go-cmp/cmp"
+
+	"github.com/fatora-oss/fatora/internal/apitest"
 )
 
 // seedCurlBody is the body of the seed's curl sample, with the obfuscated

@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"crypto/rand"
+	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
 	"errors"
@@ -11,6 +12,7 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
+	"time"
 
 	"github.com/fatora-oss/fatora/internal/testenv"
 )
@@ -30,6 +32,7 @@ type bench struct {
 	// merchantErr is why creating the merchant failed, reported only if
 	// Authorize then fails (on a reused database it may exist already).
 	merchantErr error
+	bulk        bulkResult
 }
 
 // execute seeds and measures as configured.
@@ -113,6 +116,9 @@ func (b *bench) fatoraTarget(ctx context.Context, rep *report) (*target, error) 
 			return nil, err
 		}
 		rep.Target, rep.Database = base, b.db.name
+		if b.cfg.bulk > 0 {
+			rep.Bulk = &b.bulk
+		}
 	}
 	t, err := b.authorizedTarget(ctx, "fatora", base)
 	if err != nil {
@@ -150,19 +156,38 @@ func (b *bench) startFatora(ctx context.Context) (string, error) {
 			return "", err
 		}
 	}
-	_, b.merchantErr = testenv.CreateMerchant(ctx, bin, b.db.dsn, "Bench", "bench@example.com", b.cfg.apiKey)
+	// One merchant per key, so that runs with other keys on the same
+	// database (--db sqlite:PATH) load other merchants.
+	_, b.merchantErr = testenv.CreateMerchant(ctx, bin, b.db.dsn, "Bench", merchantEmail(b.cfg.apiKey), b.cfg.apiKey)
+	if b.cfg.bulk > 0 {
+		if b.bulk.InsertSeconds, err = bulkLoad(ctx, b.db.dsn, merchantEmail(b.cfg.apiKey), newRunID(), b.cfg.bulk, b.progress); err != nil {
+			return "", err
+		}
+		b.bulk.Count = b.cfg.bulk
+	}
+	started := time.Now()
 	if b.server, err = startServer(ctx, bin, b.db.dsn, b.dir, b.cfg.serveFlags); err != nil {
 		return "", errors.Join(b.merchantErr, err)
+	}
+	if b.cfg.bulk > 0 {
+		if b.bulk.RekeySeconds, err = waitRekeyed(ctx, b.db.dsn, started, b.progress); err != nil {
+			return "", err
+		}
 	}
 	fmt.Fprintf(b.progress, "fatora serve at %s on %s\n", b.server.url, b.db.name)
 	return b.server.url, nil
 }
 
 func (b *bench) newTarget(name, base string) *target {
+	return &target{name: name, base: base, client: newHTTPClient(b.cfg.concurrency), pool: new(clientPool), run: newRunID()}
+}
+
+// newRunID returns a random tag that keeps one run's e-mail addresses and
+// keys apart from another's.
+func newRunID() string {
 	run := make([]byte, 4)
 	rand.Read(run)
-	return &target{name: name, base: base, client: newHTTPClient(b.cfg.concurrency),
-		pool: new(clientPool), run: hex.EncodeToString(run)}
+	return hex.EncodeToString(run)
 }
 
 // close stops the server and removes the temporary database, unless --keep.
@@ -206,4 +231,14 @@ func authorize(ctx context.Context, c *http.Client, base, apiKey string) (string
 		return "", fmt.Errorf("authorize with the API key: status %d", resp.StatusCode)
 	}
 	return out.BearerToken, nil
+}
+
+// merchantEmail is the e-mail address of the merchant whose key is apiKey:
+// bench@example.com for the default key, one of its own for another.
+func merchantEmail(apiKey string) string {
+	if apiKey == defaultAPIKey {
+		return "bench@example.com"
+	}
+	sum := sha256.Sum256([]byte(apiKey))
+	return fmt.Sprintf("bench-%x@example.com", sum[:6])
 }

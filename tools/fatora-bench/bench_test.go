@@ -12,7 +12,7 @@ import (
 	"time"
 )
 
-var allOps = "create=40,get=20,list=15,search=15,update=10"
+var allOps = "create=40,get=20,list=15,search=10,short=5,update=10"
 
 // TestRunSQLite builds fatora (or takes $FATORA_BENCH_BIN), starts it on a
 // temporary SQLite database and runs every operation against it and the

@@ -24,6 +24,7 @@ type config struct {
 	duration    time.Duration
 	warmup      time.Duration
 	seed        int
+	bulk        int
 	baseline    bool
 	rounds      int
 	keep        bool
@@ -36,14 +37,15 @@ func parseConfig(args []string, stderr io.Writer) (config, error) {
 	fs.SetOutput(stderr)
 	fs.StringVar(&c.url, "url", "", "benchmark the server at this base URL (needs --api-key) instead of starting one")
 	fs.StringVar(&c.apiKey, "api-key", defaultAPIKey, "API key of the merchant (created with this key when the command starts the server)")
-	fs.StringVar(&c.db, "db", "temp", "database of the started server: temp (a temporary SQLite file), sqlite:PATH or postgres://... (a fresh schema)")
+	fs.StringVar(&c.db, "db", "temp", "database of the started server: temp (a temporary SQLite file), sqlite:PATH or postgres://... (a fresh schema, or the one its search_path names)")
 	fs.StringVar(&c.bin, "bin", "", "fatora binary to start (default: go build ./cmd/fatora)")
 	serveFlags := fs.String("serve-flags", "", "extra flags for fatora serve, space-separated (e.g. --db-max-conns=16)")
-	mixSpec := fs.String("mix", "create=60,get=20,list=10,search=5,update=5", "operations and their weights: create, get, list, search, update")
+	mixSpec := fs.String("mix", "create=60,get=20,list=10,search=5,update=5", "operations and their weights: create, get, list, search, short (a keyword of one or two characters), update")
 	fs.IntVar(&c.concurrency, "concurrency", 64, "concurrent workers, each with its own keep-alive connection")
 	fs.DurationVar(&c.duration, "duration", 20*time.Second, "measured time of each run (0: only --seed)")
 	fs.DurationVar(&c.warmup, "warmup", 2*time.Second, "load before each measured run, left out of the figures")
 	fs.IntVar(&c.seed, "seed", 0, "first load this many clients through the API, as fast as possible")
+	fs.IntVar(&c.bulk, "bulk", 0, "first insert this many clients straight into the database, keyed as before issue 12, and time the started server keying them anew (the migration of existing data)")
 	fs.BoolVar(&c.baseline, "baseline", false, "first measure the real API in this process over a store that keeps nothing, and print the server's ratio to it")
 	fs.IntVar(&c.rounds, "rounds", 1, "with --baseline: measure the baseline and the server this many times, alternately, and judge the median ratio")
 	fs.BoolVar(&c.keep, "keep", false, "keep the temporary database (or PostgreSQL schema) at the end")
@@ -68,8 +70,8 @@ func (c config) check() error {
 		return fmt.Errorf("--concurrency must be 1 to 10000")
 	case c.duration < 0 || c.warmup < 0 || c.seed < 0:
 		return fmt.Errorf("--duration, --warmup and --seed must not be negative")
-	case c.duration == 0 && c.seed == 0:
-		return fmt.Errorf("nothing to do: --duration 0 without --seed")
+	case c.duration == 0 && c.seed == 0 && c.bulk == 0:
+		return fmt.Errorf("nothing to do: --duration 0 without --seed or --bulk")
 	case c.rounds < 1 || c.rounds > 100 || (c.rounds > 1 && !c.baseline):
 		return fmt.Errorf("--rounds must be 1 to 100, and more than 1 only with --baseline")
 	}
@@ -86,7 +88,7 @@ func parseMix(spec string) (mix, error) {
 		op, known := opByName(name)
 		w, err := strconv.Atoi(weight)
 		if !ok || !known || err != nil || w < 0 {
-			return m, fmt.Errorf("--mix: want op=weight,... with ops create, get, list, search, update; got %q", part)
+			return m, fmt.Errorf("--mix: want op=weight,... with ops create, get, list, search, short, update; got %q", part)
 		}
 		m[op] = w
 	}
@@ -106,7 +108,7 @@ func (m mix) total() int {
 
 // needsClients reports whether the mix reads clients it did not create.
 func (m mix) needsClients() bool {
-	return m[opGet] > 0 || m[opUpdate] > 0 || m[opSearch] > 0
+	return m[opGet] > 0 || m[opUpdate] > 0 || m[opSearch] > 0 || m[opShort] > 0
 }
 
 func (m mix) String() string {

@@ -20,7 +20,8 @@ type database struct {
 
 // prepareDatabase resolves --db: "temp" is a SQLite file in dir (removed
 // with dir), sqlite:PATH is used as it is, and a postgres:// URL gets a
-// fresh schema, dropped at the end.
+// fresh schema, dropped at the end, unless it names a schema already
+// (search_path, as a kept run prints it).
 func prepareDatabase(ctx context.Context, spec, dir string) (*database, error) {
 	switch {
 	case spec == "" || spec == "temp":
@@ -28,6 +29,8 @@ func prepareDatabase(ctx context.Context, spec, dir string) (*database, error) {
 		return &database{dsn: path, name: path + " (temporary)"}, nil
 	case strings.HasPrefix(spec, "sqlite:"):
 		return &database{dsn: spec, name: spec}, nil
+	case (strings.HasPrefix(spec, "postgres://") || strings.HasPrefix(spec, "postgresql://")) && strings.Contains(spec, "search_path="):
+		return &database{dsn: spec, name: spec}, nil // a schema kept by an earlier run (--keep)
 	case strings.HasPrefix(spec, "postgres://") || strings.HasPrefix(spec, "postgresql://"):
 		return postgresSchema(ctx, spec)
 	}
@@ -50,5 +53,5 @@ func postgresSchema(ctx context.Context, base string) (*database, error) {
 		defer cancel()
 		return s.Drop(ctx)
 	}
-	return &database{dsn: s.DSN, name: u.Redacted() + " (schema " + s.Name + ")", drop: drop}, nil
+	return &database{dsn: s.DSN, name: u.Redacted() + " (schema " + s.Name + ", --db " + testenv.WithParam(u.Redacted(), "search_path", s.Name) + ")", drop: drop}, nil
 }

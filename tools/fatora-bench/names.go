@@ -1,7 +1,9 @@
 package main
 
 import (
+	"math/rand/v2"
 	"strconv"
+	"strings"
 	"unicode/utf8"
 
 	"github.com/fatora-oss/fatora/strictjson"
@@ -81,6 +83,14 @@ func keyword(name string) string {
 	start := (n - 5) / 2
 	runes := []rune(name)
 	return string(runes[start : start+5])
+}
+
+// shortKeyword returns the first one or two characters of one of the
+// words of a name: what a short keyword finds (see fatora.KeywordForms).
+func shortKeyword(name string, rnd *rand.Rand) string {
+	words := strings.Fields(strings.ReplaceAll(name, "-", " "))
+	runes := []rune(words[rnd.IntN(len(words))])
+	return string(runes[:min(len(runes), 1+rnd.IntN(2))])
 }
 
 // mix64 scrambles n (SplitMix64's finalizer), so consecutive clients get

@@ -23,13 +23,14 @@ const (
 	opList
 	opSearch
 	opUpdate
+	opShort // a keyword search of one or two characters
 	numOps
 )
 
-var opNames = [numOps]string{"create", "get", "list", "search", "update"}
+var opNames = [numOps]string{"create", "get", "list", "search", "update", "short"}
 
 // okStatus is the status each operation expects.
-var okStatus = [numOps]int{http.StatusCreated, http.StatusOK, http.StatusOK, http.StatusOK, http.StatusOK}
+var okStatus = [numOps]int{http.StatusCreated, http.StatusOK, http.StatusOK, http.StatusOK, http.StatusOK, http.StatusOK}
 
 func opByName(name string) (opKind, bool) {
 	for op, n := range opNames {
@@ -82,6 +83,8 @@ func (t *target) do(ctx context.Context, op opKind, rnd *rand.Rand) (int, error)
 		return t.get(ctx, path)
 	case opSearch:
 		return t.get(ctx, "/v1/clients?keyword="+url.QueryEscape(keyword(c.name)))
+	case opShort:
+		return t.get(ctx, "/v1/clients?keyword="+url.QueryEscape(shortKeyword(c.name, rnd)))
 	}
 	n := strconv.FormatUint(t.seq.Add(1), 10)
 	body := []byte(`{"notes":"updated by fatora-bench ` + n + `"}`)

@@ -19,6 +19,7 @@ type report struct {
 	Warmup      float64            `json:"warmup_seconds"`
 	Mix         string             `json:"mix"`
 	Seed        *seedResult        `json:"seed,omitempty"`
+	Bulk        *bulkResult        `json:"bulk,omitempty"`
 	Runs        []runResult        `json:"runs,omitempty"`
 	Ratios      map[string]float64 `json:"percent_of_baseline,omitempty"`
 	// Rounds are the ratios of each round; Ratios are their medians.
@@ -115,6 +116,10 @@ func printText(w io.Writer, r *report) {
 	if r.Seed != nil {
 		fmt.Fprintf(w, "seed    %d clients in %s (%.0f clients/s)\n", r.Seed.Count,
 			time.Duration(r.Seed.Seconds*float64(time.Second)).Round(time.Millisecond), r.Seed.Rate)
+	}
+	if r.Bulk != nil {
+		fmt.Fprintf(w, "bulk    %d clients inserted in %.1fs, keyed anew by the server in %.1fs\n", r.Bulk.Count,
+			r.Bulk.InsertSeconds, r.Bulk.RekeySeconds)
 	}
 	if len(r.Runs) > 0 {
 		fmt.Fprintf(w, "load    %d connections, mix %s, %gs measured after %gs warmup\n", r.Concurrency, r.Mix, r.Duration, r.Warmup)

@@ -1,0 +1,129 @@
+package postgres
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"slices"
+	"strings"
+	"testing"
+
+	"golang.org/x/sync/errgroup"
+
+	"github.com/fatora-oss/fatora"
+)
+
+// TestSearchTermsAgree holds the SQL function search_terms (migration 0008)
+// to fatora.SearchTerms, which the queries look its index up with.
+func TestSearchTermsAgree(t *testing.T) {
+	db := openTestDB(t)
+	scope := fatora.Scope{MerchantID: 42, Mode: fatora.ModeLive}
+	texts := []string{"", "a", "ab", "ahmad.k@example.qa\n+97455123456", "أحمد الكعبي\n\n5512 3456\ndoha, qatar\n+97455123456",
+		"100% cotton_shop\n\n4455\n\n4455", "x--y..z  w", "😀😀😀 ok", "مؤسسة\tالنور"}
+	for _, text := range texts {
+		var got []string
+		if err := db.pool.QueryRow(context.Background(), "SELECT search_terms($1, $2, $3)", scope.MerchantID, string(scope.Mode), text).Scan(&got); err != nil {
+			t.Fatal(err)
+		}
+		var want []string
+		for _, term := range fatora.SearchTerms(text) {
+			want = append(want, termOf(scope, term))
+		}
+		slices.Sort(got)
+		slices.Sort(want)
+		if !slices.Equal(got, want) {
+			t.Errorf("search_terms(%q) = %q, fatora.SearchTerms gives %q", text, got, want)
+		}
+	}
+}
+
+// TestSearchReadsOnlyItsTenant: merchant A holds 3,000 clients matching a
+// word and B none. B's search for that word reads exactly as many buffers
+// (pages) as its search for a word nobody holds, and finds nothing; A's
+// own search of it reads many more, which shows the measure sees a
+// tenant's matches.
+func TestSearchReadsOnlyItsTenant(t *testing.T) {
+	if testing.Short() {
+		t.Skip("makes 3,000 clients")
+	}
+	db := openTestDB(t)
+	a, b := tenantScope(t, db, "a"), tenantScope(t, db, "b")
+	cs := NewClientService(db)
+	var g errgroup.Group
+	g.SetLimit(8)
+	for i := range 3000 {
+		g.Go(func() error {
+			_, err := cs.CreateClient(fatora.WithScope(context.Background(), a),
+				fatora.ClientFields{Name: fmt.Sprintf("Zephyrine %d", i), Email: fmt.Sprintf("z%d@zephyrine.example", i)})
+			return err
+		})
+	}
+	if err := g.Wait(); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := cs.CreateClient(fatora.WithScope(context.Background(), b), fatora.ClientFields{Name: "Someone Else"}); err != nil {
+		t.Fatal(err)
+	}
+	<-db.rekeyer.done // queries take their final form once it is complete
+	if _, err := db.pool.Exec(context.Background(), "ANALYZE clients"); err != nil {
+		t.Fatal(err)
+	}
+	for _, keyword := range []string{"zephyrine", "ze", "z"} {
+		held, absent := pagesRead(t, db, b, keyword), pagesRead(t, db, b, "q"+keyword[1:]) // as many trigrams
+		if held != absent {
+			t.Errorf("B's search for %q reads %d pages, for an absent word %d: it depends on A's clients", keyword, held, absent)
+		}
+		own := pagesRead(t, db, a, keyword)
+		t.Logf("%q: B reads %d pages, %d for an absent word; A reads %d", keyword, held, absent, own)
+		if own <= absent+5 {
+			t.Errorf("A's search for %q reads %d pages, B's %d: the measure does not see matches", keyword, own, absent)
+		}
+	}
+}
+
+func tenantScope(t *testing.T, db *DB, name string) fatora.Scope {
+	t.Helper()
+	m := fatora.Merchant{Name: name, Email: name + "@example.com"}
+	if err := NewMerchantService(db).CreateMerchant(context.Background(), &m, nil); err != nil {
+		t.Fatal(err)
+	}
+	return fatora.Scope{MerchantID: m.ID, Mode: fatora.ModeTest, Region: m.Region}
+}
+
+// pagesRead returns the buffers (shared hits and reads) the count and the
+// first page of a keyword search of scope read, from EXPLAIN ANALYZE.
+func pagesRead(t *testing.T, db *DB, scope fatora.Scope, keyword string) int {
+	t.Helper()
+	f, err := fatora.ClientFilter{Keyword: keyword}.Normalize()
+	if err != nil {
+		t.Fatal(err)
+	}
+	where, args := filterClause(scope, f, db.restorableSince(), db.rekeyer.complete.Load())
+	total := 0
+	for _, query := range []string{
+		"SELECT count(*) FROM (SELECT 1 FROM clients WHERE " + where + " LIMIT 1001) t",
+		"SELECT " + clientColumns + " FROM clients WHERE " + where + " ORDER BY id LIMIT 21",
+	} {
+		var plan []struct {
+			Plan map[string]any `json:"Plan"`
+		}
+		var raw string
+		tx, err := db.pool.Begin(context.Background())
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := tx.Exec(context.Background(), keywordPlanSQL); err != nil {
+			t.Fatal(err)
+		}
+		err = tx.QueryRow(context.Background(), "EXPLAIN (ANALYZE, BUFFERS, FORMAT JSON) "+query, args...).Scan(&raw)
+		tx.Rollback(context.Background())
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := json.NewDecoder(strings.NewReader(raw)).Decode(&plan); err != nil {
+			t.Fatal(err)
+		}
+		total += int(plan[0].Plan["Shared Hit Blocks"].(float64) + plan[0].Plan["Shared Read Blocks"].(float64))
+	}
+	return total
+}
