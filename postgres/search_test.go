@@ -69,9 +69,10 @@ func TestSearchReadsOnlyItsTenant(t *testing.T) {
 		t.Fatal(err)
 	}
 	for _, keyword := range []string{"zephyrine", "ze", "z"} {
-		held, absent := pagesRead(t, db, b, keyword), pagesRead(t, db, b, "q"+keyword[1:]) // as many trigrams
-		if held != absent {
-			t.Errorf("B's search for %q reads %d pages, for an absent word %d: it depends on A's clients", keyword, held, absent)
+		held, absent := leastPagesRead(t, db, b, keyword), leastPagesRead(t, db, b, "q"+keyword[1:]) // as many trigrams
+		if slack := termsLookedUp(keyword, b.Region); held > absent+slack || absent > held+slack {
+			t.Errorf("B's search for %q reads %d pages, for an absent word %d (%d terms looked up): it depends on A's clients",
+				keyword, held, absent, slack)
 		}
 		own := pagesRead(t, db, a, keyword)
 		t.Logf("%q: B reads %d pages, %d for an absent word; A reads %d", keyword, held, absent, own)
@@ -88,6 +89,30 @@ func tenantScope(t *testing.T, db *DB, name string) fatora.Scope {
 		t.Fatal(err)
 	}
 	return fatora.Scope{MerchantID: m.ID, Mode: fatora.ModeTest, Region: m.Region}
+}
+
+// leastPagesRead is the fewest pages of three runs of pagesRead: a run
+// beside autovacuum, which the 3,000 inserts start, can read more.
+func leastPagesRead(t *testing.T, db *DB, scope fatora.Scope, keyword string) int {
+	least := pagesRead(t, db, scope, keyword)
+	for range 2 {
+		least = min(least, pagesRead(t, db, scope, keyword))
+	}
+	return least
+}
+
+// termsLookedUp is how many index terms a search for keyword looks up,
+// the slack allowed between B's two searches: one page a term. Once, under
+// -race in CI, B's first search read 33 pages against 30 (not seen in
+// plain runs, nor with the least of three runs); whatever its cause, it is
+// not the other tenant's postings, whose reading costs A over a hundred
+// pages more here, so a leak still fails the test.
+func termsLookedUp(keyword, region string) int {
+	n := 0
+	for _, f := range fatora.KeywordForms(fatora.Fold(keyword), region) {
+		n += len(f.Terms)
+	}
+	return n
 }
 
 // pagesRead returns the buffers (shared hits and reads) the count and the
