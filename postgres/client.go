@@ -54,8 +54,8 @@ func insertClient(ctx context.Context, tx pgx.Tx, scope fatora.Scope, c *fatora.
 	f, e := c.ClientFields, fatora.ClientCreated(scope.Mode, *c)
 	err := tx.QueryRow(ctx, `WITH ins AS (
 			INSERT INTO clients (merchant_id, mode, name, phone, email, address, notes,
-				email_folded, phone_digits, search_text, dedup, created_at, updated_at, metadata)
-			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $16)
+				email_folded, phone_digits, search_text, dedup, created_at, updated_at, metadata, terms)
+			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $16, $17)
 			ON CONFLICT (merchant_id, mode, dedup) WHERE deleted_at IS NULL DO NOTHING RETURNING id
 		), ev AS (
 			INSERT INTO events (merchant_id, id, mode, type, client_id, created_at, data)
@@ -64,7 +64,7 @@ func insertClient(ctx context.Context, tx pgx.Tx, scope fatora.Scope, c *fatora.
 		SELECT id FROM ins`,
 		scope.MerchantID, string(scope.Mode), f.Name, f.Phone, f.Email, f.Address, f.Notes,
 		match.EmailFolded, match.PhoneDigits, match.SearchText, match.Dedup, c.CreatedAt, c.UpdatedAt,
-		e.ID, fatora.EncodeEventData(e), fatora.EncodeMetadata(f.Metadata),
+		e.ID, fatora.EncodeEventData(e), fatora.EncodeMetadata(f.Metadata), tenantTerms(scope, match.SearchText),
 	).Scan(&c.ID)
 	if errors.Is(err, pgx.ErrNoRows) {
 		return duplicateOf(ctx, tx, scope, match.Dedup)
@@ -246,7 +246,7 @@ func keywordClause(scope fatora.Scope, forms []fatora.KeywordForm, rekeyed bool,
 		for i, t := range f.Terms {
 			terms[i] = termOf(scope, t)
 		}
-		cond := "search_terms(merchant_id, mode, search_text) @> " + arg(terms) + "::text[]"
+		cond := "terms @> " + arg(terms) + "::text[]"
 		if f.Substring == "" {
 			byIndex, byText = append(byIndex, cond), append(byText, cond)
 			continue
@@ -275,6 +275,16 @@ func byTerms(f fatora.ClientFilter) bool { return f.Keyword != "" && f.Email == 
 // it took.
 const keywordPlanSQL = `SELECT set_config('enable_seqscan', 'off', true), set_config('enable_indexscan', 'off', true),
 	set_config('enable_indexonlyscan', 'off', true)`
+
+// tenantTerms is the terms column of a client of scope whose search text
+// is text: its fatora.SearchTerms, each prefixed by the tenant.
+func tenantTerms(scope fatora.Scope, text string) []string {
+	terms := fatora.SearchTerms(text)
+	for i, t := range terms {
+		terms[i] = termOf(scope, t)
+	}
+	return terms
+}
 
 // termOf is a tenant's index term (see migration 0008).
 func termOf(scope fatora.Scope, term string) string {
@@ -326,10 +336,11 @@ func updateRow(ctx context.Context, tx pgx.Tx, scope fatora.Scope, c fatora.Clie
 	match := c.MatchKeys(scope.Region)
 	return guarded(ctx, tx, func(sp pgx.Tx) error {
 		_, err := sp.Exec(ctx, `UPDATE clients SET name = $1, phone = $2, email = $3, address = $4, notes = $5,
-			email_folded = $6, phone_digits = $7, search_text = $8, dedup = $9, updated_at = $10, metadata = $14, search_version = $15
+			email_folded = $6, phone_digits = $7, search_text = $8, dedup = $9, updated_at = $10, metadata = $14, search_version = $15, terms = $16
 			WHERE merchant_id = $11 AND mode = $12 AND id = $13`,
 			c.Name, c.Phone, c.Email, c.Address, c.Notes, match.EmailFolded, match.PhoneDigits, match.SearchText, match.Dedup,
-			c.UpdatedAt, scope.MerchantID, string(scope.Mode), c.ID, fatora.EncodeMetadata(c.Metadata), fatora.SearchVersion)
+			c.UpdatedAt, scope.MerchantID, string(scope.Mode), c.ID, fatora.EncodeMetadata(c.Metadata), fatora.SearchVersion,
+			tenantTerms(scope, match.SearchText))
 		return err
 	}, func() error { return duplicateOf(ctx, tx, scope, match.Dedup) })
 }

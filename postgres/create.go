@@ -73,9 +73,9 @@ const insertWithKeySQL = `WITH prior AS (
 		WHERE merchant_id = $1 AND mode = $2 AND key = $3
 	), ins AS (
 		INSERT INTO clients (id, merchant_id, mode, name, phone, email, address, notes,
-			email_folded, phone_digits, search_text, dedup, created_at, updated_at, metadata)
+			email_folded, phone_digits, search_text, dedup, created_at, updated_at, metadata, terms)
 		OVERRIDING SYSTEM VALUE
-		SELECT $4, $1, $2, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $14, $21
+		SELECT $4, $1, $2, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $14, $21, $22
 		WHERE NOT EXISTS (SELECT 1 FROM prior)
 		ON CONFLICT (merchant_id, mode, dedup) WHERE deleted_at IS NULL DO NOTHING
 		RETURNING id
@@ -97,7 +97,7 @@ func (k *keyedCreate) queueInsert(b *pgx.Batch) {
 		k.scope.MerchantID, string(k.scope.Mode), k.idem.Key, k.c.ID, f.Name, f.Phone, f.Email, f.Address, f.Notes,
 		k.match.EmailFolded, k.match.PhoneDigits, k.match.SearchText, k.match.Dedup, k.c.CreatedAt,
 		kept.Fingerprint, kept.Response.Status, kept.Response.Location, kept.Response.Body, e.ID, fatora.EncodeEventData(e),
-		fatora.EncodeMetadata(f.Metadata),
+		fatora.EncodeMetadata(f.Metadata), tenantTerms(k.scope, k.match.SearchText),
 	).QueryRow(k.scanInsert)
 }
 

@@ -121,7 +121,7 @@ func rekeyClients(ctx context.Context, tx pgx.Tx, stale []staleClient) error {
 		dedups[i-1] += ":" + strconv.FormatInt(ids[i-1], 10)
 	}
 	_, err = tx.Exec(ctx, `UPDATE clients c SET email_folded = v.email, phone_digits = v.phone, search_text = v.text, dedup = v.dedup,
-			search_version = $6
+			search_version = $6, terms = search_terms(c.merchant_id, c.mode, v.text)
 		FROM unnest($1::bigint[], $2::text[], $3::text[], $4::text[], $5::text[]) AS v(id, email, phone, text, dedup)
 		WHERE c.id = v.id`, ids, emails, phones, texts, dedups, fatora.SearchVersion)
 	return mapError(err)
