@@ -139,7 +139,7 @@ type ClientPage struct {
 // MaxKeywordCount is where a keyword search stops counting its matches: a
 // search matching a large share of a merchant's clients would otherwise
 // read them all to count them.
-const MaxKeywordCount = 1000
+const MaxKeywordCount = 100
 
 // CountLimit is how many matches a store needs to count for f: one more
 // than MaxKeywordCount for a keyword search or a metadata filter (a value

@@ -58,7 +58,7 @@ type clientListResponse struct {
 	TotalCount int          `json:"total_count"`
 	TotalPages int          `json:"total_pages"`
 	// TotalCountExact is false when a keyword search stopped counting at
-	// 1,000 matches: total_count is then a lower bound.
+	// 100 matches: total_count is then a lower bound.
 	TotalCountExact bool `json:"total_count_exact"`
 	// NextCursor fetches the clients after this page (see the cursor
 	// parameter); "" when this page is the last.

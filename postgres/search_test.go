@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"slices"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -41,7 +42,8 @@ func TestSearchTermsAgree(t *testing.T) {
 // word and B none. B's search for that word reads exactly as many buffers
 // (pages) as its search for a word nobody holds, and finds nothing; A's
 // own search of it reads many more, which shows the measure sees a
-// tenant's matches.
+// tenant's matches. Likewise for the walk (walk.go), and A's walk reads a
+// number of pages bounded by its length.
 func TestSearchReadsOnlyItsTenant(t *testing.T) {
 	if testing.Short() {
 		t.Skip("makes 3,000 clients")
@@ -61,14 +63,18 @@ func TestSearchReadsOnlyItsTenant(t *testing.T) {
 	if err := g.Wait(); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := cs.CreateClient(fatora.WithScope(context.Background(), b), fatora.ClientFields{Name: "Someone Else"}); err != nil {
-		t.Fatal(err)
+	for i := range 50 {
+		if _, err := cs.CreateClient(fatora.WithScope(context.Background(), b), fatora.ClientFields{Name: fmt.Sprintf("Someone Else %d", i)}); err != nil {
+			t.Fatal(err)
+		}
 	}
 	<-db.rekeyer.done // queries take their final form once it is complete
 	if _, err := db.pool.Exec(context.Background(), "ANALYZE clients"); err != nil {
 		t.Fatal(err)
 	}
-	for _, keyword := range []string{"zephyrine", "ze", "z"} {
+	keywords := []string{"zephyrine", "ze", "z"}
+	checkWalkPages(t, db, a, b, keywords)
+	for _, keyword := range keywords {
 		held, absent := leastPagesRead(t, db, b, keyword), leastPagesRead(t, db, b, "q"+keyword[1:]) // as many trigrams
 		if slack := termsLookedUp(keyword, b.Region); held > absent+slack || absent > held+slack {
 			t.Errorf("B's search for %q reads %d pages, for an absent word %d (%d terms looked up): it depends on A's clients",
@@ -78,6 +84,36 @@ func TestSearchReadsOnlyItsTenant(t *testing.T) {
 		t.Logf("%q: B reads %d pages, %d for an absent word; A reads %d", keyword, held, absent, own)
 		if own <= absent+5 {
 			t.Errorf("A's search for %q reads %d pages, B's %d: the measure does not see matches", keyword, own, absent)
+		}
+	}
+}
+
+// checkWalkPages checks that B's walk (walk.go) for A's word reads as many
+// pages as for a word nobody holds and finds nothing, and that A's walk of
+// a word none of its clients holds, reading up to walkRows of them, reads
+// a number of pages bounded by walkRows, not by A's clients.
+func checkWalkPages(t *testing.T, db *DB, a, b fatora.Scope, keywords []string) {
+	t.Helper()
+	for _, keyword := range keywords {
+		held, absent := walkPagesRead(t, db, b, keyword), walkPagesRead(t, db, b, "q"+keyword[1:])
+		t.Logf("B's walk for %q reads %d pages, %d for an absent word", keyword, held, absent)
+		if held != absent {
+			t.Errorf("B's walk for %q reads %d pages, for an absent word %d", keyword, held, absent)
+		}
+		page, err := NewClientService(db).FindClients(fatora.WithScope(context.Background(), b), fatora.ClientFilter{Keyword: keyword})
+		if err != nil || page.TotalCount != 0 || len(page.Clients) != 0 {
+			t.Errorf("B's search for %q found %d (%v)", keyword, page.TotalCount, err)
+		}
+	}
+	defer func(n int) { walkRows = n }(walkRows)
+	for _, n := range []int{250, 500} {
+		walkRows = n
+		absent, own := walkPagesRead(t, db, a, "qephyrine"), walkPagesRead(t, db, a, "zephyrine")
+		t.Logf("A's walk of %d rows reads %d pages for an absent word, %d for its word", n, absent, own)
+		// Two walks (the count's and the page's), each at most a heap page
+		// a row and the index's path.
+		if bound := 2 * (n + 25); absent > bound || own > absent {
+			t.Errorf("A's walk of %d rows reads %d pages for an absent word (at most %d), %d for its own word", n, absent, bound, own)
 		}
 	}
 }
@@ -124,12 +160,31 @@ func pagesRead(t *testing.T, db *DB, scope fatora.Scope, keyword string) int {
 		t.Fatal(err)
 	}
 	where, args := filterClause(scope, f, db.restorableSince(), db.rekeyer.complete.Load())
+	return explainPages(t, db, keywordPlanSQL, args,
+		"SELECT count(*) FROM (SELECT 1 FROM clients WHERE "+where+" LIMIT "+strconv.Itoa(f.CountLimit())+") t",
+		"SELECT "+clientColumns+" FROM clients WHERE "+where+" ORDER BY id LIMIT 21")
+}
+
+// walkPagesRead returns the buffers the walk of a keyword search of scope
+// (its count and its first page) read.
+func walkPagesRead(t *testing.T, db *DB, scope fatora.Scope, keyword string) int {
+	t.Helper()
+	f, err := fatora.ClientFilter{Keyword: keyword}.Normalize()
+	if err != nil {
+		t.Fatal(err)
+	}
+	count, args := walkCountSQL(scope, f)
+	page, pageArgs := walkPageSQL(scope, f)
+	return explainPages(t, db, walkPlanSQL, args, count) + explainPages(t, db, walkPlanSQL, pageArgs, page)
+}
+
+// explainPages returns the buffers (shared hits and reads) that queries
+// read, each planned after plan, from EXPLAIN ANALYZE.
+func explainPages(t *testing.T, db *DB, plan string, args []any, queries ...string) int {
+	t.Helper()
 	total := 0
-	for _, query := range []string{
-		"SELECT count(*) FROM (SELECT 1 FROM clients WHERE " + where + " LIMIT 1001) t",
-		"SELECT " + clientColumns + " FROM clients WHERE " + where + " ORDER BY id LIMIT 21",
-	} {
-		var plan []struct {
+	for _, query := range queries {
+		var out []struct {
 			Plan map[string]any `json:"Plan"`
 		}
 		var raw string
@@ -137,7 +192,7 @@ func pagesRead(t *testing.T, db *DB, scope fatora.Scope, keyword string) int {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if _, err := tx.Exec(context.Background(), keywordPlanSQL); err != nil {
+		if _, err := tx.Exec(context.Background(), plan); err != nil {
 			t.Fatal(err)
 		}
 		err = tx.QueryRow(context.Background(), "EXPLAIN (ANALYZE, BUFFERS, FORMAT JSON) "+query, args...).Scan(&raw)
@@ -145,10 +200,10 @@ func pagesRead(t *testing.T, db *DB, scope fatora.Scope, keyword string) int {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if err := json.NewDecoder(strings.NewReader(raw)).Decode(&plan); err != nil {
+		if err := json.NewDecoder(strings.NewReader(raw)).Decode(&out); err != nil {
 			t.Fatal(err)
 		}
-		total += int(plan[0].Plan["Shared Hit Blocks"].(float64) + plan[0].Plan["Shared Read Blocks"].(float64))
+		total += int(out[0].Plan["Shared Hit Blocks"].(float64) + out[0].Plan["Shared Read Blocks"].(float64))
 	}
 	return total
 }

@@ -121,7 +121,7 @@ type ClientList struct {
 	NextCursor string
 	// TotalCountCapped reports that a keyword search stopped counting its
 	// matches: TotalCount is then a lower bound (the server counts up to
-	// 1,000).
+	// 100).
 	TotalCountCapped bool
 }
 

@@ -164,3 +164,33 @@ func testCursor(t *testing.T, open func(testing.TB) Store) {
 		t.Errorf("cursor with a keyword: %d clients, total %d, more %v (%v); want 5 from Client 011, 10, true", len(page.Clients), page.TotalCount, page.More, err)
 	}
 }
+
+// testKeywordCountCap: a keyword search counts up to fatora.MaxKeywordCount
+// matches and says when it stopped; pages still reach every match.
+func testKeywordCountCap(t *testing.T, open func(testing.TB) Store) {
+	s := open(t)
+	a := newTenant(t, s, "alpha")
+	n := fatora.MaxKeywordCount + 5
+	for i := range n {
+		mustCreate(t, s, a.test, named(fmt.Sprintf("Capped %d", i)))
+	}
+	for _, tt := range []struct {
+		keyword   string
+		total     int
+		exact     bool
+		lastPage  int
+		lastCount int
+	}{
+		{"capped", fatora.MaxKeywordCount, false, 6, n - 5*20},
+		{"capped 10", 6, true, 1, 6}, // 10 and 100 to 104
+	} {
+		page, err := s.Clients.FindClients(a.test, fatora.ClientFilter{Keyword: tt.keyword})
+		if err != nil || page.TotalCount != tt.total || page.TotalExact != tt.exact {
+			t.Errorf("%q: total %d exact %v (%v), want %d %v", tt.keyword, page.TotalCount, page.TotalExact, err, tt.total, tt.exact)
+		}
+		last, err := s.Clients.FindClients(a.test, fatora.ClientFilter{Keyword: tt.keyword, Page: tt.lastPage})
+		if err != nil || len(last.Clients) != tt.lastCount || last.More {
+			t.Errorf("%q page %d: %d clients, more %v (%v), want %d and no more", tt.keyword, tt.lastPage, len(last.Clients), last.More, err, tt.lastCount)
+		}
+	}
+}

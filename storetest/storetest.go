@@ -60,6 +60,7 @@ func Run(t *testing.T, open func(t testing.TB) Store) {
 	t.Run("Bulk", func(t *testing.T) { testBulk(t, open) })
 	t.Run("MetadataValidation", func(t *testing.T) { testMetadataValidation(t, open) })
 	t.Run("List", func(t *testing.T) { testList(t, open) })
+	t.Run("KeywordCountCap", func(t *testing.T) { testKeywordCountCap(t, open) })
 	t.Run("Search", func(t *testing.T) { testSearch(t, open) })
 	t.Run("Cursor", func(t *testing.T) { testCursor(t, open) })
 	t.Run("Orders", func(t *testing.T) { testOrders(t, open) })
