@@ -65,7 +65,7 @@ func Open(ctx context.Context, dsn string, opts Options) (*DB, error) {
 		return nil, err
 	}
 	db.batch = newBatcher(db)
-	db.rekeyer = startRekey(db)
+	db.rekeyer = startRekey(db, db.rekeyOnce)
 	return db, nil
 }
 

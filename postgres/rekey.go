@@ -8,6 +8,7 @@ import (
 	"github.com/jackc/pgx/v5"
 
 	"github.com/fatora-oss/fatora"
+	"github.com/fatora-oss/fatora/internal/backoff"
 )
 
 // rekeyBatch is how many clients one transaction of the rekeying changes:
@@ -18,32 +19,46 @@ const rekeyBatch = 2000
 // rekeyer keys anew, in the background, the clients keyed by an earlier
 // version of fatora.MatchKeys (migration 0008 left them so): folded search
 // text, E.164 phones, duplicate keys. Until a client is done, keyword
-// search reads it directly (see keywordClause). It stops when none remain,
-// at an error (the next Open starts again) or when the store closes.
+// search reads it directly (see keywordClause). It stops when none remain
+// or when the store closes; a batch that fails (a restart of the database,
+// a failover) is tried again after a wait (internal/backoff).
 type rekeyer struct {
 	cancel context.CancelFunc
 	done   chan struct{}
-	err    error
+	// err is the last failure (nil once a batch succeeds after it), and
+	// failures how many there were in all.
+	err      error
+	failures int
 	// complete is set once no client is left to key anew.
 	complete atomic.Bool
 }
 
-func startRekey(db *DB) *rekeyer {
+func startRekey(db *DB, step func(context.Context) (int, error)) *rekeyer {
 	ctx, cancel := context.WithCancel(context.Background())
 	r := &rekeyer{cancel: cancel, done: make(chan struct{})}
 	go func() {
 		defer close(r.done)
-		total := 0
+		total, inRow := 0, 0
 		for {
-			n, err := db.rekeyOnce(ctx)
+			n, err := step(ctx)
 			total += n
-			if err != nil || n == 0 {
-				r.err = err
-				r.complete.Store(err == nil)
-				if err == nil && total > 0 { // the planner's statistics of the terms are new
+			switch {
+			case ctx.Err() != nil:
+				return
+			case err != nil:
+				r.err, r.failures, inRow = err, r.failures+1, inRow+1
+				if !backoff.Wait(ctx, inRow) {
+					return
+				}
+			case n == 0:
+				r.err = nil
+				r.complete.Store(true)
+				if total > 0 { // the planner's statistics of the terms are new
 					_, r.err = db.pool.Exec(ctx, "ANALYZE clients")
 				}
 				return
+			default:
+				r.err, inRow = nil, 0
 			}
 		}
 	}()

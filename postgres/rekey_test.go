@@ -2,10 +2,14 @@ package postgres
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"testing"
+	"time"
 
 	"github.com/fatora-oss/fatora"
+	"github.com/fatora-oss/fatora/internal/backoff"
+	"github.com/fatora-oss/fatora/internal/testenv"
 )
 
 // TestRekeyKeysOldClientsAnew makes clients look keyed by the version
@@ -41,10 +45,11 @@ func TestRekeyKeysOldClientsAnew(t *testing.T) {
 	<-db.rekeyer.done
 	db.rekeyer.complete.Store(false)        // as when the store opens on clients left at the earlier version
 	wantFound(t, cs, ctx, "الكعبي", ids[0]) // by the old text, before the rekeying
-	r := startRekey(db)
+	backoff.First = time.Millisecond
+	r := startRekey(db, testenv.FailingFirst(2, db.rekeyOnce, fatora.DatabaseUnavailable(errors.New("the database is restarting")))) // as when the database restarts meanwhile
 	<-r.done
-	if r.err != nil || !r.complete.Load() {
-		t.Fatalf("the rekeying ended with %v, complete %v", r.err, r.complete.Load())
+	if r.err != nil || !r.complete.Load() || r.failures != 2 {
+		t.Fatalf("the rekeying ended with %v, complete %v, after %d failures (want 2)", r.err, r.complete.Load(), r.failures)
 	}
 	db.rekeyer = r
 	wantFound(t, cs, ctx, "الكعبي", ids[0], ids[1])

@@ -79,7 +79,7 @@ func Open(ctx context.Context, path string) (*DB, error) {
 	db.gate, db.searchGate = newReadGate(readTurns()), newReadGate(searchTurns())
 	db.writer = newWriter(write)
 	db.checkpoints = newCheckpointer(checkpoints, &db.writer.committed)
-	db.rekeyer = startRekey(db)
+	db.rekeyer = startRekey(db, db.rekeyOnce)
 	return db, nil
 }
 

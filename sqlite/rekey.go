@@ -5,6 +5,7 @@ import (
 	"strconv"
 
 	"github.com/fatora-oss/fatora"
+	"github.com/fatora-oss/fatora/internal/backoff"
 )
 
 // rekeyBatch is how many clients one write of the rekeying changes: small
@@ -14,24 +15,39 @@ const rekeyBatch = 500
 // rekeyer keys anew, in the background, the clients keyed by an earlier
 // version of fatora.MatchKeys (migration 0010 left them so): folded search
 // text, E.164 phones, duplicate keys. Until a client is done, keyword
-// search reads it directly (see listQuery). It stops when none remain, at
-// an error (the next Open starts again) or when the store closes.
+// search reads it directly (see listQuery). It stops when none remain or
+// when the store closes; a batch that fails is tried again after a wait
+// (internal/backoff), so a database that was busy or full for a while
+// does not leave the rest for the next start.
 type rekeyer struct {
 	cancel context.CancelFunc
 	done   chan struct{}
-	err    error
+	// err is the last failure (nil once a batch succeeds after it), and
+	// failures how many there were in all.
+	err      error
+	failures int
 }
 
-func startRekey(db *DB) *rekeyer {
+func startRekey(db *DB, step func(context.Context) (int, error)) *rekeyer {
 	ctx, cancel := context.WithCancel(context.Background())
 	r := &rekeyer{cancel: cancel, done: make(chan struct{})}
 	go func() {
 		defer close(r.done)
+		inRow := 0
 		for {
-			n, err := db.rekeyOnce(ctx)
-			if err != nil || n == 0 {
-				r.err = err
+			n, err := step(ctx)
+			switch {
+			case ctx.Err() != nil:
 				return
+			case err != nil:
+				r.err, r.failures, inRow = err, r.failures+1, inRow+1
+				if !backoff.Wait(ctx, inRow) {
+					return
+				}
+			case n == 0:
+				return
+			default:
+				r.err, inRow = nil, 0
 			}
 		}
 	}()

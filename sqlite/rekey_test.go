@@ -3,10 +3,14 @@ package sqlite
 import (
 	"context"
 	"database/sql"
+	"errors"
 	"fmt"
 	"testing"
+	"time"
 
 	"github.com/fatora-oss/fatora"
+	"github.com/fatora-oss/fatora/internal/backoff"
+	"github.com/fatora-oss/fatora/internal/testenv"
 )
 
 // TestRekeyKeysOldClientsAnew makes clients look keyed by the version
@@ -85,5 +89,32 @@ func wantFound(t *testing.T, cs *ClientService, ctx context.Context, keyword str
 	}
 	if fmt.Sprint(got) != fmt.Sprint(ids) {
 		t.Errorf("keyword %q found %v, want %v", keyword, got, ids)
+	}
+}
+
+// TestRekeyRetriesAfterFailures: a batch the database refuses is tried
+// again after a wait, and the rekeying still keys every client anew.
+func TestRekeyRetriesAfterFailures(t *testing.T) {
+	db, path, ctx := openTenant(t)
+	if _, err := NewClientService(db).CreateClient(ctx, fatora.ClientFields{Name: "أحمد الكعبي"}); err != nil {
+		t.Fatal(err)
+	}
+	raw, err := sql.Open("sqlite", "file:"+path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer raw.Close()
+	if _, err := raw.Exec(`UPDATE clients SET search_version = 1, search_text = lower(name)`); err != nil {
+		t.Fatal(err)
+	}
+	backoff.First = time.Millisecond
+	r := startRekey(db, testenv.FailingFirst(3, db.rekeyOnce, fatora.DatabaseUnavailable(errors.New("disk full"))))
+	<-r.done
+	var stale int
+	if err := raw.QueryRow(`SELECT count(*) FROM clients WHERE search_version < 2`).Scan(&stale); err != nil {
+		t.Fatal(err)
+	}
+	if r.err != nil || r.failures != 3 || stale != 0 {
+		t.Errorf("the rekeying ended with %v after %d failures, %d clients left; want nil, 3, 0", r.err, r.failures, stale)
 	}
 }
