@@ -141,7 +141,7 @@ func (db *DB) Ping(ctx context.Context) error {
 // Close closes the pool, waiting for connections in use to be returned. It
 // returns an error only to match the other stores; it is always nil.
 func (db *DB) Close() error {
-	db.rekeyer.stop()
+	db.rekeyer.Stop()
 	db.batch.close()
 	db.pool.Close()
 	return nil

@@ -23,52 +23,22 @@ const rekeyBatch = 2000
 // or when the store closes; a batch that fails (a restart of the database,
 // a failover) is tried again after a wait (internal/backoff).
 type rekeyer struct {
-	cancel context.CancelFunc
-	done   chan struct{}
-	// err is the last failure (nil once a batch succeeds after it), and
-	// failures how many there were in all.
-	err      error
-	failures int
+	*backoff.Loop
 	// complete is set once no client is left to key anew.
 	complete atomic.Bool
 }
 
 func startRekey(db *DB, step func(context.Context) (int, error)) *rekeyer {
-	ctx, cancel := context.WithCancel(context.Background())
-	r := &rekeyer{cancel: cancel, done: make(chan struct{})}
-	go func() {
-		defer close(r.done)
-		total, inRow := 0, 0
-		for {
-			n, err := step(ctx)
-			total += n
-			switch {
-			case ctx.Err() != nil:
-				return
-			case err != nil:
-				r.err, r.failures, inRow = err, r.failures+1, inRow+1
-				if !backoff.Wait(ctx, inRow) {
-					return
-				}
-			case n == 0:
-				r.err = nil
-				r.complete.Store(true)
-				if total > 0 { // the planner's statistics of the terms are new
-					_, r.err = db.pool.Exec(ctx, "ANALYZE clients")
-				}
-				return
-			default:
-				r.err, inRow = nil, 0
-			}
+	r := &rekeyer{}
+	r.Loop = backoff.Start(step, func(ctx context.Context, total int) error {
+		r.complete.Store(true)
+		if total == 0 {
+			return nil
 		}
-	}()
+		_, err := db.pool.Exec(ctx, "ANALYZE clients") // the planner's statistics of the terms are new
+		return err
+	})
 	return r
-}
-
-// stop ends the rekeying and waits for it.
-func (r *rekeyer) stop() {
-	r.cancel()
-	<-r.done
 }
 
 // staleClient is a client to key anew, with its merchant's region.

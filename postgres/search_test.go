@@ -68,7 +68,7 @@ func TestSearchReadsOnlyItsTenant(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	<-db.rekeyer.done // queries take their final form once it is complete
+	<-db.rekeyer.Done() // queries take their final form once it is complete
 	if _, err := db.pool.Exec(context.Background(), "ANALYZE clients"); err != nil {
 		t.Fatal(err)
 	}

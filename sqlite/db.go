@@ -79,7 +79,7 @@ func Open(ctx context.Context, path string) (*DB, error) {
 	db.gate, db.searchGate = newReadGate(readTurns()), newReadGate(searchTurns())
 	db.writer = newWriter(write)
 	db.checkpoints = newCheckpointer(checkpoints, &db.writer.committed)
-	db.rekeyer = startRekey(db, db.rekeyOnce)
+	db.rekeyer = startRekey(db.rekeyOnce)
 	return db, nil
 }
 
@@ -165,7 +165,7 @@ func (db *DB) Ping(ctx context.Context) error {
 
 // Close lets queued writes commit, then closes both pools.
 func (db *DB) Close() error {
-	db.rekeyer.stop()
+	db.rekeyer.Stop()
 	db.writer.close()
 	db.reads.close()
 	return errors.Join(db.checkpoints.close(), db.write.Close(), db.read.Close())

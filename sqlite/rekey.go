@@ -19,46 +19,9 @@ const rekeyBatch = 500
 // when the store closes; a batch that fails is tried again after a wait
 // (internal/backoff), so a database that was busy or full for a while
 // does not leave the rest for the next start.
-type rekeyer struct {
-	cancel context.CancelFunc
-	done   chan struct{}
-	// err is the last failure (nil once a batch succeeds after it), and
-	// failures how many there were in all.
-	err      error
-	failures int
-}
+type rekeyer = backoff.Loop
 
-func startRekey(db *DB, step func(context.Context) (int, error)) *rekeyer {
-	ctx, cancel := context.WithCancel(context.Background())
-	r := &rekeyer{cancel: cancel, done: make(chan struct{})}
-	go func() {
-		defer close(r.done)
-		inRow := 0
-		for {
-			n, err := step(ctx)
-			switch {
-			case ctx.Err() != nil:
-				return
-			case err != nil:
-				r.err, r.failures, inRow = err, r.failures+1, inRow+1
-				if !backoff.Wait(ctx, inRow) {
-					return
-				}
-			case n == 0:
-				return
-			default:
-				r.err, inRow = nil, 0
-			}
-		}
-	}()
-	return r
-}
-
-// stop ends the rekeying and waits for it.
-func (r *rekeyer) stop() {
-	r.cancel()
-	<-r.done
-}
+func startRekey(step func(context.Context) (int, error)) *rekeyer { return backoff.Start(step, nil) }
 
 // staleClient is a client to key anew, with its merchant's region.
 type staleClient struct {

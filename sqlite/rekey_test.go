@@ -53,9 +53,9 @@ func TestRekeyKeysOldClientsAnew(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer db.Close()
-	<-db.rekeyer.done
-	if db.rekeyer.err != nil {
-		t.Fatal(db.rekeyer.err)
+	<-db.rekeyer.Done()
+	if db.rekeyer.Err != nil {
+		t.Fatal(db.rekeyer.Err)
 	}
 	cs = NewClientService(db)
 	wantFound(t, cs, ctx, "الكعبي", ids[0], ids[1])
@@ -108,13 +108,13 @@ func TestRekeyRetriesAfterFailures(t *testing.T) {
 		t.Fatal(err)
 	}
 	backoff.First = time.Millisecond
-	r := startRekey(db, testenv.FailingFirst(3, db.rekeyOnce, fatora.DatabaseUnavailable(errors.New("disk full"))))
-	<-r.done
+	r := startRekey(testenv.FailingFirst(3, db.rekeyOnce, fatora.DatabaseUnavailable(errors.New("disk full"))))
+	<-r.Done()
 	var stale int
 	if err := raw.QueryRow(`SELECT count(*) FROM clients WHERE search_version < 2`).Scan(&stale); err != nil {
 		t.Fatal(err)
 	}
-	if r.err != nil || r.failures != 3 || stale != 0 {
-		t.Errorf("the rekeying ended with %v after %d failures, %d clients left; want nil, 3, 0", r.err, r.failures, stale)
+	if r.Err != nil || r.Failures != 3 || stale != 0 {
+		t.Errorf("the rekeying ended with %v after %d failures, %d clients left; want nil, 3, 0", r.Err, r.Failures, stale)
 	}
 }
