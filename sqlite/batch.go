@@ -213,9 +213,12 @@ const searchCatchUp = 512
 // clients noted in clients_search_pending (see migration 0010).
 var searchCatchUpStatements = []string{
 	`DELETE FROM client_terms WHERE rowid IN (SELECT id FROM clients_search_pending WHERE indexed)`,
+	// CROSS JOIN keeps the pending clients as the outer loop: without
+	// statistics SQLite would otherwise scan every client and probe the
+	// pending ones, a cost that grows with the table at every catch-up.
 	`INSERT INTO client_terms (rowid, terms)
 		SELECT c.id, search_terms(c.merchant_id, c.mode, c.search_text)
-		FROM clients_search_pending p JOIN clients c ON c.id = p.id WHERE c.search_version >= 2`,
+		FROM clients_search_pending p CROSS JOIN clients c ON c.id = p.id WHERE c.search_version >= 2`,
 	`DELETE FROM clients_search_pending`,
 }
 

@@ -1,0 +1,38 @@
+package sqlite
+
+import (
+	"context"
+	"strings"
+	"testing"
+)
+
+// TestSearchCatchUpReadsOnlyPendingClients plans the search index's
+// catch-up on a store without statistics (as every new or migrated one
+// is): each statement must start from the pending clients and look each
+// client up by id, never scan the clients table, whose size would then be
+// paid at every catch-up (it was: a third of a create's CPU at 20,000
+// clients).
+func TestSearchCatchUpReadsOnlyPendingClients(t *testing.T) {
+	db, _ := openFile(t)
+	for _, stmt := range searchCatchUpStatements {
+		rows, err := db.read.QueryContext(context.Background(), "EXPLAIN QUERY PLAN "+stmt)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var plan []string
+		for rows.Next() {
+			var id, parent, unused int
+			var detail string
+			if err := rows.Scan(&id, &parent, &unused, &detail); err != nil {
+				t.Fatal(err)
+			}
+			plan = append(plan, detail)
+		}
+		rows.Close()
+		for _, step := range plan {
+			if step == "SCAN c" || strings.HasPrefix(step, "SCAN clients ") || step == "SCAN clients" {
+				t.Errorf("%s\nis planned as %q: a scan of the clients", stmt, plan)
+			}
+		}
+	}
+}
