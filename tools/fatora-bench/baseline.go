@@ -1,14 +1,19 @@
 package main
 
 import (
+	"bufio"
 	"context"
+	"fmt"
 	"io"
 	"log/slog"
 	"net"
 	"net/http"
+	"os"
+	"strings"
 	"time"
 
 	"github.com/fatora-oss/fatora/httpapi"
+	"github.com/fatora-oss/fatora/internal/testenv"
 	"github.com/fatora-oss/fatora/metrics"
 	"github.com/fatora-oss/fatora/token"
 )
@@ -53,3 +58,50 @@ func (b *baseline) close() {
 	defer cancel()
 	b.srv.Shutdown(ctx)
 }
+
+// serveBaselineCommand is the hidden first argument that makes this
+// program serve the baseline and nothing else: the benchmark starts
+// itself so, so that the baseline runs in a process of its own whose CPU
+// can be read as the server's is.
+const serveBaselineCommand = "serve-baseline"
+
+// serveBaseline serves the baseline for apiKey, prints its URL on out and
+// serves until ctx ends.
+func serveBaseline(ctx context.Context, apiKey string, out io.Writer) error {
+	b, err := startBaseline(apiKey)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintln(out, b.url())
+	<-ctx.Done()
+	b.close()
+	return nil
+}
+
+// baselineProcess is the baseline served by a child process.
+type baselineProcess struct {
+	*testenv.Process
+	base string
+}
+
+// startBaselineProcess starts this program again to serve the baseline.
+func startBaselineProcess(apiKey string) (*baselineProcess, error) {
+	self, err := os.Executable()
+	if err != nil {
+		return nil, err
+	}
+	r, w := io.Pipe()
+	proc, err := testenv.StartProcess(self, []string{serveBaselineCommand, apiKey}, w)
+	if err != nil {
+		return nil, err
+	}
+	line, err := bufio.NewReader(r).ReadString('\n')
+	go io.Copy(io.Discard, r) // anything else it prints
+	if err != nil || !strings.HasPrefix(line, "http://") {
+		proc.Kill()
+		return nil, fmt.Errorf("baseline process: %q %v", line, err)
+	}
+	return &baselineProcess{Process: proc, base: strings.TrimSpace(line)}, nil
+}
+
+func (p *baselineProcess) close() { p.Stop(10 * time.Second) }

@@ -5,7 +5,10 @@ import (
 	"encoding/json"
 	"io"
 	"net/http"
+	"os"
+	"os/signal"
 	"strings"
+	"syscall"
 	"testing"
 	"time"
 )
@@ -76,5 +79,42 @@ func TestBaselineIsTheAPI(t *testing.T) {
 	}
 	if status, _ := call("DELETE", "/v1/clients/7", tok, ""); status != 204 {
 		t.Errorf("delete: %d, want 204", status)
+	}
+}
+
+// TestMain lets the test binary serve the baseline when started as the
+// benchmark starts itself.
+func TestMain(m *testing.M) {
+	if len(os.Args) == 3 && os.Args[1] == serveBaselineCommand {
+		ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGTERM)
+		defer stop()
+		if err := serveBaseline(ctx, os.Args[2], os.Stdout); err != nil {
+			os.Exit(1)
+		}
+		return
+	}
+	os.Exit(m.Run())
+}
+
+// TestBaselineProcess starts the baseline in a child process, as
+// --baseline does, and reads its CPU as a run reads the server's.
+func TestBaselineProcess(t *testing.T) {
+	p, err := startBaselineProcess(defaultAPIKey)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer p.close()
+	if p.Pid() == os.Getpid() {
+		t.Fatal("the baseline runs in this process")
+	}
+	before := readCPU(p.Pid())
+	c := &http.Client{Timeout: 10 * time.Second}
+	for range 3000 {
+		if _, err := authorize(context.Background(), c, p.base, defaultAPIKey); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if after := readCPU(p.Pid()); after.server <= before.server {
+		t.Errorf("the baseline process's CPU did not grow over 3,000 authorizations: %v then %v", before.server, after.server)
 	}
 }

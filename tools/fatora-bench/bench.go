@@ -70,14 +70,15 @@ func (b *bench) execute(ctx context.Context) (*report, error) {
 func (b *bench) measureAll(ctx context.Context, t *target, rep *report) error {
 	var bt *target
 	if b.cfg.baseline {
-		base, err := startBaseline(b.cfg.apiKey)
+		base, err := startBaselineProcess(b.cfg.apiKey)
 		if err != nil {
 			return err
 		}
 		defer base.close()
-		if bt, err = b.authorizedTarget(ctx, "baseline", base.url()); err != nil {
+		if bt, err = b.authorizedTarget(ctx, "baseline", base.base); err != nil {
 			return fmt.Errorf("baseline: %w", err)
 		}
+		bt.pid = base.Pid()
 	}
 	for range b.cfg.rounds {
 		for _, target := range []*target{bt, t} {
@@ -123,6 +124,11 @@ func (b *bench) fatoraTarget(ctx context.Context, rep *report) (*target, error) 
 	t, err := b.authorizedTarget(ctx, "fatora", base)
 	if err != nil {
 		return nil, errors.Join(b.merchantErr, err)
+	}
+	if b.server != nil {
+		t.pid = b.server.Pid()
+	} else {
+		t.pid = b.cfg.serverPid
 	}
 	return t, nil
 }

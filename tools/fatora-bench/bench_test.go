@@ -171,13 +171,14 @@ func TestKeyword(t *testing.T) {
 // TestCompareRounds judges the median of several rounds: each round's
 // ratio is its server run over its own baseline run.
 func TestCompareRounds(t *testing.T) {
-	run := func(name string, rps, p99 float64) runResult {
-		return runResult{Name: name, TotalRPS: rps, Ops: []opSummary{{Op: "create", RPS: rps, P99: p99}}}
+	run := func(name string, rps, p99, cpu float64) runResult {
+		return runResult{Name: name, TotalRPS: rps, Ops: []opSummary{{Op: "create", RPS: rps, P99: p99}},
+			CPU: &cpuFigures{ServerPerRequestUS: cpu}}
 	}
 	r := &report{Runs: []runResult{
-		run("baseline", 1000, 1), run("fatora", 500, 8), // 50%
-		run("baseline", 2000, 1), run("fatora", 400, 30), // 20%
-		run("baseline", 1000, 1), run("fatora", 900, 9), // 90%
+		run("baseline", 1000, 1, 20), run("fatora", 500, 8, 80), // 50%
+		run("baseline", 2000, 1, 20), run("fatora", 400, 30, 200), // 20%
+		run("baseline", 1000, 1, 20), run("fatora", 900, 9, 95), // 90%
 	}}
 	r.compare()
 	if len(r.Rounds) != 3 || r.Rounds[1]["create"] != 20 {
@@ -186,13 +187,37 @@ func TestCompareRounds(t *testing.T) {
 	if r.Ratios["create"] != 50 || r.Ratios["total"] != 50 {
 		t.Errorf("ratios = %v, want the medians (50%%)", r.Ratios)
 	}
-	if len(r.Targets) != 1 || !r.Targets[0].Met {
-		t.Errorf("targets = %+v, want create met (median 50%%, median p99 9 ms)", r.Targets)
+	// Medians: 50% of the baseline, p99 9 ms, 95 µs of server CPU.
+	want := []targetCheck{{"create server CPU <= 90 µs a request", false}, {"create >= 30% of baseline", true}, {"create p99 <= 25 ms", true}}
+	if !slices.Equal(r.Targets, want) {
+		t.Errorf("targets = %+v, want %+v", r.Targets, want)
 	}
 	if got := r.roundsOf("create"); got != "  (50.0% 20.0% 90.0%)" {
 		t.Errorf("roundsOf = %q", got)
 	}
 	if median([]float64{4, 1, 3, 2}) != 2.5 {
 		t.Error("median of an even count is not the mean of the middle two")
+	}
+}
+
+// TestCPUReading reads this process's CPU before and after it burns some,
+// and parses a stat line whose command holds spaces and brackets.
+func TestCPUReading(t *testing.T) {
+	before := readCPU(os.Getpid())
+	sum := 0
+	for i := range 200_000_000 {
+		sum += i % 7
+	}
+	after := readCPU(os.Getpid())
+	f := before.figures(after, 1000)
+	if sum == 0 || f == nil || f.ServerSeconds < 0.05 || f.ServerSeconds > f.LoadCores*after.at.Sub(before.at).Seconds()+0.02 {
+		t.Fatalf("figures %+v: want server CPU > 0 and the same process's as the load generator's", f)
+	}
+	if f.ServerPerRequestUS != float64((after.server-before.server).Microseconds())/1000 {
+		t.Errorf("per request %.1f µs, want the server's CPU over 1000 requests", f.ServerPerRequestUS)
+	}
+	comm, fields, err := splitStat([]byte("42 (a (b) c) S 1 2 3 4 5 6 7 8 9 10 17 3 5 1 20 0 1 0"))
+	if err != nil || comm != "a (b) c" || fields[11] != "17" || fields[12] != "3" {
+		t.Errorf("splitStat = %q %q %v", comm, fields, err)
 	}
 }

@@ -29,6 +29,7 @@ type config struct {
 	rounds      int
 	keep        bool
 	asJSON      bool
+	serverPid   int
 }
 
 func parseConfig(args []string, stderr io.Writer) (config, error) {
@@ -49,6 +50,7 @@ func parseConfig(args []string, stderr io.Writer) (config, error) {
 	fs.BoolVar(&c.baseline, "baseline", false, "first measure the real API in this process over a store that keeps nothing, and print the server's ratio to it")
 	fs.IntVar(&c.rounds, "rounds", 1, "with --baseline: measure the baseline and the server this many times, alternately, and judge the median ratio")
 	fs.BoolVar(&c.keep, "keep", false, "keep the temporary database (or PostgreSQL schema) at the end")
+	fs.IntVar(&c.serverPid, "server-pid", 0, "with --url: the server's process id, to report its CPU per request")
 	fs.BoolVar(&c.asJSON, "json", false, "print the summary as JSON")
 	if err := fs.Parse(args); err != nil {
 		return c, err

@@ -38,6 +38,7 @@ func (l load) run(ctx context.Context, t *target) runResult {
 	win := window{from: start.Add(l.warmup), to: start.Add(l.warmup + l.duration)}
 	var c counters
 	stop := l.startProgress(t.name, start, win, &c)
+	cpu := watchCPU(t.pid, win)
 	workers := make([]*workerStats, l.concurrency)
 	var wg sync.WaitGroup
 	for i := range workers {
@@ -46,7 +47,31 @@ func (l load) run(ctx context.Context, t *target) runResult {
 	}
 	wg.Wait()
 	stop()
-	return summarize(t.name, workers, win.to.Sub(win.from))
+	res := summarize(t.name, workers, win.to.Sub(win.from))
+	if first, last, ok := cpu(); ok {
+		res.CPU = first.figures(last, res.TotalCount)
+	}
+	return res
+}
+
+// watchCPU reads the CPU used so far when the window opens and when it
+// closes; the returned func waits for both readings (ok is false when the
+// run ended before the window closed).
+func watchCPU(serverPid int, win window) func() (first, last cpuReading, ok bool) {
+	readings := make(chan cpuReading, 2)
+	read := func() { readings <- readCPU(serverPid) }
+	t1, t2 := time.AfterFunc(time.Until(win.from), read), time.AfterFunc(time.Until(win.to), read)
+	return func() (cpuReading, cpuReading, bool) {
+		if !t2.Stop() {
+			a, b := <-readings, <-readings
+			if b.at.Before(a.at) {
+				a, b = b, a
+			}
+			return a, b, true
+		}
+		t1.Stop()
+		return cpuReading{}, cpuReading{}, false
+	}
 }
 
 // work is one worker's loop: pick an operation, run it, record it.

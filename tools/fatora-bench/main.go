@@ -38,6 +38,9 @@ func main() {
 // run executes one command line: the report goes to stdout, progress to
 // stderr.
 func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	if len(args) == 2 && args[0] == serveBaselineCommand {
+		return serveBaseline(ctx, args[1], stdout)
+	}
 	cfg, err := parseConfig(args, stderr)
 	if err != nil {
 		return err

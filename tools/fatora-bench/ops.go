@@ -46,6 +46,7 @@ func opByName(name string) (opKind, bool) {
 type target struct {
 	name   string
 	base   string
+	pid    int // the server's process, whose CPU the runs read; 0 if unknown
 	bearer string
 	client *http.Client
 	pool   *clientPool

@@ -58,6 +58,7 @@ type runResult struct {
 	TotalCount  uint64      `json:"total_count"`
 	TotalRPS    float64     `json:"total_requests_per_second"`
 	TotalErrors int64       `json:"total_errors"`
+	CPU         *cpuFigures `json:"cpu,omitempty"`
 }
 
 // summarize merges the workers' figures over a run of the given length.
