@@ -25,20 +25,20 @@ const maxKeywordTerms = 12
 // that are not letters or digits). The PostgreSQL store computes the same
 // terms in SQL.
 func SearchTerms(text string) []string {
-	seen := map[string]bool{}
-	var terms []string
+	// Every term is a substring of text or "\n" and one, so a client has
+	// fewer terms than text has bytes plus two a word.
+	seen := make(map[string]struct{}, len(text))
+	terms := make([]string, 0, len(text))
 	add := func(t string) {
-		if !seen[t] {
-			seen[t] = true
+		if _, dup := seen[t]; !dup {
+			seen[t] = struct{}{}
 			terms = append(terms, t)
 		}
 	}
 	for line := range strings.SplitSeq(text, "\n") {
-		for _, g := range trigrams(line) {
-			add(g)
-		}
+		eachTrigram(line, add)
 	}
-	for _, w := range strings.FieldsFunc(text, wordSeparator) {
+	for w := range strings.FieldsFuncSeq(text, wordSeparator) {
 		add("\n" + firstRunes(w, 1))
 		add("\n" + firstRunes(w, 2))
 	}
@@ -100,19 +100,24 @@ func hasForm(forms []KeywordForm, s string) bool {
 
 // trigrams returns every three consecutive characters of s, in order.
 func trigrams(s string) []string {
-	var starts []int
-	for i := range s {
-		starts = append(starts, i)
-	}
 	var out []string
-	for i := 0; i+2 < len(starts); i++ {
-		end := len(s)
-		if i+3 < len(starts) {
-			end = starts[i+3]
-		}
-		out = append(out, s[starts[i]:end])
-	}
+	eachTrigram(s, func(t string) { out = append(out, t) })
 	return out
+}
+
+// eachTrigram calls yield with every three consecutive characters of s,
+// in order, as substrings of s (so nothing is allocated).
+func eachTrigram(s string, yield func(string)) {
+	first, second, third := -1, -1, -1 // where the last three characters start
+	for i := range s {
+		if first >= 0 {
+			yield(s[first:i])
+		}
+		first, second, third = second, third, i
+	}
+	if first >= 0 {
+		yield(s[first:])
+	}
 }
 
 func uniqueStrings(in []string) []string {

@@ -4,6 +4,8 @@ import (
 	"context"
 	"strings"
 	"testing"
+
+	"github.com/fatora-oss/fatora"
 )
 
 // TestSearchCatchUpReadsOnlyPendingClients plans the search index's
@@ -34,5 +36,17 @@ func TestSearchCatchUpReadsOnlyPendingClients(t *testing.T) {
 				t.Errorf("%s\nis planned as %q: a scan of the clients", stmt, plan)
 			}
 		}
+	}
+}
+
+// BenchmarkTermsText is the index tokens of a client with an Arabic name
+// and address, computed by search_terms in the writer on every create.
+func BenchmarkTermsText(b *testing.B) {
+	f := fatora.ClientFields{Name: "محمد عبد الله الكواري", Email: "m.alkuwari@example.qa", Phone: "+974 5512 3456", Address: "الدوحة، شارع الخليج 12"}
+	text := f.MatchKeys("QA").SearchText
+	scope := fatora.Scope{MerchantID: 12, Mode: fatora.ModeLive}
+	b.ReportAllocs()
+	for b.Loop() {
+		termsText(scope, text)
 	}
 }

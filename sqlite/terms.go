@@ -2,7 +2,6 @@ package sqlite
 
 import (
 	"database/sql/driver"
-	"encoding/hex"
 	"fmt"
 	"strconv"
 	"strings"
@@ -36,20 +35,39 @@ func init() {
 	}
 }
 
-// termsText is what search_terms returns.
+// termsText is what search_terms returns. It runs in the single writer on
+// every create, so it builds the text in one buffer.
 func termsText(scope fatora.Scope, text string) string {
-	var b strings.Builder
-	b.WriteByte(' ')
-	for _, t := range fatora.SearchTerms(text) {
-		b.WriteString(token(scope, t))
-		b.WriteByte(' ')
+	terms := fatora.SearchTerms(text)
+	prefix := tenantPrefix(scope)
+	buf := make([]byte, 0, 1+len(terms)*(len(prefix)+2*8+1))
+	buf = append(buf, ' ')
+	for _, t := range terms {
+		buf = appendToken(buf, prefix, t)
+		buf = append(buf, ' ')
 	}
-	return b.String()
+	return string(buf)
+}
+
+// tenantPrefix is what every token of scope's terms starts with.
+func tenantPrefix(scope fatora.Scope) []byte {
+	return append(strconv.AppendInt(nil, scope.MerchantID, 10), string(scope.Mode)[0])
+}
+
+// appendToken appends the index token of a tenant's term: its prefix,
+// then the term's UTF-8 in hex.
+func appendToken(buf, prefix []byte, term string) []byte {
+	const digits = "0123456789abcdef"
+	buf = append(buf, prefix...)
+	for i := 0; i < len(term); i++ {
+		buf = append(buf, digits[term[i]>>4], digits[term[i]&0x0f])
+	}
+	return buf
 }
 
 // token is the index token of a tenant's term.
 func token(scope fatora.Scope, term string) string {
-	return strconv.FormatInt(scope.MerchantID, 10) + string(scope.Mode)[:1] + hex.EncodeToString([]byte(term))
+	return string(appendToken(nil, tenantPrefix(scope), term))
 }
 
 // keywordSearch is how a list query finds a keyword's matches (see
