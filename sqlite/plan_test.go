@@ -17,26 +17,48 @@ import (
 func TestSearchCatchUpReadsOnlyPendingClients(t *testing.T) {
 	db, _ := openFile(t)
 	for _, stmt := range searchCatchUpStatements {
-		rows, err := db.read.QueryContext(context.Background(), "EXPLAIN QUERY PLAN "+stmt)
-		if err != nil {
-			t.Fatal(err)
-		}
-		var plan []string
-		for rows.Next() {
-			var id, parent, unused int
-			var detail string
-			if err := rows.Scan(&id, &parent, &unused, &detail); err != nil {
-				t.Fatal(err)
-			}
-			plan = append(plan, detail)
-		}
-		rows.Close()
+		plan := queryPlan(t, db, stmt)
 		for _, step := range plan {
 			if step == "SCAN c" || strings.HasPrefix(step, "SCAN clients ") || step == "SCAN clients" {
 				t.Errorf("%s\nis planned as %q: a scan of the clients", stmt, plan)
 			}
 		}
 	}
+}
+
+// TestRekeyDuplicateCheckUsesTheKeysIndex: the rekeying's duplicate check
+// must look the key up in the unique index of live clients' keys; any
+// other plan reads the tenant's clients for each client keyed (a 1,000,000
+// client migration did not finish).
+func TestRekeyDuplicateCheckUsesTheKeysIndex(t *testing.T) {
+	db, _ := openFile(t)
+	plan := queryPlan(t, db, rekeyDuplicateSQL, 1, "live", "k", 1)
+	if len(plan) != 1 || !strings.Contains(plan[0], "INDEX clients_dedup (merchant_id=? AND mode=? AND dedup=?)") {
+		t.Errorf("the duplicate check is planned as %q, want a search of clients_dedup", plan)
+	}
+}
+
+// queryPlan returns the steps of EXPLAIN QUERY PLAN stmt.
+func queryPlan(t *testing.T, db *DB, stmt string, args ...any) []string {
+	t.Helper()
+	rows, err := db.read.QueryContext(context.Background(), "EXPLAIN QUERY PLAN "+stmt, args...)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rows.Close()
+	var plan []string
+	for rows.Next() {
+		var id, parent, unused int
+		var detail string
+		if err := rows.Scan(&id, &parent, &unused, &detail); err != nil {
+			t.Fatal(err)
+		}
+		plan = append(plan, detail)
+	}
+	if err := rows.Err(); err != nil {
+		t.Fatal(err)
+	}
+	return plan
 }
 
 // BenchmarkTermsText is the index tokens of a client with an Arabic name

@@ -75,10 +75,16 @@ func (db *DB) staleClients(ctx context.Context) ([]staleClient, error) {
 // the same data both stay: the one keyed later gets a duplicate key of its
 // own (its id appended), so new clients are refused as duplicates of the
 // other.
+// rekeyDuplicateSQL counts the other live clients holding a duplicate key.
+// Keys are unique among live clients only, and only their partial index
+// (clients_dedup) serves the lookup: without deleted_at IS NULL it read
+// every client of the tenant, for each client keyed.
+const rekeyDuplicateSQL = `SELECT count(*) FROM clients
+	WHERE merchant_id = ? AND mode = ? AND dedup = ? AND id <> ? AND deleted_at IS NULL`
+
 func rekeyClient(ctx context.Context, tx runner, c staleClient, k fatora.MatchKeys) error {
 	var taken int
-	err := tx.QueryRowContext(ctx, "SELECT count(*) FROM clients WHERE merchant_id = ? AND mode = ? AND dedup = ? AND id <> ?",
-		c.scope.MerchantID, c.scope.Mode, k.Dedup, c.id).Scan(&taken)
+	err := tx.QueryRowContext(ctx, rekeyDuplicateSQL, c.scope.MerchantID, c.scope.Mode, k.Dedup, c.id).Scan(&taken)
 	if err != nil {
 		return mapError(err)
 	}
