@@ -62,15 +62,18 @@ func watchCPU(serverPid int, win window) func() (first, last cpuReading, ok bool
 	read := func() { readings <- readCPU(serverPid) }
 	t1, t2 := time.AfterFunc(time.Until(win.from), read), time.AfterFunc(time.Until(win.to), read)
 	return func() (cpuReading, cpuReading, bool) {
-		if !t2.Stop() {
-			a, b := <-readings, <-readings
-			if b.at.Before(a.at) {
-				a, b = b, a
+		if t2.Stop() { // the closing reading has not started
+			if time.Now().Before(win.to) {
+				t1.Stop()
+				return cpuReading{}, cpuReading{}, false
 			}
-			return a, b, true
+			read() // the window has closed and its timer is late: read now
 		}
-		t1.Stop()
-		return cpuReading{}, cpuReading{}, false
+		a, b := <-readings, <-readings
+		if b.at.Before(a.at) {
+			a, b = b, a
+		}
+		return a, b, true
 	}
 }
 
