@@ -77,10 +77,15 @@ func phoneLike(s string) bool {
 // PhoneDigits returns the ASCII digits of phone (any script's digits),
 // or "" when it has none.
 func PhoneDigits(phone string) string {
+	return foldedPhoneDigits(Fold(phone))
+}
+
+// foldedPhoneDigits is PhoneDigits of folded text.
+func foldedPhoneDigits(s string) string {
 	return strings.Map(func(r rune) rune {
 		if r >= '0' && r <= '9' {
 			return r
 		}
 		return -1
-	}, Fold(phone))
+	}, s)
 }
