@@ -39,10 +39,10 @@ const SearchVersion = 2
 // PhoneE164).
 func (f ClientFields) MatchKeys(region string) MatchKeys {
 	name, email, phone, address := Fold(f.Name), Fold(f.Email), Fold(f.Phone), Fold(f.Address)
-	k := MatchKeys{EmailFolded: FoldEmail(f.Email), PhoneDigits: PhoneE164(f.Phone, region)}
+	k := MatchKeys{EmailFolded: FoldEmail(f.Email), PhoneDigits: foldedPhoneE164(phone, region)}
 	samePhone := k.PhoneDigits
 	if samePhone == "" {
-		k.PhoneDigits, samePhone = PhoneDigits(f.Phone), phone
+		k.PhoneDigits, samePhone = foldedPhoneDigits(phone), phone
 	}
 	k.SearchText = strings.Join([]string{name, email, phone, address, k.PhoneDigits}, "\n")
 	sum := sha256.Sum256([]byte(strings.Join([]string{name, email, samePhone, address}, "\x00")))

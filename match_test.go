@@ -98,6 +98,7 @@ func BenchmarkFoldClient(b *testing.B) {
 // phone read as E.164 (nyaruka/phonenumbers), the search text and the
 // duplicate key.
 func BenchmarkMatchKeys(b *testing.B) {
+	b.ReportAllocs()
 	for b.Loop() {
 		benchClient.MatchKeys("QA")
 	}

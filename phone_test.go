@@ -61,3 +61,28 @@ func TestPhoneDigits(t *testing.T) {
 		}
 	}
 }
+
+// benchPhones are typical phones of a create, each with the region it is
+// read in, and text that is not a phone.
+var benchPhones = []struct{ name, phone, region string }{
+	{"QA_plus", "+974 5512 3456", "QA"},
+	{"QA_local", "55123456", "QA"},
+	{"QA_idd", "0097455123456", "QA"},
+	{"QA_arabic_digits", "٥٥١٢٣٤٥٦", "QA"},
+	{"JO_national_prefix", "0791234567", "JO"},
+	{"JO_plus", "+962 79 123 4567", "QA"},
+	{"SA_national_prefix", "050 123 4567", "SA"},
+	{"not_a_phone", "call me", "QA"},
+}
+
+// BenchmarkPhoneE164 is the reading of one phone as E.164 on create.
+func BenchmarkPhoneE164(b *testing.B) {
+	for _, p := range benchPhones {
+		b.Run(p.name, func(b *testing.B) {
+			b.ReportAllocs()
+			for b.Loop() {
+				fatora.PhoneE164(p.phone, p.region)
+			}
+		})
+	}
+}
