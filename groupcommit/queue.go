@@ -82,3 +82,11 @@ func (q *Queue[Op]) Close() {
 // Len returns how many writes wait, for a committer deciding whether to do
 // extra work now.
 func (q *Queue[Op]) Len() int { return len(q.ops) }
+
+// Closed reports whether Close was called, for a committer deciding
+// whether to start extra work.
+func (q *Queue[Op]) Closed() bool {
+	q.mu.RLock()
+	defer q.mu.RUnlock()
+	return q.closed
+}

@@ -57,11 +57,19 @@ type writer struct {
 	searchBacklog     int
 	searchCatchUp     int
 	searchCatchUpIdle bool
+	// searchMerging says the search index may hold segments to merge: set
+	// at start and by each catch-up, cleared when a merge step finds no
+	// work (see mergeSearchIndex).
+	searchMerging bool
+	// mergeIdle is signalled (if no signal waits already) each time
+	// merging finds no more work.
+	mergeIdle chan struct{}
 }
 
 func newWriter(pool *sql.DB) *writer {
 	w := &writer{pool: pool, queue: groupcommit.New[*writeOp](maxBatch), done: make(chan struct{}),
-		searchBacklog: searchCatchUp, searchCatchUp: searchCatchUp, searchCatchUpIdle: true}
+		searchBacklog: searchCatchUp, searchCatchUp: searchCatchUp, searchCatchUpIdle: true, searchMerging: true,
+		mergeIdle: make(chan struct{}, 1)}
 	go w.loop()
 	return w
 }
@@ -89,7 +97,20 @@ func (w *writer) close() {
 
 func (w *writer) loop() {
 	defer close(w.done)
-	for batch, ok := w.queue.Next(); ok; batch, ok = w.queue.Next() {
+	for {
+		if w.searchMerging && w.queue.Len() == 0 && !w.queue.Closed() {
+			if w.searchMerging = w.mergeSearchIndex(); !w.searchMerging {
+				select { // for tests: the writer merged all it could
+				case w.mergeIdle <- struct{}{}:
+				default:
+				}
+			}
+			continue
+		}
+		batch, ok := w.queue.Next()
+		if !ok {
+			return
+		}
 		w.runAndReport(batch)
 	}
 }
@@ -188,6 +209,7 @@ func (w *writer) end() error {
 	stmts := endOfTransaction
 	if w.searchBacklog >= w.searchCatchUp || (w.queue.Len() == 0 && w.searchCatchUpIdle) {
 		stmts, w.searchBacklog = slices.Concat(searchCatchUpStatements, stmts), 0
+		w.searchMerging = true
 	}
 	for _, stmt := range stmts {
 		if _, err := w.run.ExecContext(context.Background(), stmt); err != nil {

@@ -65,3 +65,30 @@ func BenchmarkFindClientByID(b *testing.B) {
 		}
 	})
 }
+
+// BenchmarkKeywordSearch is a keyword search (count and first page) among
+// 2,000 clients, with the same keyword each time or a new one each time
+// (sub-benchmarks), one at a time.
+func BenchmarkKeywordSearch(b *testing.B) {
+	db, ctx := benchStore(b)
+	clients := sqlite.NewClientService(db)
+	for i := range 2000 {
+		if _, err := clients.CreateClient(ctx, fatora.ClientFields{Name: fmt.Sprintf("Client %04d Mansour", i)}); err != nil {
+			b.Fatal(err)
+		}
+	}
+	for _, tc := range []struct {
+		name     string
+		keywords []string
+	}{{"same", []string{"nsou"}}, {"changing", []string{"nsou", "lient", "t 01", "mans"}}} {
+		b.Run(tc.name, func(b *testing.B) {
+			i := 0
+			for b.Loop() {
+				i++
+				if _, err := clients.FindClients(ctx, fatora.ClientFilter{Keyword: tc.keywords[i%len(tc.keywords)], PageSize: 20}); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
+}

@@ -70,7 +70,7 @@ func TestEraseData(t *testing.T) {
 // checkSearchIndex).
 func checkOnlyKeptTablesHoldRows(t *testing.T, path string) {
 	t.Helper()
-	check, err := sql.Open("sqlite", "file:"+path)
+	check, err := sql.Open("sqlite", "file:"+path+"?_pragma=busy_timeout(10000)") // the writer may be merging the search index
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -41,7 +41,7 @@ func TestSearchReadsOnlyItsTenant(t *testing.T) {
 	if _, err := cs.CreateClient(fatora.WithScope(context.Background(), b), fatora.ClientFields{Name: "Someone Else"}); err != nil {
 		t.Fatal(err)
 	}
-	check, err := sql.Open("sqlite", "file:"+path)
+	check, err := sql.Open("sqlite", "file:"+path+"?_pragma=busy_timeout(10000)") // the writer may be merging the search index
 	if err != nil {
 		t.Fatal(err)
 	}

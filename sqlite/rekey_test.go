@@ -33,7 +33,7 @@ func TestRekeyKeysOldClientsAnew(t *testing.T) {
 		}
 		ids = append(ids, c.ID)
 	}
-	raw, err := sql.Open("sqlite", "file:"+path)
+	raw, err := sql.Open("sqlite", "file:"+path+"?_pragma=busy_timeout(10000)") // the writer may be merging the search index
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -99,7 +99,7 @@ func TestRekeyRetriesAfterFailures(t *testing.T) {
 	if _, err := NewClientService(db).CreateClient(ctx, fatora.ClientFields{Name: "أحمد الكعبي"}); err != nil {
 		t.Fatal(err)
 	}
-	raw, err := sql.Open("sqlite", "file:"+path)
+	raw, err := sql.Open("sqlite", "file:"+path+"?_pragma=busy_timeout(10000)") // the writer may be merging the search index
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -28,7 +28,7 @@ func TestSearchIsolationAtScale(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer db.Close()
-	check, err := sql.Open("sqlite", "file:"+path)
+	check, err := sql.Open("sqlite", "file:"+path+"?_pragma=busy_timeout(10000)") // the writer may be merging the search index
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -49,7 +49,7 @@ func TestSearchIndexStaysConsistent(t *testing.T) {
 // migration 0010, which keep it cheap to write without long stalls.
 func TestSearchIndexMergeSettings(t *testing.T) {
 	_, path := openFile(t)
-	check, err := sql.Open("sqlite", "file:"+path)
+	check, err := sql.Open("sqlite", "file:"+path+"?_pragma=busy_timeout(10000)") // the writer may be merging the search index
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -121,7 +121,7 @@ func TestSearchFindsClientsTheIndexHasNotCaughtUpWith(t *testing.T) {
 // exactly the clients keyed by this version, each under its own terms.
 func checkSearchIndex(t *testing.T, path string) {
 	t.Helper()
-	check, err := sql.Open("sqlite", "file:"+path)
+	check, err := sql.Open("sqlite", "file:"+path+"?_pragma=busy_timeout(10000)") // the writer may be merging the search index
 	if err != nil {
 		t.Fatal(err)
 	}
