@@ -20,9 +20,10 @@ import (
 
 // baseline is the ceiling the real server is measured against: the real
 // API, httpapi.Server with its router, middleware, request log, metrics,
-// token and credential checks, decoding, validation and JSON, served in
-// this process over a store that keeps nothing (see nullClients). The
-// server's ratio to it is what storage costs.
+// token and credential checks, decoding, validation and JSON, served over
+// a store that keeps nothing (see nullClients); a benchmark serves it from
+// a process of its own (see startBaselineProcess). The server's ratio to
+// it is what storage costs.
 type baseline struct {
 	srv *http.Server
 	ln  net.Listener

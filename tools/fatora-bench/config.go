@@ -47,7 +47,7 @@ func parseConfig(args []string, stderr io.Writer) (config, error) {
 	fs.DurationVar(&c.warmup, "warmup", 2*time.Second, "load before each measured run, left out of the figures")
 	fs.IntVar(&c.seed, "seed", 0, "first load this many clients through the API, as fast as possible")
 	fs.IntVar(&c.bulk, "bulk", 0, "first insert this many clients straight into the database, keyed as before issue 12, and time the started server keying them anew (the migration of existing data)")
-	fs.BoolVar(&c.baseline, "baseline", false, "first measure the real API in this process over a store that keeps nothing, and print the server's ratio to it")
+	fs.BoolVar(&c.baseline, "baseline", false, "first measure the real API over a store that keeps nothing, served by a process of its own, and print the server's ratio to it")
 	fs.IntVar(&c.rounds, "rounds", 1, "with --baseline: measure the baseline and the server this many times, alternately, and judge the median ratio")
 	fs.BoolVar(&c.keep, "keep", false, "keep the temporary database (or PostgreSQL schema) at the end")
 	fs.IntVar(&c.serverPid, "server-pid", 0, "with --url: the server's process id, to report its CPU per request")

@@ -2,10 +2,12 @@
 // temporary database (or targets a running one), creates a merchant,
 // authorizes, and drives a mix of client operations over keep-alive
 // connections, printing requests/s, latency percentiles and errors per
-// operation. With --baseline it first measures, with the same load
-// generator, the real API (httpapi.Server) served in this process over a
-// store that keeps nothing, and prints the server's ratio to it: what
-// storage costs.
+// operation, and the CPU each process used per request over the measured
+// window (read from /proc: the server, PostgreSQL's processes, the load
+// generator, the machine). With --baseline it first measures, with the
+// same load generator, the real API (httpapi.Server) over a store that
+// keeps nothing, served by a process of its own (this program started
+// again), and prints the server's ratio to it: what storage costs.
 // With --seed N it first loads N clients through the API.
 //
 //	go run ./tools/fatora-bench [--url URL --api-key KEY | --db temp|sqlite:PATH|postgres://...]

@@ -153,7 +153,7 @@ func printText(w io.Writer, r *report) {
 func printRun(w io.Writer, run runResult) {
 	title := run.Name
 	if run.Name == "baseline" {
-		title += " (the real API in this process, over a store that keeps nothing)"
+		title += " (the real API in a process of its own, over a store that keeps nothing)"
 	}
 	fmt.Fprintf(w, "\n%s, %.1f s\n", title, run.Seconds)
 	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', tabwriter.AlignRight)
