@@ -45,11 +45,24 @@ func walks(f fatora.ClientFilter) bool {
 // page's order (after the cursor) and, separately, from the first, and
 // checks each against the keyword's text. The page is answered if it
 // fills (one client past it) or the walk read every client there is; the
-// count likewise with more than fatora.MaxKeywordCount matches.
+// count likewise with more than fatora.MaxKeywordCount matches. Without a
+// cursor both read the same clients in the same order, so one walk
+// answers both.
 func walk(ctx context.Context, tx pgx.Tx, scope fatora.Scope, f fatora.ClientFilter) (walked, error) {
 	var w walked
 	if _, err := tx.Exec(ctx, walkPlanSQL); err != nil {
 		return w, mapError(err)
+	}
+	countRows, pageRows := f.CountLimit()+1, f.Offset()+f.PageSize+2
+	if f.After == 0 {
+		query, args := walkPageSQL(scope, f, max(countRows, pageRows))
+		rows, err := queryWalk(ctx, tx, query, args)
+		if err != nil {
+			return w, err
+		}
+		w.countFrom(rows[:min(len(rows), countRows)], f)
+		w.pageFrom(rows[:min(len(rows), pageRows)], f)
+		return w, nil
 	}
 	query, args := walkCountSQL(scope, f)
 	var stopped bool
@@ -57,34 +70,68 @@ func walk(ctx context.Context, tx pgx.Tx, scope fatora.Scope, f fatora.ClientFil
 		return w, mapError(err)
 	}
 	w.counted = !stopped || w.total >= f.CountLimit()
-	query, args = walkPageSQL(scope, f)
+	query, args = walkPageSQL(scope, f, pageRows)
+	rows, err := queryWalk(ctx, tx, query, args)
+	if err != nil {
+		return w, err
+	}
+	w.pageFrom(rows, f)
+	return w, nil
+}
+
+// walkRow is a row of a walk: a client that matches (hit), or the walk's
+// walkRows-th row, which says the walk did not read every client.
+type walkRow struct {
+	client fatora.Client
+	hit    bool
+	n      int
+}
+
+// queryWalk runs a walk's query (see walkPageSQL) and returns its rows.
+func queryWalk(ctx context.Context, tx pgx.Tx, query string, args []any) ([]walkRow, error) {
 	rows, err := tx.Query(ctx, query, args...)
 	if err != nil {
-		return w, mapError(err)
+		return nil, mapError(err)
 	}
 	defer rows.Close()
+	var out []walkRow
+	for rows.Next() {
+		var r walkRow
+		if r.client, err = scanClient(rows, &r.hit, &r.n); err != nil {
+			return nil, mapError(err)
+		}
+		out = append(out, r)
+	}
+	return out, mapError(rows.Err())
+}
+
+// countFrom answers the count from the first rows of a walk from the
+// first client, as walkCountSQL would.
+func (w *walked) countFrom(rows []walkRow, f fatora.ClientFilter) {
+	stopped := false
+	for _, r := range rows {
+		if r.hit {
+			w.total++
+		}
+		stopped = stopped || r.n == walkRows
+	}
+	w.counted = !stopped || w.total >= f.CountLimit()
+}
+
+// pageFrom answers the page from a walk's rows in the page's order.
+func (w *walked) pageFrom(rows []walkRow, f fatora.ClientFilter) {
 	w.clients = []fatora.Client{}
 	want := f.Offset() + f.PageSize + 1
 	hits, reached := 0, false
-	for rows.Next() {
-		var hit bool
-		var n int
-		c, err := scanClient(rows, &hit, &n)
-		if err != nil {
-			return w, mapError(err)
-		}
-		reached = reached || n == walkRows
-		if hit {
+	for _, r := range rows {
+		reached = reached || r.n == walkRows
+		if r.hit {
 			if hits++; hits > f.Offset() && hits <= want {
-				w.clients = append(w.clients, c)
+				w.clients = append(w.clients, r.client)
 			}
 		}
 	}
-	if err := rows.Err(); err != nil {
-		return w, mapError(err)
-	}
 	w.paged = hits >= want || !reached
-	return w, nil
 }
 
 // walkCountSQL counts the matches among the tenant's first walkRows live
@@ -96,12 +143,12 @@ func walkCountSQL(scope fatora.Scope, f fatora.ClientFilter) (string, []any) {
 		inner + " LIMIT " + strconv.Itoa(f.CountLimit()+1) + ") t", args
 }
 
-// walkPageSQL returns the walk's matches in the page's order, up to the
-// end of the page and one more, and the walk's last row if it reaches
-// walkRows (a row with hit false, or its number).
-func walkPageSQL(scope fatora.Scope, f fatora.ClientFilter) (string, []any) {
+// walkPageSQL returns the walk's first limit rows in the page's order:
+// its matches and its last row if it reaches walkRows (a row with hit
+// false, or its number).
+func walkPageSQL(scope fatora.Scope, f fatora.ClientFilter, limit int) (string, []any) {
 	inner, args := walkSQL(scope, f, clientColumns, true)
-	return inner + " LIMIT " + strconv.Itoa(f.Offset()+f.PageSize+2), args
+	return inner + " LIMIT " + strconv.Itoa(limit), args
 }
 
 // walkSQL returns a query of columns, hit (the client matches the
