@@ -221,3 +221,12 @@ func TestCPUReading(t *testing.T) {
 		t.Errorf("splitStat = %q %q %v", comm, fields, err)
 	}
 }
+
+// TestProcessMemory reads this process's memory: resident, of it the part
+// no file backs, and the peak.
+func TestProcessMemory(t *testing.T) {
+	m, err := processMemory(os.Getpid())
+	if err != nil || m.RSSKiB <= 0 || m.AnonKiB <= 0 || m.AnonKiB > m.RSSKiB || m.PeakKiB < m.RSSKiB {
+		t.Errorf("memory %+v, %v: want RssAnon > 0, RssAnon <= VmRSS <= VmHWM", m, err)
+	}
+}

@@ -146,7 +146,8 @@ func printText(w io.Writer, r *report) {
 	}
 	printRatios(w, r)
 	if m := r.Memory; m != nil {
-		fmt.Fprintf(w, "\nserver memory at the end: VmRSS %.1f MiB, VmHWM (peak) %.1f MiB\n", float64(m.RSSKiB)/1024, float64(m.PeakKiB)/1024)
+		fmt.Fprintf(w, "\nserver memory at the end: RssAnon %.1f MiB, VmRSS %.1f MiB, VmHWM (peak) %.1f MiB\n",
+			float64(m.AnonKiB)/1024, float64(m.RSSKiB)/1024, float64(m.PeakKiB)/1024)
 	}
 }
 

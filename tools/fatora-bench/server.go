@@ -63,10 +63,16 @@ func (p *serverProcess) stop() error {
 type memory struct {
 	RSSKiB  int64 `json:"vm_rss_kib"`
 	PeakKiB int64 `json:"vm_hwm_kib"`
+	// AnonKiB is the resident memory not backed by a file: the process's
+	// own, whatever the database files it maps.
+	AnonKiB int64 `json:"rss_anon_kib"`
 }
 
-func (p *serverProcess) memory() (memory, error) {
-	f, err := os.Open("/proc/" + strconv.Itoa(p.Pid()) + "/status")
+func (p *serverProcess) memory() (memory, error) { return processMemory(p.Pid()) }
+
+// processMemory reads a process's memory from /proc/<pid>/status.
+func processMemory(pid int) (memory, error) {
+	f, err := os.Open("/proc/" + strconv.Itoa(pid) + "/status")
 	if err != nil {
 		return memory{}, err
 	}
@@ -81,6 +87,8 @@ func (p *serverProcess) memory() (memory, error) {
 			m.RSSKiB = n
 		case "VmHWM":
 			m.PeakKiB = n
+		case "RssAnon":
+			m.AnonKiB = n
 		}
 	}
 	return m, sc.Err()
