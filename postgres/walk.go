@@ -15,9 +15,14 @@ import (
 // by one client in walkRows/(page size + 1) fills a first page from the
 // walk, one in walkRows/(fatora.MaxKeywordCount + 1) its count too. 0
 // turns the walk off (tests compare the two ways with it). Chosen by
-// measurement (docs/search.md): 1,000, 2,000, 4,000 and 8,000 gave p99s
-// of 48, 28 to 36, 50 to 72 and 59 ms for the bench's search.
-var walkRows = 2000
+// measurement (docs/search.md): at 250,000 + 250,000 clients 1,000, 2,000,
+// 4,000 and 8,000 gave p99s of 48, 28 to 36, 50 to 72 and 59 ms for the
+// bench's search (a loaded machine); at 1,000,000 + 1,000,000 (quiet)
+// 1,000, 2,000, 4,000, 8,000 and 16,000 cost 22.8, 12.6 to 14.5, 9.9 to
+// 10.5, 8.4 and 9.7 ms of PostgreSQL CPU a search, p99 172, 53 to 59, 40
+// to 42, 48 and 63 ms. The index's cost grows with the matches, the
+// walk's does not, so the larger scale wants the longer walk.
+var walkRows = 4000
 
 // walkPlanSQL leaves the planner one way to walk the tenant's clients in
 // id order: a scan of an index led by the merchant (clients_tenant or the
