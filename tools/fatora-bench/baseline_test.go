@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"io"
+	"math/rand/v2"
 	"net/http"
 	"os"
 	"os/signal"
@@ -116,5 +117,27 @@ func TestBaselineProcess(t *testing.T) {
 	}
 	if after := readCPU(p.Pid()); after.server <= before.server {
 		t.Errorf("the baseline process's CPU did not grow over 3,000 authorizations: %v then %v", before.server, after.server)
+	}
+}
+
+// TestLoadKnownClients reads clients the server holds (the baseline's list
+// answers 1,000) instead of creating them.
+func TestLoadKnownClients(t *testing.T) {
+	base, err := startBaseline(defaultAPIKey)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer base.close()
+	b := &bench{cfg: config{concurrency: 2, apiKey: defaultAPIKey}}
+	tgt, err := b.authorizedTarget(context.Background(), "baseline", base.url())
+	if err != nil {
+		t.Fatal(err)
+	}
+	added, err := loadKnownClients(context.Background(), tgt)
+	if err != nil || added != preseedCount || tgt.pool.len() != preseedCount {
+		t.Fatalf("loaded %d clients (pool %d), %v; want %d", added, tgt.pool.len(), err, preseedCount)
+	}
+	if c, ok := tgt.pool.pick(rand.New(rand.NewPCG(1, 2))); !ok || c.id <= 0 || c.name == "" {
+		t.Errorf("a loaded client: %+v", c)
 	}
 }

@@ -17,8 +17,9 @@ import (
 	"github.com/fatora-oss/fatora/internal/testenv"
 )
 
-// preseedCount is how many clients a run creates before it starts when its
-// mix reads clients (get, update, search) and it knows too few.
+// preseedCount is how many clients a run wants to know before it starts
+// when its mix reads clients (get, update, search): read from the server
+// if it holds that many (see loadKnownClients), else created.
 const preseedCount = 1000
 
 // bench is one invocation: the server it started, if any, and what it
@@ -98,6 +99,11 @@ func (b *bench) measureAll(ctx context.Context, t *target, rep *report) error {
 
 // measure runs the mix on t, creating clients first if it reads some.
 func (b *bench) measure(ctx context.Context, t *target) (runResult, error) {
+	if b.cfg.mix.needsClients() && t.pool.len() < preseedCount {
+		if _, err := loadKnownClients(ctx, t); err != nil {
+			return runResult{}, fmt.Errorf("reading clients to read: %w", err)
+		}
+	}
 	if b.cfg.mix.needsClients() && t.pool.len() < preseedCount {
 		if _, err := seedClients(ctx, t, preseedCount, b.cfg.concurrency, nil); err != nil {
 			return runResult{}, fmt.Errorf("creating clients to read: %w", err)
