@@ -99,12 +99,7 @@ func (w *writer) loop() {
 	defer close(w.done)
 	for {
 		if w.searchMerging && w.queue.Len() == 0 && !w.queue.Closed() {
-			if w.searchMerging = w.mergeSearchIndex(); !w.searchMerging {
-				select { // for tests: the writer merged all it could
-				case w.mergeIdle <- struct{}{}:
-				default:
-				}
-			}
+			w.mergeStep()
 			continue
 		}
 		batch, ok := w.queue.Next()

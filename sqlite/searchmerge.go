@@ -7,6 +7,18 @@ import "context"
 // meanwhile waits for the step (a few milliseconds) and no longer.
 const searchMergePages = 64
 
+// mergeStep runs one merge step and, once merging finds no more work,
+// stops it until the next catch-up and signals mergeIdle (for tests).
+func (w *writer) mergeStep() {
+	if w.searchMerging = w.mergeSearchIndex(); w.searchMerging {
+		return
+	}
+	select {
+	case w.mergeIdle <- struct{}{}:
+	default: // a signal waits already
+	}
+}
+
 // mergeSearchIndex runs one step of merging the search index's segments
 // (FTS5's 'merge' command, a level at a time once it holds usermerge
 // segments, see migration 0015) in a transaction of its own, and reports
@@ -18,13 +30,11 @@ func (w *writer) mergeSearchIndex() bool {
 		return false
 	}
 	before := w.changes()
-	_, err := w.run.ExecContext(context.Background(), `INSERT INTO client_terms (client_terms, rank) VALUES ('merge', ?)`, searchMergePages)
-	// FTS5 changes two rows or more when it merged something.
-	worked := err == nil && w.changes()-before >= 2
-	if err != nil {
+	if _, err := w.run.ExecContext(context.Background(), `INSERT INTO client_terms (client_terms, rank) VALUES ('merge', ?)`, searchMergePages); err != nil {
 		w.rollback()
 		return false
 	}
+	worked := w.changes()-before >= 2 // FTS5 changes two rows or more when it merged something
 	if _, err := w.run.ExecContext(context.Background(), "COMMIT"); err != nil {
 		w.rollback()
 		return false

@@ -2,6 +2,7 @@ package sqlite
 
 import (
 	"database/sql/driver"
+	"encoding/hex"
 	"fmt"
 	"strconv"
 	"strings"
@@ -57,12 +58,7 @@ func tenantPrefix(scope fatora.Scope) []byte {
 // appendToken appends the index token of a tenant's term: its prefix,
 // then the term's UTF-8 in hex.
 func appendToken(buf, prefix []byte, term string) []byte {
-	const digits = "0123456789abcdef"
-	buf = append(buf, prefix...)
-	for i := 0; i < len(term); i++ {
-		buf = append(buf, digits[term[i]>>4], digits[term[i]&0x0f])
-	}
-	return buf
+	return hex.AppendEncode(append(buf, prefix...), []byte(term))
 }
 
 // token is the index token of a tenant's term.

@@ -8,11 +8,14 @@ import (
 	"math/rand/v2"
 	"net/http"
 	"strconv"
+
+	"github.com/fatora-oss/fatora"
 )
 
-// knownPages is how many pages of 100 existing clients a run reads, from
-// places spread over the merchant's clients, before it creates any.
-const knownPages = preseedCount / 100
+// knownPages is how many pages of existing clients (of the largest size)
+// a run reads, from places spread over the merchant's clients, before it
+// creates any.
+const knownPages = preseedCount / fatora.MaxPageSize
 
 // loadKnownClients adds to t's pool clients the server holds already, read
 // through the list API from pages spread over all of them, and returns
@@ -21,13 +24,12 @@ const knownPages = preseedCount / 100
 // search index's merging) busy while the run measures.
 func loadKnownClients(ctx context.Context, t *target) (int, error) {
 	first, total, err := t.listPage(ctx, 1)
-	if err != nil || total <= len(first) {
-		t.addKnown(first)
-		return len(first), err
-	}
 	added := t.addKnown(first)
+	if err != nil || total <= len(first) {
+		return added, err
+	}
 	rnd := rand.New(rand.NewPCG(rand.Uint64(), rand.Uint64()))
-	lastPage := min((total+99)/100, 1_000_000)
+	lastPage := min((total+fatora.MaxPageSize-1)/fatora.MaxPageSize, fatora.MaxPage)
 	for range knownPages - 1 {
 		page, _, err := t.listPage(ctx, 2+rnd.IntN(max(lastPage-1, 1)))
 		if err != nil {
@@ -38,9 +40,9 @@ func loadKnownClients(ctx context.Context, t *target) (int, error) {
 	return added, nil
 }
 
-// listPage reads a page of 100 clients and the count of all of them.
+// listPage reads a page of the largest size and the count of all clients.
 func (t *target) listPage(ctx context.Context, page int) ([]knownClient, int, error) {
-	req, err := http.NewRequestWithContext(ctx, http.MethodGet, t.base+"/v1/clients?page_size=100&page="+strconv.Itoa(page), nil)
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, t.base+"/v1/clients?page_size="+strconv.Itoa(fatora.MaxPageSize)+"&page="+strconv.Itoa(page), nil)
 	if err != nil {
 		return nil, 0, err
 	}
