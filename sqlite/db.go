@@ -145,7 +145,7 @@ func (db *DB) prepareOnce(ctx context.Context) error {
 
 // assertDurable refuses to run on a connection that is not in WAL mode with
 // synchronous=FULL: anything less can lose an acknowledged write.
-func assertDurable(ctx context.Context, pool *sql.DB) error {
+func assertDurable(ctx context.Context, pool runner) error {
 	var mode string
 	var sync, fk int
 	row := pool.QueryRowContext(ctx, "SELECT (SELECT journal_mode FROM pragma_journal_mode), (SELECT synchronous FROM pragma_synchronous), (SELECT foreign_keys FROM pragma_foreign_keys)")
