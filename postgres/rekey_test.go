@@ -42,12 +42,12 @@ func TestRekeyKeysOldClientsAnew(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	<-db.rekeyer.Done()
+	testenv.Receive(t, db.rekeyer.Done(), "the rekeying")
 	db.rekeyer.complete.Store(false)        // as when the store opens on clients left at the earlier version
 	wantFound(t, cs, ctx, "الكعبي", ids[0]) // by the old text, before the rekeying
 	backoff.First = time.Millisecond
 	r := startRekey(db, testenv.FailingFirst(2, db.rekeyOnce, fatora.DatabaseUnavailable(errors.New("the database is restarting")))) // as when the database restarts meanwhile
-	<-r.Done()
+	testenv.Receive(t, r.Done(), "the rekeying")
 	if r.Err != nil || !r.complete.Load() || r.Failures != 2 {
 		t.Fatalf("the rekeying ended with %v, complete %v, after %d failures (want 2)", r.Err, r.complete.Load(), r.Failures)
 	}

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/fatora-oss/fatora"
+	"github.com/fatora-oss/fatora/internal/testenv"
 )
 
 // waitQueued returns once n callers wait for a turn at the read gates,
@@ -99,7 +100,7 @@ func TestReadGateWaiterGivesUpWithItsContext(t *testing.T) {
 	go func() { done <- g.enter(ctx) }()
 	waitQueued(t, 1)
 	cancel()
-	if err := <-done; !errors.Is(err, context.Canceled) {
+	if err := testenv.Receive(t, done, "the waiting reader"); !errors.Is(err, context.Canceled) {
 		t.Fatalf("enter = %v, want context.Canceled", err)
 	}
 	waitQueued(t, 0)
@@ -181,7 +182,7 @@ func TestReadsWaitForTheirTurn(t *testing.T) {
 			go func() { done <- read() }()
 			waitQueued(t, 1)
 			db.gate.leave()
-			if err := <-done; err != nil {
+			if err := testenv.Receive(t, done, "the read behind the gate"); err != nil {
 				t.Fatal(err)
 			}
 		})
@@ -219,7 +220,7 @@ func TestSearchesWaitForASearchTurn(t *testing.T) {
 		t.Fatalf("a list behind a waiting search: %+v, %v", page, err)
 	}
 	db.searchGate.leave()
-	if err := <-searched; err != nil {
+	if err := testenv.Receive(t, searched, "the search behind the search gate"); err != nil {
 		t.Fatal(err)
 	}
 }

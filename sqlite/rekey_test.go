@@ -53,7 +53,7 @@ func TestRekeyKeysOldClientsAnew(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer db.Close()
-	<-db.rekeyer.Done()
+	testenv.Receive(t, db.rekeyer.Done(), "the rekeying")
 	if db.rekeyer.Err != nil {
 		t.Fatal(db.rekeyer.Err)
 	}
@@ -109,7 +109,7 @@ func TestRekeyRetriesAfterFailures(t *testing.T) {
 	}
 	backoff.First = time.Millisecond
 	r := startRekey(testenv.FailingFirst(3, db.rekeyOnce, fatora.DatabaseUnavailable(errors.New("disk full"))))
-	<-r.Done()
+	testenv.Receive(t, r.Done(), "the rekeying")
 	var stale int
 	if err := raw.QueryRow(`SELECT count(*) FROM clients WHERE search_version < 2`).Scan(&stale); err != nil {
 		t.Fatal(err)

@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"github.com/fatora-oss/fatora"
+	"github.com/fatora-oss/fatora/internal/testenv"
 )
 
 // TestIdleWriterMergesSearchSegments: every catch-up of the search index
@@ -24,7 +25,7 @@ func TestIdleWriterMergesSearchSegments(t *testing.T) {
 	if _, err := cs.CreateClient(ctx, fatora.ClientFields{Name: "Last Haddad"}); err != nil {
 		t.Fatal(err)
 	}
-	<-db.writer.mergeIdle // the writer has merged all it could since a write after the one above
+	testenv.Receive(t, db.writer.mergeIdle, "the writer to merge the search index") // all it could since a write after the one above
 	check, err := sql.Open("sqlite", "file:"+path+"?_pragma=busy_timeout(10000)")
 	if err != nil {
 		t.Fatal(err)
