@@ -155,8 +155,18 @@ func (s *ClientService) findClients(ctx context.Context, tx pgx.Tx, scope fatora
 	}
 	since, rekeyed := s.db.restorableSince(), s.db.rekeyer.complete.Load()
 	var err error
+	if !w.counted && rekeyed {
+		if w.total, w.counted, err = countByBuckets(ctx, tx, scope, f, w); err != nil {
+			return fatora.ClientPage{}, err
+		}
+	}
 	if !w.counted {
 		if w.total, err = countClients(ctx, tx, scope, f, since, rekeyed); err != nil {
+			return fatora.ClientPage{}, err
+		}
+	}
+	if !w.paged && rekeyed {
+		if w.clients, w.paged, err = pageByBuckets(ctx, tx, scope, f, w); err != nil {
 			return fatora.ClientPage{}, err
 		}
 	}
@@ -243,19 +253,20 @@ func filterClause(scope fatora.Scope, f fatora.ClientFilter, since time.Time, re
 		conds = append(conds, "metadata @> "+arg(fatora.EncodeMetadata(fatora.Metadata(f.Metadata)))+"::jsonb")
 	}
 	if f.Keyword != "" {
-		conds = append(conds, keywordClause(scope, fatora.KeywordForms(f.Keyword, scope.Region), rekeyed, arg))
+		conds = append(conds, keywordClause(scope, fatora.KeywordForms(f.Keyword, scope.Region), rekeyed, -1, arg))
 	}
 	return strings.Join(conds, " AND "), args
 }
 
 // keywordClause returns the condition that a client matches one of a
 // keyword's forms. A client keyed by this version is looked up in the
-// tenant's terms (see migration 0008) and holds the form's substring
+// tenant's terms (see migration 0008), in one bucket of ids if bucket is 0
+// or more (see buckets.go), and holds the form's substring
 // (LIKE with %, _ and \ escaped); one of an earlier version (see rekey.go)
 // is matched on its text, until the rekeying is complete: the planner
 // would otherwise take the LIKE common to both out of the OR and scan the
 // tenant's clients with it.
-func keywordClause(scope fatora.Scope, forms []fatora.KeywordForm, rekeyed bool, arg func(any) string) string {
+func keywordClause(scope fatora.Scope, forms []fatora.KeywordForm, rekeyed bool, bucket int64, arg func(any) string) string {
 	if len(forms) == 0 {
 		return "false"
 	}
@@ -265,7 +276,10 @@ func keywordClause(scope fatora.Scope, forms []fatora.KeywordForm, rekeyed bool,
 		for i, t := range f.Terms {
 			terms[i] = termOf(scope, t)
 		}
-		cond := "terms @> " + arg(terms) + "::text[]"
+		if bucket >= 0 {
+			terms = append(terms, bucketTerm(scope, bucket))
+		}
+		cond := termsIndexed + " @> " + arg(terms) + "::text[]"
 		if f.Substring == "" {
 			byIndex, byText = append(byIndex, cond), append(byText, cond)
 			continue

@@ -11,18 +11,16 @@ import (
 )
 
 // walkRows is how many of the tenant's live clients a keyword search reads
-// in the page's order before it turns to the terms index. A keyword held
-// by one client in walkRows/(page size + 1) fills a first page from the
-// walk, one in walkRows/(fatora.MaxKeywordCount + 1) its count too. 0
-// turns the walk off (tests compare the two ways with it). Chosen by
-// measurement (docs/search.md): at 250,000 + 250,000 clients 1,000, 2,000,
-// 4,000 and 8,000 gave p99s of 48, 28 to 36, 50 to 72 and 59 ms for the
-// bench's search (a loaded machine); at 1,000,000 + 1,000,000 (quiet)
-// 1,000, 2,000, 4,000, 8,000 and 16,000 cost 22.8, 12.6 to 14.5, 9.9 to
-// 10.5, 8.4 and 9.7 ms of PostgreSQL CPU a search, p99 172, 53 to 59, 40
-// to 42, 48 and 63 ms. The index's cost grows with the matches, the
-// walk's does not, so the larger scale wants the longer walk.
-var walkRows = 4000
+// in the page's order before it turns to the terms index, a bucket of ids
+// at a time (buckets.go). A keyword held by one client in
+// walkRows/(page size + 1) fills a first page from the walk, one in
+// walkRows/(fatora.MaxKeywordCount + 1) its count too. 0 turns the walk off
+// (tests compare the two ways with it). Chosen by measurement
+// (docs/search.md): before the buckets, the walk had to reach a count's 101
+// matches itself, and 4,000 rows cost the least (9.9 to 10.5 ms of
+// PostgreSQL CPU a search at 1,000,000 + 1,000,000 clients); with them,
+// 4,000, 1,000 and 500 rows cost 9.0 to 10.0, 3.4 to 3.8 and 3.2 to 3.3 ms.
+var walkRows = 500
 
 // walkPlanSQL leaves the planner one way to walk the tenant's clients in
 // id order: a scan of an index led by the merchant (clients_tenant or the
@@ -38,6 +36,12 @@ type walked struct {
 	counted, paged bool
 	total          int
 	clients        []fatora.Client
+	// countEnd and pageEnd are the ids of the count's and the page's
+	// walks' last rows (their walkRows-th) when the walk did not answer
+	// them: they go on past it (see countByBuckets and pageByBuckets) in
+	// the buckets that hold the tenant's next clients.
+	countEnd, pageEnd     int64
+	countAfter, pageAfter bucketsAfter
 }
 
 // walks reports whether a normalised filter's keyword search starts with a
@@ -54,6 +58,15 @@ func walks(f fatora.ClientFilter) bool {
 // cursor both read the same clients in the same order, so one walk
 // answers both.
 func walk(ctx context.Context, tx pgx.Tx, scope fatora.Scope, f fatora.ClientFilter) (walked, error) {
+	w, err := walkOnce(ctx, tx, scope, f)
+	if err != nil {
+		return w, err
+	}
+	return w, w.findBuckets(ctx, tx, scope, f)
+}
+
+// walkOnce is walk without the buckets past it.
+func walkOnce(ctx context.Context, tx pgx.Tx, scope fatora.Scope, f fatora.ClientFilter) (walked, error) {
 	var w walked
 	if _, err := tx.Exec(ctx, walkPlanSQL); err != nil {
 		return w, mapError(err)
@@ -70,11 +83,14 @@ func walk(ctx context.Context, tx pgx.Tx, scope fatora.Scope, f fatora.ClientFil
 		return w, nil
 	}
 	query, args := walkCountSQL(scope, f)
-	var stopped bool
-	if err := tx.QueryRow(ctx, query, args...).Scan(&w.total, &stopped); err != nil {
+	var end *int64
+	if err := tx.QueryRow(ctx, query, args...).Scan(&w.total, &end); err != nil {
 		return w, mapError(err)
 	}
-	w.counted = !stopped || w.total >= f.CountLimit()
+	w.counted = end == nil || w.total >= f.CountLimit()
+	if !w.counted {
+		w.countEnd = *end
+	}
 	query, args = walkPageSQL(scope, f, pageRows)
 	rows, err := queryWalk(ctx, tx, query, args)
 	if err != nil {
@@ -113,38 +129,48 @@ func queryWalk(ctx context.Context, tx pgx.Tx, query string, args []any) ([]walk
 // countFrom answers the count from the first rows of a walk from the
 // first client, as walkCountSQL would.
 func (w *walked) countFrom(rows []walkRow, f fatora.ClientFilter) {
-	stopped := false
 	for _, r := range rows {
 		if r.hit {
 			w.total++
 		}
-		stopped = stopped || r.n == walkRows
+		if r.n == walkRows {
+			w.countEnd = r.client.ID
+		}
 	}
-	w.counted = !stopped || w.total >= f.CountLimit()
+	w.counted = w.countEnd == 0 || w.total >= f.CountLimit()
+	if w.counted {
+		w.countEnd = 0
+	}
 }
 
 // pageFrom answers the page from a walk's rows in the page's order.
 func (w *walked) pageFrom(rows []walkRow, f fatora.ClientFilter) {
 	w.clients = []fatora.Client{}
 	want := f.Offset() + f.PageSize + 1
-	hits, reached := 0, false
+	hits := 0
 	for _, r := range rows {
-		reached = reached || r.n == walkRows
+		if r.n == walkRows {
+			w.pageEnd = r.client.ID
+		}
 		if r.hit {
 			if hits++; hits > f.Offset() && hits <= want {
 				w.clients = append(w.clients, r.client)
 			}
 		}
 	}
-	w.paged = hits >= want || !reached
+	w.paged = hits >= want || w.pageEnd == 0
+	if w.paged {
+		w.pageEnd = 0
+	}
 }
 
 // walkCountSQL counts the matches among the tenant's first walkRows live
-// clients, stopping at f.CountLimit(), and tells whether the walk reached
-// walkRows (so that clients after it were not read).
+// clients, stopping at f.CountLimit(), and returns the id of the walk's
+// walkRows-th row if it reached it (so that clients after it were not
+// read), else NULL.
 func walkCountSQL(scope fatora.Scope, f fatora.ClientFilter) (string, []any) {
 	inner, args := walkSQL(scope, f, "id", false)
-	return "SELECT count(*) FILTER (WHERE hit), coalesce(bool_or(rn = " + strconv.Itoa(walkRows) + "), false) FROM (" +
+	return "SELECT count(*) FILTER (WHERE hit), max(id) FILTER (WHERE rn = " + strconv.Itoa(walkRows) + ") FROM (" +
 		inner + " LIMIT " + strconv.Itoa(f.CountLimit()+1) + ") t", args
 }
 

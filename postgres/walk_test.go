@@ -17,6 +17,12 @@ func TestWalkAnswersAsTheIndex(t *testing.T) {
 	db := openTestDB(t)
 	a, b := tenantScope(t, db, "a"), tenantScope(t, db, "b")
 	cs := NewClientService(db)
+	// Ids 4,096 apart: the two tenants' clients take turns, so each bucket
+	// of ids (see buckets.go) holds two of a's, and a count that goes on
+	// past a walk reads many buckets.
+	if _, err := db.pool.Exec(context.Background(), "ALTER TABLE clients ALTER COLUMN id SET INCREMENT BY 4096"); err != nil {
+		t.Fatal(err)
+	}
 	for i := range 160 {
 		for _, scope := range []fatora.Scope{a, b} {
 			name := fmt.Sprintf("Amal Haddad %d", i)
@@ -35,19 +41,25 @@ func TestWalkAnswersAsTheIndex(t *testing.T) {
 			}
 		}
 	}
-	defer func(n int) { walkRows = n }(walkRows)
+	defer func(n, probes int) { walkRows, bucketProbes = n, probes }(walkRows, bucketProbes)
+	counts, pages := bucketCounts.Load(), bucketPages.Load()
 	for _, keyword := range []string{"a", "55", "haddad", "nour 1", "5512 01", "zz"} {
 		for _, order := range []fatora.ClientOrder{fatora.OrderOldest, fatora.OrderNewest} {
 			for _, size := range []int{6, 20} {
 				f := fatora.ClientFilter{Keyword: keyword, Order: order, PageSize: size}
 				want := pagesOf(t, cs, a, f, 0)
 				for _, n := range []int{1, 30, 120, 2000} {
-					if got := pagesOf(t, cs, a, f, n); !reflect.DeepEqual(got, want) {
-						t.Errorf("%+v with a walk of %d: %d pages differ from the index's %d", f, n, len(got), len(want))
+					for _, bucketProbes = range []int{3, 100} {
+						if got := pagesOf(t, cs, a, f, n); !reflect.DeepEqual(got, want) {
+							t.Errorf("%+v with a walk of %d and %d bucket probes: %d pages differ from the index's %d", f, n, bucketProbes, len(got), len(want))
+						}
 					}
 				}
 			}
 		}
+	}
+	if bucketCounts.Load() == counts || bucketPages.Load() == pages {
+		t.Errorf("buckets answered %d counts and %d pages: the test must reach both", bucketCounts.Load()-counts, bucketPages.Load()-pages)
 	}
 }
 
