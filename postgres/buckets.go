@@ -16,14 +16,15 @@ import (
 const termsIndexed = `array_append(terms, merchant_id::text || left(mode, 1) || E'\t' || (id >> 12)::text)`
 
 // bucketShift makes a client's bucket of its id: the ids that agree but
-// for their last 14 bits, 16,384 of them (migration 0012 holds the same).
+// for their last 12 bits, 4,096 of them (migration 0012 holds the same).
 const bucketShift = 12
 
-// bucketProbes is how many buckets a count reads, one after another, before
-// it gives up and counts through the tenant's whole terms instead. A
-// keyword held by one client in 40 finds its 101 matches in the first
-// bucket of a tenant whose ids are not shared with others; one held by one
-// in 1,000, in about seven.
+// bucketProbes is how many buckets a count or a page reads, one after
+// another, before it gives up and reads the tenant's whole terms instead.
+// In a tenant whose ids are not shared with others, a keyword held by one
+// client in 40 finds a count's 101 matches in two or three buckets; one
+// held by one client in 1,000 would need about 25, and its whole terms
+// are few enough to read at once.
 var bucketProbes = 16
 
 // bucketCounts and bucketPages count the counts and pages that buckets

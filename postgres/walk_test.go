@@ -17,9 +17,9 @@ func TestWalkAnswersAsTheIndex(t *testing.T) {
 	db := openTestDB(t)
 	a, b := tenantScope(t, db, "a"), tenantScope(t, db, "b")
 	cs := NewClientService(db)
-	// Ids 4,096 apart: the two tenants' clients take turns, so each bucket
-	// of ids (see buckets.go) holds two of a's, and a count that goes on
-	// past a walk reads many buckets.
+	// Ids 4,096 apart: each client has a bucket of ids of its own (see
+	// buckets.go), the two tenants' in turns, so a count or a page that
+	// goes on past a walk reads many buckets and skips the other tenant's.
 	if _, err := db.pool.Exec(context.Background(), "ALTER TABLE clients ALTER COLUMN id SET INCREMENT BY 4096"); err != nil {
 		t.Fatal(err)
 	}
