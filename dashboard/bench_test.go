@@ -32,7 +32,7 @@ const benchClients = 1_000_000
 // the SQLite file at path, in one statement (a create at a time would take
 // a quarter of an hour).
 func seedClients(b *testing.B, path string, merchantID int64, n int) {
-	db, err := sql.Open("sqlite", path)
+	db, err := sql.Open("sqlite", "file:"+path+"?_pragma=busy_timeout(10000)") // the store's writer may be merging the search index
 	if err != nil {
 		b.Fatal(err)
 	}

@@ -30,7 +30,7 @@ func TestHostileNames(t *testing.T) {
 	if !strings.Contains(a.body, `id="name-error">must not contain the invisible formatting character U&#43;202E<`) {
 		t.Errorf("the override is not refused beside the name:\n%s", a.body)
 	}
-	db, err := sql.Open("sqlite", path)
+	db, err := sql.Open("sqlite", "file:"+path+"?_pragma=busy_timeout(10000)") // the store's writer may be merging the search index
 	if err != nil {
 		t.Fatal(err)
 	}

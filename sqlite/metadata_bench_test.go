@@ -42,7 +42,7 @@ func BenchmarkMetadataFilter(b *testing.B) {
 // seedMetadataClients writes n live clients of the merchant, each with a
 // crm_id of its own and one of two tiers, in one statement.
 func seedMetadataClients(b *testing.B, path string, merchantID int64, n int) {
-	raw, err := sql.Open("sqlite", path)
+	raw, err := sql.Open("sqlite", "file:"+path+"?_pragma=busy_timeout(10000)") // the store's writer may be merging the search index
 	if err != nil {
 		b.Fatal(err)
 	}
