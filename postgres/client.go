@@ -139,7 +139,8 @@ func (s *ClientService) FindClients(ctx context.Context, f fatora.ClientFilter) 
 // findClients reads the count and the page of a normalised filter: a
 // keyword search first from a bounded walk of the tenant's clients (see
 // walk.go), then, for what the walk could not answer, through the
-// tenant's terms.
+// tenant's terms a bucket of ids at a time past the walk (see buckets.go),
+// and, where the buckets could not answer either, through all of them.
 func (s *ClientService) findClients(ctx context.Context, tx pgx.Tx, scope fatora.Scope, f fatora.ClientFilter) (fatora.ClientPage, error) {
 	var w walked
 	if walks(f) {
