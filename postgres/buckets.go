@@ -40,55 +40,66 @@ func bucketTerm(scope fatora.Scope, bucket int64) string {
 
 // countByBuckets goes on with a keyword's count past the walk's last row
 // (w.countEnd), reading the tenant's terms a bucket of ids at a time in
-// the walk's direction (the buckets that hold the tenant's next clients,
-// w.countAfter), and reports whether it answered: it has f.CountLimit()
-// matches, or it read every bucket left. The index builds each bucket's
-// bitmap only, where a count through the tenant's whole terms builds the
-// bitmap of all its matches before reading the first. A walk that found no
-// match at all says that the keyword is rare, which the whole terms count
-// cheaply, so the buckets are not read.
+// the walk's direction (w.countAfter, see findBuckets), and reports whether
+// it answered: it has f.CountLimit() matches, or it read every bucket
+// left. The index builds each bucket's bitmap only, where a count through
+// the tenant's whole terms builds the bitmap of all its matches before
+// reading the first.
 func countByBuckets(ctx context.Context, tx pgx.Tx, scope fatora.Scope, f fatora.ClientFilter, w walked) (int, bool, error) {
-	if w.countEnd == 0 || w.total == 0 {
-		return 0, false, nil
-	}
-	total := w.total
-	for _, bucket := range w.countAfter.buckets {
-		n, err := countBucket(ctx, tx, scope, f, bucket, w.countEnd, f.CountLimit()-total)
-		if err != nil {
-			return 0, false, err
-		}
-		if total += n; total >= f.CountLimit() {
-			break
-		}
-	}
-	if total < f.CountLimit() && !w.countAfter.all {
-		return 0, false, nil
+	total, answered, err := readBuckets(w.countAfter, w.total, f.CountLimit(), func(bucket int64, need int) (int, error) {
+		return countBucket(ctx, tx, scope, f, bucket, w.countEnd, need)
+	})
+	if !answered || err != nil {
+		return 0, false, err
 	}
 	bucketCounts.Add(1)
 	return total, true, nil
 }
 
+// readBuckets reads the buckets of after, one after another, with read
+// (given how many more it needs, it returns how many it found), from got
+// found already until it has want, and reports whether that answered: it
+// has want, or it read every bucket there is. No buckets looked for (the
+// zero bucketsAfter) answer nothing.
+func readBuckets(after bucketsAfter, got, want int, read func(bucket int64, need int) (int, error)) (int, bool, error) {
+	for _, bucket := range after.buckets {
+		if got >= want {
+			break
+		}
+		n, err := read(bucket, want-got)
+		if err != nil {
+			return got, false, err
+		}
+		got += n
+	}
+	return got, after.all || len(after.buckets) > 0 && got >= want, nil
+}
+
 // bucketsAfter are the buckets of a tenant's clients past a walk's last
 // row, in the walk's direction: at most bucketProbes of them, and all
-// there are if all is set.
+// there are if all is set (the zero value: none looked for).
 type bucketsAfter struct {
 	buckets []int64
 	all     bool
 }
 
-// findBuckets finds the buckets past the walk's ends (see bucketsAfter),
-// while the walk's plan holds (walkPlanSQL): each is found by one step
-// down the tenant's index.
+// findBuckets finds the buckets past the walk's ends (see bucketsAfter)
+// for a count or a page that the walk did not answer, while the walk's
+// plan holds (walkPlanSQL): each is found by one step down the tenant's
+// index. A walk that found no match says that the keyword is rare, which
+// the whole terms answer cheaply: no buckets then. A page by number past
+// the first (an offset) is left to the whole terms too.
 func (w *walked) findBuckets(ctx context.Context, tx pgx.Tx, scope fatora.Scope, f fatora.ClientFilter) error {
 	var err error
-	if w.countEnd != 0 {
+	count := w.countEnd != 0 && w.total > 0
+	if count {
 		if w.countAfter, err = nextBuckets(ctx, tx, scope, f, w.countEnd); err != nil {
 			return err
 		}
 	}
 	switch {
-	case w.pageEnd == 0:
-	case w.pageEnd == w.countEnd:
+	case w.pageEnd == 0 || len(w.clients) == 0 || f.Offset() > 0 || f.Order == fatora.OrderName:
+	case count && w.pageEnd == w.countEnd:
 		w.pageAfter = w.countAfter
 	default:
 		w.pageAfter, err = nextBuckets(ctx, tx, scope, f, w.pageEnd)
@@ -152,34 +163,25 @@ func bucketClause(scope fatora.Scope, f fatora.ClientFilter, bucket, end int64) 
 
 // pageByBuckets goes on with a keyword's page past the walk's last row
 // (w.pageEnd) as countByBuckets does with a count: bucket after bucket in
-// the page's order, each bucket's matches sorted, until the page has one
-// client past its size or every bucket that can hold a client was read,
-// within bucketProbes buckets. Through the tenant's whole terms, the page
-// would read and sort every match of the keyword (25,000 rows and 100 to
-// 200 ms for one held by one client in 40 of 1,000,000). A page by number
-// past the first (an offset) is left to the whole terms.
+// the page's order (w.pageAfter), each bucket's matches sorted, until the
+// page has one client past its size or every bucket left was read.
+// Through the tenant's whole terms, the page would read and sort every
+// match of the keyword (25,000 rows and 100 to 200 ms for one held by one
+// client in 40 of 1,000,000).
 func pageByBuckets(ctx context.Context, tx pgx.Tx, scope fatora.Scope, f fatora.ClientFilter, w walked) ([]fatora.Client, bool, error) {
-	if w.pageEnd == 0 || f.Offset() > 0 || f.Order == fatora.OrderName {
-		return nil, false, nil
-	}
 	order := " ORDER BY id"
 	if f.Order == fatora.OrderNewest {
 		order = " ORDER BY id DESC"
 	}
-	clients, want := w.clients, f.PageSize+1
-	for _, bucket := range w.pageAfter.buckets {
+	clients := w.clients
+	_, answered, err := readBuckets(w.pageAfter, len(clients), f.PageSize+1, func(bucket int64, need int) (int, error) {
 		where, args := bucketClause(scope, f, bucket, w.pageEnd)
-		found, err := queryClients(ctx, tx, "SELECT "+clientColumns+" FROM clients WHERE "+where+order+
-			" LIMIT "+strconv.Itoa(want-len(clients)), args...)
-		if err != nil {
-			return nil, false, err
-		}
-		if clients = append(clients, found...); len(clients) >= want {
-			break
-		}
-	}
-	if len(clients) < want && !w.pageAfter.all {
-		return nil, false, nil
+		found, err := queryClients(ctx, tx, "SELECT "+clientColumns+" FROM clients WHERE "+where+order+" LIMIT "+strconv.Itoa(need), args...)
+		clients = append(clients, found...)
+		return len(found), err
+	})
+	if !answered || err != nil {
+		return nil, false, err
 	}
 	bucketPages.Add(1)
 	return clients, true, nil

@@ -142,11 +142,17 @@ func (s *ClientService) FindClients(ctx context.Context, f fatora.ClientFilter) 
 // tenant's terms a bucket of ids at a time past the walk (see buckets.go),
 // and, where the buckets could not answer either, through all of them.
 func (s *ClientService) findClients(ctx context.Context, tx pgx.Tx, scope fatora.Scope, f fatora.ClientFilter) (fatora.ClientPage, error) {
+	since, rekeyed := s.db.restorableSince(), s.db.rekeyer.complete.Load()
 	var w walked
+	var err error
 	if walks(f) {
-		var err error
 		if w, err = walk(ctx, tx, scope, f); err != nil {
 			return fatora.ClientPage{}, err
+		}
+		if rekeyed { // under the walk's plan, which the buckets' skip scan needs
+			if err := w.findBuckets(ctx, tx, scope, f); err != nil {
+				return fatora.ClientPage{}, err
+			}
 		}
 	}
 	if byTerms(f) && !(w.counted && w.paged) {
@@ -154,9 +160,7 @@ func (s *ClientService) findClients(ctx context.Context, tx pgx.Tx, scope fatora
 			return fatora.ClientPage{}, mapError(err)
 		}
 	}
-	since, rekeyed := s.db.restorableSince(), s.db.rekeyer.complete.Load()
-	var err error
-	if !w.counted && rekeyed {
+	if !w.counted {
 		if w.total, w.counted, err = countByBuckets(ctx, tx, scope, f, w); err != nil {
 			return fatora.ClientPage{}, err
 		}
@@ -166,7 +170,7 @@ func (s *ClientService) findClients(ctx context.Context, tx pgx.Tx, scope fatora
 			return fatora.ClientPage{}, err
 		}
 	}
-	if !w.paged && rekeyed {
+	if !w.paged {
 		if w.clients, w.paged, err = pageByBuckets(ctx, tx, scope, f, w); err != nil {
 			return fatora.ClientPage{}, err
 		}

@@ -58,15 +58,6 @@ func walks(f fatora.ClientFilter) bool {
 // cursor both read the same clients in the same order, so one walk
 // answers both.
 func walk(ctx context.Context, tx pgx.Tx, scope fatora.Scope, f fatora.ClientFilter) (walked, error) {
-	w, err := walkOnce(ctx, tx, scope, f)
-	if err != nil {
-		return w, err
-	}
-	return w, w.findBuckets(ctx, tx, scope, f)
-}
-
-// walkOnce is walk without the buckets past it.
-func walkOnce(ctx context.Context, tx pgx.Tx, scope fatora.Scope, f fatora.ClientFilter) (walked, error) {
 	var w walked
 	if _, err := tx.Exec(ctx, walkPlanSQL); err != nil {
 		return w, mapError(err)
