@@ -119,7 +119,8 @@ func findClient(ctx context.Context, q queryer, scope fatora.Scope, id int64, lo
 }
 
 // FindClients implements fatora.ClientService. The count and the page are
-// read in one REPEATABLE READ transaction, so they agree.
+// read from one snapshot, so they agree: in one statement (see listClients)
+// or, for a keyword search, in one REPEATABLE READ transaction.
 func (s *ClientService) FindClients(ctx context.Context, f fatora.ClientFilter) (fatora.ClientPage, error) {
 	scope, err := fatora.ScopeFrom(ctx)
 	if err != nil {
@@ -128,12 +129,18 @@ func (s *ClientService) FindClients(ctx context.Context, f fatora.ClientFilter) 
 	if f, err = f.Normalize(); err != nil {
 		return fatora.ClientPage{}, err
 	}
+	if listInOne(f) {
+		return listClients(ctx, s.db.pool, scope, f, s.db.restorableSince(), s.db.rekeyer.complete.Load())
+	}
 	var page fatora.ClientPage
-	err = s.db.inSnapshot(ctx, func(tx pgx.Tx) error {
+	read := func(tx pgx.Tx) error {
 		page, err = s.findClients(ctx, tx, scope, f)
 		return err
-	})
-	return page, err
+	}
+	if walks(f) {
+		return page, s.db.inSnapshotAfter(ctx, walkPlanSQL, read)
+	}
+	return page, s.db.inSnapshot(ctx, read)
 }
 
 // findClients reads the count and the page of a normalised filter: a
@@ -213,22 +220,11 @@ func pageOrder(f fatora.ClientFilter, where string, args []any) (string, string,
 	return where, "id", args
 }
 
-// countClients counts the matches of a normalised filter: from the kept
-// tally when there is no filter, else by counting (at most CountLimit).
+// countClients counts the matches of a normalised filter (see countQuery).
 func countClients(ctx context.Context, tx pgx.Tx, scope fatora.Scope, f fatora.ClientFilter, since time.Time, rekeyed bool) (int, error) {
+	where, args := filterClause(scope, f, since, rekeyed)
 	var total int
-	var err error
-	if f.Keyword == "" && f.Email == "" && len(f.Metadata) == 0 && f.Status == fatora.StatusLive {
-		err = tx.QueryRow(ctx, "SELECT coalesce(sum(n), 0) FROM client_counts WHERE merchant_id = $1 AND mode = $2",
-			scope.MerchantID, string(scope.Mode)).Scan(&total)
-	} else {
-		where, args := filterClause(scope, f, since, rekeyed)
-		query := "SELECT count(*) FROM clients WHERE " + where
-		if n := f.CountLimit(); n > 0 {
-			query = "SELECT count(*) FROM (SELECT 1 FROM clients WHERE " + where + " LIMIT " + strconv.Itoa(n) + ") t"
-		}
-		err = tx.QueryRow(ctx, query, args...).Scan(&total)
-	}
+	err := tx.QueryRow(ctx, countQuery(f, where), args...).Scan(&total)
 	return total, mapError(err)
 }
 

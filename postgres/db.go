@@ -45,6 +45,9 @@ type Options struct {
 	// leaving the DSN's or the server's setting (normally no limit).
 	// Migrations run without it.
 	StatementTimeout time.Duration
+	// Tracer, if set, is told of every statement the pool sends (tracing,
+	// tests); pgx's tracelog and OpenTelemetry adapters are such tracers.
+	Tracer pgx.QueryTracer
 }
 
 // Open connects to the database named by dsn (a postgres:// URL or
@@ -84,6 +87,9 @@ func poolConfig(dsn string, opts Options) (*pgxpool.Config, error) {
 		// Without a bound, a connection attempt to an unreachable host
 		// holds its pool slot for minutes after the host is back.
 		cfg.ConnConfig.ConnectTimeout = DefaultConnectTimeout
+	}
+	if opts.Tracer != nil {
+		cfg.ConnConfig.Tracer = opts.Tracer
 	}
 	params := cfg.ConnConfig.RuntimeParams
 	if _, ok := params["synchronous_commit"]; !ok {
@@ -179,6 +185,16 @@ func (db *DB) Stats() fatora.StoreStats {
 // statement of fn sees the same snapshot.
 func (db *DB) inSnapshot(ctx context.Context, fn func(pgx.Tx) error) error {
 	return db.runTx(ctx, pgx.TxOptions{IsoLevel: pgx.RepeatableRead, AccessMode: pgx.ReadOnly}, fn)
+}
+
+// snapshotBeginSQL begins the transaction of inSnapshot.
+const snapshotBeginSQL = "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY"
+
+// inSnapshotAfter is inSnapshot whose transaction first runs setup, a
+// statement without arguments (a plan's settings), sent with the BEGIN in
+// one round trip.
+func (db *DB) inSnapshotAfter(ctx context.Context, setup string, fn func(pgx.Tx) error) error {
+	return db.runTx(ctx, pgx.TxOptions{AccessMode: pgx.ReadOnly, BeginQuery: snapshotBeginSQL + "; " + setup}, fn)
 }
 
 func (db *DB) runTx(ctx context.Context, opts pgx.TxOptions, fn func(pgx.Tx) error) error {

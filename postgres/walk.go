@@ -56,12 +56,10 @@ func walks(f fatora.ClientFilter) bool {
 // fills (one client past it) or the walk read every client there is; the
 // count likewise with more than fatora.MaxKeywordCount matches. Without a
 // cursor both read the same clients in the same order, so one walk
-// answers both.
+// answers both. The caller's transaction holds the walk's plan
+// (walkPlanSQL, set with its BEGIN: see FindClients).
 func walk(ctx context.Context, tx pgx.Tx, scope fatora.Scope, f fatora.ClientFilter) (walked, error) {
 	var w walked
-	if _, err := tx.Exec(ctx, walkPlanSQL); err != nil {
-		return w, mapError(err)
-	}
 	countRows, pageRows := f.CountLimit()+1, f.Offset()+f.PageSize+2
 	if f.After == 0 {
 		query, args := walkPageSQL(scope, f, max(countRows, pageRows))
