@@ -3,6 +3,7 @@ package sqlite
 import (
 	"context"
 	"database/sql"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -11,7 +12,9 @@ import (
 )
 
 // FindClients implements fatora.ClientService. The count and the page are
-// read in one transaction, so they agree.
+// read by one statement, the page's rows each carrying the count, so they
+// agree; an empty page, which carries no count, is read again with its
+// count in one transaction.
 func (s *ClientService) FindClients(ctx context.Context, f fatora.ClientFilter) (fatora.ClientPage, error) {
 	scope, err := fatora.ScopeFrom(ctx)
 	if err != nil {
@@ -21,31 +24,42 @@ func (s *ClientService) FindClients(ctx context.Context, f fatora.ClientFilter) 
 		return fatora.ClientPage{}, err
 	}
 	q := newListQuery(scope, f, s.db.restorableSince())
-	countSQL := q.countSQL()
-	pageSQL, pageArgs := q.pageSQL()
 	turn := s.db.readTurn
 	if f.Keyword != "" {
 		turn = s.db.searchTurn
 	}
-	_, leave, err := turn(ctx) // the transaction below reads instead of the runner
+	run, leave, err := turn(ctx)
 	if err != nil {
 		return fatora.ClientPage{}, err
 	}
 	defer leave()
+	query, args := q.countedPageSQL()
+	clients, total, err := queryCountedClients(ctx, run, query, args...)
+	if err == nil && len(clients) == 0 {
+		clients, total, err = s.emptyPage(ctx, q)
+	}
+	return fatora.NewClientPage(f, clients, total), err
+}
+
+// emptyPage reads the count and the page of q in one transaction (for a
+// page that came back empty, and so without its count).
+func (s *ClientService) emptyPage(ctx context.Context, q listQuery) ([]fatora.Client, int, error) {
+	countSQL := q.countSQL()
+	pageSQL, pageArgs := q.pageSQL()
 	s.db.reads.stmt(ctx, countSQL) // prepared before the transaction holds a connection (see inTx)
 	s.db.reads.stmt(ctx, pageSQL)
 	tx, err := s.db.read.BeginTx(ctx, &sql.TxOptions{ReadOnly: true})
 	if err != nil {
-		return fatora.ClientPage{}, mapError(err)
+		return nil, 0, mapError(err)
 	}
 	defer tx.Rollback()
 	run := s.db.reads.inTx(tx)
 	var total int
 	if err := run.QueryRowContext(ctx, countSQL, q.args...).Scan(&total); err != nil {
-		return fatora.ClientPage{}, mapError(err)
+		return nil, 0, mapError(err)
 	}
 	clients, err := queryClients(ctx, run, pageSQL, pageArgs...)
-	return fatora.NewClientPage(f, clients, total), err
+	return clients, total, err
 }
 
 // listQuery is the SQL of one list request. A keyword (without an e-mail
@@ -166,3 +180,40 @@ func (q listQuery) pageSQL() (string, []any) {
 	return "SELECT " + clientColumnsOf("c") + " FROM " + where + " ORDER BY " + order + " LIMIT ? OFFSET ?",
 		append(args, q.f.PageSize+1, q.f.Offset())
 }
+
+// countedPageSQL is pageSQL with the count (countSQL) as one more column of
+// every row: a subquery that depends on no row, which SQLite runs once.
+func (q listQuery) countedPageSQL() (string, []any) {
+	page, args := q.pageSQL()
+	cols, from, _ := strings.Cut(page, " FROM ")
+	return cols + ", (" + q.countSQL() + ") FROM " + from, append(slices.Clone(q.args), args...)
+}
+
+// queryCountedClients reads the clients of a countedPageSQL statement, and
+// the count their rows carry.
+func queryCountedClients(ctx context.Context, q runner, query string, args ...any) ([]fatora.Client, int, error) {
+	rows, err := q.QueryContext(ctx, query, args...)
+	if err != nil {
+		return nil, 0, mapError(err)
+	}
+	defer rows.Close()
+	clients := []fatora.Client{}
+	var total int
+	for rows.Next() {
+		c, err := scanClient(countedRow{rows, &total})
+		if err != nil {
+			return nil, 0, mapError(err)
+		}
+		clients = append(clients, c)
+	}
+	return clients, total, mapError(rows.Err())
+}
+
+// countedRow is a row of a countedPageSQL statement: Scan reads the
+// client's columns into what it is given and the count into total.
+type countedRow struct {
+	rows  scanner
+	total *int
+}
+
+func (r countedRow) Scan(dest ...any) error { return r.rows.Scan(append(dest, r.total)...) }

@@ -52,26 +52,38 @@ func TestUncancelledDropsOnlyCancellation(t *testing.T) {
 	}
 }
 
-// TestListStatementsArePreparedOnce: a list runs its count and page as
-// statements prepared once per connection, not parsed per request.
+// TestListStatementsArePreparedOnce: a list reads its count and page with
+// one statement, prepared once per connection, not parsed per request; an
+// empty page reads them again with two more.
 func TestListStatementsArePreparedOnce(t *testing.T) {
-	db, _ := openFile(t)
-	ctx := fatora.WithScope(context.Background(), fatora.Scope{MerchantID: 1, Mode: fatora.ModeTest})
+	db, _, ctx := openTenant(t)
 	cs := NewClientService(db)
+	if _, err := cs.CreateClient(ctx, fatora.ClientFields{Name: "Abcde"}); err != nil {
+		t.Fatal(err)
+	}
 	cached := func() int {
 		n := 0
 		db.reads.stmts.Range(func(_, _ any) bool { n++; return true })
 		return n
 	}
-	before := cached()
-	for range 3 {
-		if _, err := cs.FindClients(ctx, fatora.ClientFilter{Keyword: "abc"}); err != nil {
-			t.Fatal(err)
+	lists := func(keyword string, want int) {
+		t.Helper()
+		before := cached()
+		for range 3 {
+			page, err := cs.FindClients(ctx, fatora.ClientFilter{Keyword: keyword})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if page.TotalCount != len(page.Clients) {
+				t.Fatalf("keyword %q: count %d, %d clients", keyword, page.TotalCount, len(page.Clients))
+			}
+		}
+		if got := cached() - before; got != want {
+			t.Errorf("three lists for %q cached %d statements, want %d", keyword, got, want)
 		}
 	}
-	if got := cached() - before; got != 2 {
-		t.Errorf("three keyword lists cached %d statements, want 2 (the count and the page)", got)
-	}
+	lists("abc", 1)
+	lists("xyz", 2)
 }
 
 // TestListNeedsOneConnection: a list answers while every read connection
