@@ -45,7 +45,7 @@ func bucketTerm(scope fatora.Scope, bucket int64) string {
 // left. The index builds each bucket's bitmap only, where a count through
 // the tenant's whole terms builds the bitmap of all its matches before
 // reading the first.
-func countByBuckets(ctx context.Context, tx pgx.Tx, scope fatora.Scope, f fatora.ClientFilter, w walked) (int, bool, error) {
+func countByBuckets(ctx context.Context, tx queryer, scope fatora.Scope, f fatora.ClientFilter, w walked) (int, bool, error) {
 	total, answered, err := readBuckets(w.countAfter, w.total, f.CountLimit(), func(bucket int64, need int) (int, error) {
 		return countBucket(ctx, tx, scope, f, bucket, w.countEnd, need)
 	})
@@ -136,7 +136,7 @@ func nextBuckets(ctx context.Context, tx pgx.Tx, scope fatora.Scope, f fatora.Cl
 
 // countBucket counts, up to limit, the matches of f's keyword among the
 // tenant's clients in bucket past the id end in f's direction.
-func countBucket(ctx context.Context, tx pgx.Tx, scope fatora.Scope, f fatora.ClientFilter, bucket, end int64, limit int) (int, error) {
+func countBucket(ctx context.Context, tx queryer, scope fatora.Scope, f fatora.ClientFilter, bucket, end int64, limit int) (int, error) {
 	where, args := bucketClause(scope, f, bucket, end)
 	var n int
 	err := tx.QueryRow(ctx, "SELECT count(*) FROM (SELECT 1 FROM clients WHERE "+where+" LIMIT "+strconv.Itoa(limit)+") t", args...).Scan(&n)
@@ -168,7 +168,7 @@ func bucketClause(scope fatora.Scope, f fatora.ClientFilter, bucket, end int64) 
 // Through the tenant's whole terms, the page would read and sort every
 // match of the keyword (25,000 rows and 100 to 200 ms for one held by one
 // client in 40 of 1,000,000).
-func pageByBuckets(ctx context.Context, tx pgx.Tx, scope fatora.Scope, f fatora.ClientFilter, w walked) ([]fatora.Client, bool, error) {
+func pageByBuckets(ctx context.Context, tx queryer, scope fatora.Scope, f fatora.ClientFilter, w walked) ([]fatora.Client, bool, error) {
 	order := " ORDER BY id"
 	if f.Order == fatora.OrderNewest {
 		order = " ORDER BY id DESC"

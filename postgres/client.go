@@ -162,23 +162,22 @@ func (s *ClientService) findClients(ctx context.Context, tx pgx.Tx, scope fatora
 			}
 		}
 	}
+	var q queryer = tx
 	if byTerms(f) && !(w.counted && w.paged) {
-		if _, err := tx.Exec(ctx, keywordPlanSQL); err != nil {
-			return fatora.ClientPage{}, mapError(err)
-		}
+		q = &withSetup{tx: tx, setup: keywordPlanSQL}
 	}
 	if !w.counted {
-		if w.total, w.counted, err = countByBuckets(ctx, tx, scope, f, w); err != nil {
+		if w.total, w.counted, err = countByBuckets(ctx, q, scope, f, w); err != nil {
 			return fatora.ClientPage{}, err
 		}
 	}
 	if !w.counted {
-		if w.total, err = countClients(ctx, tx, scope, f, since, rekeyed); err != nil {
+		if w.total, err = countClients(ctx, q, scope, f, since, rekeyed); err != nil {
 			return fatora.ClientPage{}, err
 		}
 	}
 	if !w.paged {
-		if w.clients, w.paged, err = pageByBuckets(ctx, tx, scope, f, w); err != nil {
+		if w.clients, w.paged, err = pageByBuckets(ctx, q, scope, f, w); err != nil {
 			return fatora.ClientPage{}, err
 		}
 	}
@@ -186,7 +185,7 @@ func (s *ClientService) findClients(ctx context.Context, tx pgx.Tx, scope fatora
 		where, args := filterClause(scope, f, since, rekeyed)
 		where, order, args := pageOrder(f, where, args)
 		n := len(args)
-		w.clients, err = queryClients(ctx, tx, "SELECT "+clientColumns+" FROM clients WHERE "+where+
+		w.clients, err = queryClients(ctx, q, "SELECT "+clientColumns+" FROM clients WHERE "+where+
 			" ORDER BY "+order+" LIMIT $"+strconv.Itoa(n+1)+" OFFSET $"+strconv.Itoa(n+2), append(args, f.PageSize+1, f.Offset())...)
 	}
 	return fatora.NewClientPage(f, w.clients, w.total), err
@@ -221,7 +220,7 @@ func pageOrder(f fatora.ClientFilter, where string, args []any) (string, string,
 }
 
 // countClients counts the matches of a normalised filter (see countQuery).
-func countClients(ctx context.Context, tx pgx.Tx, scope fatora.Scope, f fatora.ClientFilter, since time.Time, rekeyed bool) (int, error) {
+func countClients(ctx context.Context, tx queryer, scope fatora.Scope, f fatora.ClientFilter, since time.Time, rekeyed bool) (int, error) {
 	where, args := filterClause(scope, f, since, rekeyed)
 	var total int
 	err := tx.QueryRow(ctx, countQuery(f, where), args...).Scan(&total)
@@ -307,7 +306,8 @@ func byTerms(f fatora.ClientFilter) bool { return f.Keyword != "" && f.Email == 
 // of the merchant's clients (11,534 pages read instead of 1,014 at
 // 250,000 clients each), which told the other merchant's data by the time
 // it took.
-// It turns back on what the walk's plan (walkPlanSQL) turned off.
+// It turns back on what the walk's plan (walkPlanSQL) turned off. It is
+// sent with the first statement that needs it (see withSetup).
 const keywordPlanSQL = `SELECT set_config('enable_seqscan', 'off', true), set_config('enable_indexscan', 'off', true),
 	set_config('enable_indexonlyscan', 'off', true), set_config('enable_bitmapscan', 'on', true),
 	set_config('enable_sort', 'on', true), set_config('enable_incremental_sort', 'on', true)`

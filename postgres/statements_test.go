@@ -35,6 +35,21 @@ func (l *statementLog) TraceQueryStart(ctx context.Context, _ *pgx.Conn, d pgx.T
 
 func (l *statementLog) TraceQueryEnd(context.Context, *pgx.Conn, pgx.TraceQueryEndData) {}
 
+// batchMark stands for the start of a batch in a statementLog: the
+// statements that follow it, up to the next statement sent alone, went in
+// one round trip.
+const batchMark = "(batch)"
+
+func (l *statementLog) TraceBatchStart(ctx context.Context, c *pgx.Conn, _ pgx.TraceBatchStartData) context.Context {
+	return l.TraceQueryStart(ctx, c, pgx.TraceQueryStartData{SQL: batchMark})
+}
+
+func (l *statementLog) TraceBatchQuery(ctx context.Context, c *pgx.Conn, d pgx.TraceBatchQueryData) {
+	l.TraceQueryStart(ctx, c, pgx.TraceQueryStartData{SQL: d.SQL})
+}
+
+func (l *statementLog) TraceBatchEnd(context.Context, *pgx.Conn, pgx.TraceBatchEndData) {}
+
 // take returns the statements recorded since the last take.
 func (l *statementLog) take() []string {
 	l.mu.Lock()
@@ -47,7 +62,8 @@ func (l *statementLog) take() []string {
 // TestStatementsOfAList: a list without a keyword is one statement (its
 // count and page together, no transaction), filtered or not, empty or not;
 // a keyword search begins its transaction and sets the walk's plan in one
-// round trip, before the walk.
+// round trip, before the walk, and sends the keyword's plan, when the walk
+// did not answer, with the statement that needs it.
 func TestStatementsOfAList(t *testing.T) {
 	log := &statementLog{}
 	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
@@ -74,15 +90,31 @@ func TestStatementsOfAList(t *testing.T) {
 			t.Errorf("list %+v (%d of %d clients): %d statements, want 1: %q", f, len(page.Clients), page.TotalCount, len(sql), sql)
 		}
 	}
-	page, err := cs.FindClients(traced(ctx), fatora.ClientFilter{Keyword: "amal"})
-	if err != nil || page.TotalCount != 2 {
-		t.Fatalf("keyword amal: %+v, %v", page, err)
-	}
-	sql := log.take()
-	if len(sql) < 2 || !strings.HasPrefix(sql[0], snapshotBeginSQL) || !strings.Contains(sql[0], walkPlanSQL) {
-		t.Fatalf("keyword search: first of %d statements %q, want the BEGIN with the walk's plan", len(sql), sql[:min(len(sql), 1)])
-	}
-	if strings.Contains(sql[1], "set_config") || strings.Contains(sql[1], "BEGIN") || strings.Contains(sql[1], "begin") {
-		t.Errorf("keyword search: the walk's plan set again, or the transaction begun again: %q", sql[1])
+	defer func(n int) { walkRows = n }(walkRows)
+	for _, walkRows = range []int{500, 1} { // a walk that answers, one that does not
+		page, err := cs.FindClients(traced(ctx), fatora.ClientFilter{Keyword: "amal"})
+		if err != nil || page.TotalCount != 2 || len(page.Clients) != 2 {
+			t.Fatalf("keyword amal, walk of %d: %+v, %v", walkRows, page, err)
+		}
+		sql := log.take()
+		if len(sql) < 2 || !strings.HasPrefix(sql[0], snapshotBeginSQL) || !strings.Contains(sql[0], walkPlanSQL) {
+			t.Fatalf("keyword search: first of %d statements %q, want the BEGIN with the walk's plan", len(sql), sql[:min(len(sql), 1)])
+		}
+		if strings.Contains(sql[1], "set_config") || strings.Contains(strings.ToUpper(sql[1]), "BEGIN") {
+			t.Errorf("keyword search: the walk's plan set again, or the transaction begun again: %q", sql[1])
+		}
+		batched := 0
+		for i, s := range sql {
+			if s != keywordPlanSQL {
+				continue
+			}
+			if i == 0 || sql[i-1] != batchMark || i+1 == len(sql) || sql[i+1] == batchMark {
+				t.Errorf("walk of %d: the keyword's plan not sent in one batch with the statement after it: %q", walkRows, sql)
+			}
+			batched++
+		}
+		if want := map[int]int{500: 0, 1: 1}[walkRows]; batched != want {
+			t.Errorf("walk of %d: the keyword's plan sent %d times, want %d: %q", walkRows, batched, want, sql)
+		}
 	}
 }
