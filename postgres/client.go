@@ -164,7 +164,7 @@ func (s *ClientService) findClients(ctx context.Context, tx pgx.Tx, scope fatora
 	}
 	var q queryer = tx
 	if byTerms(f) && !(w.counted && w.paged) {
-		q = &withSetup{tx: tx, setup: keywordPlanSQL}
+		q = &withSetup{to: tx, setup: keywordPlanSQL}
 	}
 	if !w.counted {
 		if w.total, w.counted, err = countByBuckets(ctx, q, scope, f, w); err != nil {

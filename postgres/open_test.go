@@ -78,11 +78,11 @@ func TestOptions(t *testing.T) {
 	if got := db.pool.Config().MaxConns; got != 2 {
 		t.Errorf("MaxConns = %d, want 2", got)
 	}
-	var sync, timeout string
-	err = db.pool.QueryRow(t.Context(), "SELECT current_setting('synchronous_commit'), current_setting('statement_timeout')").
-		Scan(&sync, &timeout)
-	if err != nil || sync != "on" || timeout != "200ms" {
-		t.Errorf("synchronous_commit=%q statement_timeout=%q (%v), want on and 200ms", sync, timeout, err)
+	var sync, timeout, jit string
+	err = db.pool.QueryRow(t.Context(), "SELECT current_setting('synchronous_commit'), current_setting('statement_timeout'), current_setting('jit')").
+		Scan(&sync, &timeout, &jit)
+	if err != nil || sync != "on" || timeout != "200ms" || jit != "off" {
+		t.Errorf("synchronous_commit=%q statement_timeout=%q jit=%q (%v), want on, 200ms and off", sync, timeout, jit, err)
 	}
 	_, err = db.pool.Exec(t.Context(), "SELECT pg_sleep(2)")
 	if code := fatora.ErrorCode(mapError(err)); code != fatora.CodeUnavailable {

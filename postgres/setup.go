@@ -7,27 +7,35 @@ import (
 	"github.com/jackc/pgx/v5"
 )
 
-// withSetup is a transaction's queryer that sends setup, a statement
-// without arguments (a plan's settings), in one batch with the next
-// statement: one round trip instead of two. PostgreSQL runs a batch's
-// statements in order and plans each when it comes to it, so the settings
-// hold for the statement sent with them, and for the transaction's later
-// ones.
+// withSetup is a queryer that sends setup, a statement without arguments
+// (a plan's settings), in one batch with the next statement: one round
+// trip instead of two. PostgreSQL runs a batch's statements in order and
+// plans each when it comes to it, so settings made for the transaction
+// (set_config's is_local) hold for the statement sent with them and, in a
+// transaction (to is a pgx.Tx), for its later ones; a batch sent through
+// the pool is a transaction of its own, which they end with.
 type withSetup struct {
-	tx    pgx.Tx
+	to    batchSender
 	setup string // sent with the next statement, then cleared
+}
+
+// batchSender is what a pool and a transaction have in common to send
+// batches.
+type batchSender interface {
+	queryer
+	SendBatch(ctx context.Context, b *pgx.Batch) pgx.BatchResults
 }
 
 // Query implements queryer.
 func (s *withSetup) Query(ctx context.Context, sql string, args ...any) (pgx.Rows, error) {
 	if s.setup == "" {
-		return s.tx.Query(ctx, sql, args...)
+		return s.to.Query(ctx, sql, args...)
 	}
 	b := &pgx.Batch{}
 	b.Queue(s.setup)
 	b.Queue(sql, args...)
 	s.setup = ""
-	br := s.tx.SendBatch(ctx, b)
+	br := s.to.SendBatch(ctx, b)
 	if _, err := br.Exec(); err != nil {
 		return nil, errors.Join(err, br.Close())
 	}
