@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgxpool"
 
 	"github.com/fatora-oss/fatora"
 	"github.com/fatora-oss/fatora/internal/testenv"
@@ -134,17 +135,23 @@ func TestStatementsOfAList(t *testing.T) {
 	}
 }
 
+// testConn returns a connection of a new store's pool, released when t
+// ends.
+func testConn(t *testing.T) (context.Context, *pgxpool.Conn) {
+	t.Helper()
+	conn, err := openTestDB(t).pool.Acquire(t.Context())
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(conn.Release)
+	return t.Context(), conn
+}
+
 // TestSetupHoldsForItsStatement: withSetup's settings hold for the
 // statement sent with them; outside a transaction they end with it, in a
 // transaction they hold for its later statements.
 func TestSetupHoldsForItsStatement(t *testing.T) {
-	db := openTestDB(t)
-	ctx := context.Background()
-	conn, err := db.pool.Acquire(ctx)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer conn.Release()
+	ctx, conn := testConn(t)
 	const setup, show = "SELECT set_config('work_mem', '1234kB', true)", "SELECT current_setting('work_mem')"
 	setting := func(q queryer) string {
 		t.Helper()
@@ -182,13 +189,7 @@ func TestSetupHoldsForItsStatement(t *testing.T) {
 // TestSetupReportsErrors: an error of the statement sent with the setup is
 // reported, and leaves the connection usable.
 func TestSetupReportsErrors(t *testing.T) {
-	db := openTestDB(t)
-	ctx := context.Background()
-	conn, err := db.pool.Acquire(ctx)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer conn.Release()
+	ctx, conn := testConn(t)
 	q := &withSetup{to: conn, setup: "SELECT set_config('work_mem', '1234kB', true)"}
 	if err := q.QueryRow(ctx, "SELECT 1/0").Scan(new(int)); err == nil || !strings.Contains(err.Error(), "division by zero") {
 		t.Errorf("the batch's failed statement: %v, want division by zero", err)
