@@ -62,7 +62,7 @@ func Open(ctx context.Context, path string) (*DB, error) {
 		write.Close()
 		return nil, err
 	}
-	read, err := openPool(path, readTurns()+readSpare, url.Values{"_pragma": {"query_only(1)"}})
+	read, err := openPool(path, readTurns()+searchTurns()+readSpare, url.Values{"_pragma": {"query_only(1)"}})
 	if err != nil {
 		write.Close()
 		checkpoints.Close()
@@ -83,11 +83,13 @@ func Open(ctx context.Context, path string) (*DB, error) {
 	return db, nil
 }
 
-// readTurns is how many reads run at once, and searchTurns how many of them
-// may be keyword searches: many searches at once only contend in SQLite's
-// page cache, and a plain list or get still finds a turn beside them. The
-// measurements behind the numbers are in docs/design/read-turns.md.
-func readTurns() int   { return max(8, 4*runtime.GOMAXPROCS(0)) }
+// readTurns is how many reads other than keyword searches run at once, one
+// a CPU: more at once only queue for the CPUs, where nothing keeps their
+// order. searchTurns is how many keyword searches run at once, beside
+// them: many searches at once only contend in SQLite's page cache, and a
+// plain list or get never waits behind a search. The measurements behind
+// the numbers are in docs/design/read-turns.md.
+func readTurns() int   { return max(2, runtime.GOMAXPROCS(0)) }
 func searchTurns() int { return max(4, 2*runtime.GOMAXPROCS(0)) }
 
 // readSpare read connections serve what takes no turn (health checks).
@@ -189,18 +191,13 @@ func (db *DB) readTurn(ctx context.Context) (r runner, leave func(), err error) 
 	return db.reads, db.gate.leave, nil
 }
 
-// searchTurn is readTurn for a keyword search: it first waits for one of
-// the fewer search turns.
+// searchTurn is readTurn for a keyword search: it waits for a search turn
+// instead (see searchTurns).
 func (db *DB) searchTurn(ctx context.Context) (r runner, leave func(), err error) {
 	if err := db.searchGate.enter(ctx); err != nil {
 		return nil, nil, mapError(err)
 	}
-	r, leaveRead, err := db.readTurn(ctx)
-	if err != nil {
-		db.searchGate.leave()
-		return nil, nil, err
-	}
-	return r, func() { leaveRead(); db.searchGate.leave() }, nil
+	return db.reads, db.searchGate.leave, nil
 }
 
 // inBatch runs fn in a write transaction (BEGIN IMMEDIATE) that other
