@@ -9,6 +9,7 @@ import (
 	"context"
 	"fmt"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -38,8 +39,14 @@ const DefaultConnectTimeout = 5 * time.Second
 
 // Options tune the connection pool.
 type Options struct {
-	// MaxConns caps the pool's connections; 0 keeps pgx's default.
+	// MaxConns caps the pool's connections; 0 keeps pgx's default (4 or
+	// the CPUs) plus SearchConns.
 	MaxConns int32
+	// SearchConns are connections for the keyword searches that run at
+	// once, each holding one for its transaction, added to pgx's default
+	// so that the other requests keep theirs. Ignored when MaxConns, or the
+	// DSN's pool_max_conns, sets the pool's size.
+	SearchConns int32
 	// StatementTimeout makes the server cancel a statement that runs longer
 	// (the statement_timeout parameter of every connection); 0 sets none,
 	// leaving the DSN's or the server's setting (normally no limit).
@@ -80,8 +87,11 @@ func poolConfig(dsn string, opts Options) (*pgxpool.Config, error) {
 	if err != nil {
 		return nil, fmt.Errorf("postgres: parse DSN: %w", err)
 	}
-	if opts.MaxConns > 0 {
+	switch {
+	case opts.MaxConns > 0:
 		cfg.MaxConns = opts.MaxConns
+	case !strings.Contains(dsn, "pool_max_conns"):
+		cfg.MaxConns += max(0, opts.SearchConns)
 	}
 	if cfg.ConnConfig.ConnectTimeout == 0 {
 		// Without a bound, a connection attempt to an unreachable host

@@ -90,6 +90,35 @@ func TestOptions(t *testing.T) {
 	}
 }
 
+// TestPoolMakesRoomForSearches: SearchConns adds to pgx's default pool;
+// MaxConns or the DSN's pool_max_conns sets it instead.
+func TestPoolMakesRoomForSearches(t *testing.T) {
+	dsn := testenv.PostgresSchema(t)
+	byDefault, err := poolConfig(dsn, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	tests := []struct {
+		dsn  string
+		opts Options
+		want int32
+	}{
+		{dsn, Options{SearchConns: 3}, byDefault.MaxConns + 3},
+		{dsn, Options{SearchConns: 3, MaxConns: 2}, 2},
+		{testenv.WithParam(dsn, "pool_max_conns", "5"), Options{SearchConns: 3}, 5},
+	}
+	for _, tt := range tests {
+		db, err := Open(t.Context(), tt.dsn, tt.opts)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := db.pool.Config().MaxConns; got != tt.want {
+			t.Errorf("%+v: MaxConns %d, want %d", tt.opts, got, tt.want)
+		}
+		db.Close()
+	}
+}
+
 func TestMapError(t *testing.T) {
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()

@@ -10,6 +10,7 @@ import (
 	"net/http/pprof"
 	"os"
 	"os/signal"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"syscall"
@@ -74,7 +75,7 @@ func serveFlags(fs *flagSet) runner {
 	ttl := longDuration(token.DefaultTTL)
 	fs.Var(&ttl, "token-ttl", "lifetime of bearer tokens from Authorize, a `duration` such as 360d or 24h; revoking a key stops its tokens within 5s whatever their lifetime")
 	fs.DurationVar(&cfg.idempotencyTTL, "idempotency-ttl", fatora.DefaultIdempotencyTTL, "how long an Idempotency-Key is remembered")
-	fs.IntVar(&cfg.pool.maxConns, "db-max-conns", 0, "PostgreSQL: most connections in the pool (0: pgx's default, 4 or the number of CPUs)")
+	fs.IntVar(&cfg.pool.maxConns, "db-max-conns", 0, "PostgreSQL: most connections in the pool (0: pgx's default, 4 or the number of CPUs, plus one a concurrent search)")
 	fs.DurationVar(&cfg.pool.statementTimeout, "db-statement-timeout", 5*time.Second, "PostgreSQL: the server cancels a statement running longer (0: no limit)")
 	fs.StringVar(&cfg.tlsCert, "tls-cert", "", "serve HTTPS with this certificate `file` (PEM, the chain after the certificate); SIGHUP reloads it")
 	fs.StringVar(&cfg.tlsKey, "tls-key", "", "the private key `file` (PEM) of --tls-cert")
@@ -82,7 +83,7 @@ func serveFlags(fs *flagSet) runner {
 	proxies := fs.String("trusted-proxies", "", "comma-separated `networks` (10.0.0.0/8) or addresses of proxies whose X-Forwarded-For names the client (for the log and the limits on failed keys)")
 	fs.Float64Var(&cfg.rateLimit.PerSecond, "rate-limit", httpapi.DefaultRatePerSecond, "requests a `second` each merchant and mode may send to this server; 0 for no limit")
 	fs.IntVar(&cfg.rateLimit.Burst, "rate-burst", httpapi.DefaultRateBurst, "requests each merchant and mode may send at once, above --rate-limit")
-	fs.IntVar(&cfg.searchTurns, "concurrent-searches", httpapi.DefaultSearchTurns(), "keyword searches run at once, shared fairly between merchants (default: the CPUs)")
+	fs.IntVar(&cfg.searchTurns, "concurrent-searches", 0, "keyword searches run at once, shared fairly between merchants (0: the CPUs on SQLite, one and a half times the CPUs on PostgreSQL)")
 	secretFile := secretFileFlag(fs)
 	fs.BoolVar(&cfg.publicMetrics, "public-metrics", false, "serve /metrics on --addr too, where API clients reach it (without it, only --admin-addr serves it)")
 	addWebhookFlags(fs, &cfg.webhooks)
@@ -143,7 +144,7 @@ func checkServeConfig(cfg *serverConfig, drain time.Duration, proxies string) er
 		return errors.New("--rate-limit must not be negative, and --rate-burst must be at least 1")
 	}
 	if cfg.searchTurns < 0 || cfg.searchTurns > 1000 {
-		return errors.New("--concurrent-searches must be 0 (the CPUs) to 1000")
+		return errors.New("--concurrent-searches must be 0 (by the database) to 1000")
 	}
 	if drain < 0 || drain > 10*time.Minute {
 		return errors.New("--drain must be 0 to 10m")
@@ -197,6 +198,8 @@ func startServer(ctx context.Context, cfg serverConfig, log *slog.Logger) (*serv
 			return nil, err
 		}
 	}
+	cfg.searchTurns = searchTurns(cfg.db, cfg.searchTurns)
+	cfg.pool.searchConns = cfg.searchTurns
 	st, created, err := openStore(ctx, cfg.db, cfg.pool, mayCreate)
 	if err != nil {
 		return nil, err
@@ -481,4 +484,21 @@ func purgeDeletedClients(ctx context.Context, p fatora.ClientPurger, retention t
 		log.Warn("removing deleted clients past retention", "error", err.Error())
 	}
 	repeat(ctx, deletedPurgeEvery, log, "removing deleted clients past retention", purge)
+}
+
+// searchTurns returns how many keyword searches run at once on a server
+// of the database dsn: n if set, else one a CPU on SQLite, where a search
+// is the server's CPU only, and half as many again on PostgreSQL, where a
+// search waits on round trips between the server and the database and one
+// a CPU left the cores idle between them (docs/operations.md has the
+// figures).
+func searchTurns(dsn string, n int) int {
+	switch {
+	case n > 0:
+		return n
+	case strings.HasPrefix(dsn, "sqlite:"):
+		return httpapi.DefaultSearchTurns()
+	}
+	cpus := httpapi.DefaultSearchTurns()
+	return cpus + cpus/2
 }

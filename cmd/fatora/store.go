@@ -55,6 +55,9 @@ type store struct {
 type poolOptions struct {
 	maxConns         int
 	statementTimeout time.Duration
+	// searchConns are added to the default pool for keyword searches (see
+	// postgres.Options.SearchConns).
+	searchConns int
 }
 
 // dbPresence says whether a command may make a new SQLite database.
@@ -113,7 +116,8 @@ func open(ctx context.Context, dsn string, opts poolOptions) (*store, error) {
 			sessions: sqlite.NewSessionService(db), tightened: db.TightenedFiles(),
 			deleted: clients, setRetention: func(d time.Duration) { db.DeletedRetention = d }}, nil
 	}
-	db, err := postgres.Open(ctx, dsn, postgres.Options{MaxConns: int32(opts.maxConns), StatementTimeout: opts.statementTimeout})
+	db, err := postgres.Open(ctx, dsn, postgres.Options{MaxConns: int32(opts.maxConns), SearchConns: int32(opts.searchConns),
+		StatementTimeout: opts.statementTimeout})
 	if err != nil {
 		return nil, err
 	}
