@@ -101,6 +101,12 @@ func findClient(ctx context.Context, q runner, scope fatora.Scope, id int64) (fa
 }
 
 func queryClients(ctx context.Context, q runner, query string, args ...any) ([]fatora.Client, error) {
+	return queryClientRows(ctx, q, func(r scanner) scanner { return r }, query, args...)
+}
+
+// queryClientRows reads the clients of query, each row through row(rows),
+// which may read more columns than the client's.
+func queryClientRows(ctx context.Context, q runner, row func(scanner) scanner, query string, args ...any) ([]fatora.Client, error) {
 	rows, err := q.QueryContext(ctx, query, args...)
 	if err != nil {
 		return nil, mapError(err)
@@ -108,7 +114,7 @@ func queryClients(ctx context.Context, q runner, query string, args ...any) ([]f
 	defer rows.Close()
 	clients := []fatora.Client{}
 	for rows.Next() {
-		c, err := scanClient(rows)
+		c, err := scanClient(row(rows))
 		if err != nil {
 			return nil, mapError(err)
 		}

@@ -33,8 +33,9 @@ func (s *ClientService) FindClients(ctx context.Context, f fatora.ClientFilter) 
 		return fatora.ClientPage{}, err
 	}
 	defer leave()
+	var total int
 	query, args := q.countedPageSQL()
-	clients, total, err := queryCountedClients(ctx, run, query, args...)
+	clients, err := queryClientRows(ctx, run, func(r scanner) scanner { return countedRow{r, &total} }, query, args...)
 	if err == nil && len(clients) == 0 {
 		clients, total, err = s.emptyPage(ctx, q)
 	}
@@ -157,7 +158,11 @@ func (q listQuery) countSQL() string {
 
 // pageSQL returns the page's query: one client more than the page size, so
 // the caller knows whether more follow.
-func (q listQuery) pageSQL() (string, []any) {
+func (q listQuery) pageSQL() (string, []any) { return q.pageWith("") }
+
+// pageWith is pageSQL whose rows hold extra columns after the client's
+// (extra begins with a comma; its placeholders come before the page's).
+func (q listQuery) pageWith(extra string) (string, []any) {
 	id, args := q.id, append([]any{}, q.args...)
 	where := q.from
 	order := id
@@ -177,36 +182,16 @@ func (q listQuery) pageSQL() (string, []any) {
 			where, args = where+" AND "+id+" > ?", append(args, q.f.After)
 		}
 	}
-	return "SELECT " + clientColumnsOf("c") + " FROM " + where + " ORDER BY " + order + " LIMIT ? OFFSET ?",
+	return "SELECT " + clientColumnsOf("c") + extra + " FROM " + where + " ORDER BY " + order + " LIMIT ? OFFSET ?",
 		append(args, q.f.PageSize+1, q.f.Offset())
 }
 
 // countedPageSQL is pageSQL with the count (countSQL) as one more column of
 // every row: a subquery that depends on no row, which SQLite runs once.
+// Its rows are read through countedRow.
 func (q listQuery) countedPageSQL() (string, []any) {
-	page, args := q.pageSQL()
-	cols, from, _ := strings.Cut(page, " FROM ")
-	return cols + ", (" + q.countSQL() + ") FROM " + from, append(slices.Clone(q.args), args...)
-}
-
-// queryCountedClients reads the clients of a countedPageSQL statement, and
-// the count their rows carry.
-func queryCountedClients(ctx context.Context, q runner, query string, args ...any) ([]fatora.Client, int, error) {
-	rows, err := q.QueryContext(ctx, query, args...)
-	if err != nil {
-		return nil, 0, mapError(err)
-	}
-	defer rows.Close()
-	clients := []fatora.Client{}
-	var total int
-	for rows.Next() {
-		c, err := scanClient(countedRow{rows, &total})
-		if err != nil {
-			return nil, 0, mapError(err)
-		}
-		clients = append(clients, c)
-	}
-	return clients, total, mapError(rows.Err())
+	query, args := q.pageWith(", (" + q.countSQL() + ")")
+	return query, append(slices.Clone(q.args), args...)
 }
 
 // countedRow is a row of a countedPageSQL statement: Scan reads the
