@@ -132,15 +132,16 @@ func (s *ClientService) FindClients(ctx context.Context, f fatora.ClientFilter) 
 	if listInOne(f) {
 		return listClients(ctx, s.db.pool, scope, f, s.db.restorableSince(), s.db.rekeyer.complete.Load())
 	}
+	plan := ""
+	if walks(f) {
+		plan = walkPlanSQL
+	}
 	var page fatora.ClientPage
-	read := func(tx pgx.Tx) error {
+	err = s.db.inSnapshotAfter(ctx, plan, func(tx pgx.Tx) error {
 		page, err = s.findClients(ctx, tx, scope, f)
 		return err
-	}
-	if walks(f) {
-		return page, s.db.inSnapshotAfter(ctx, walkPlanSQL, read)
-	}
-	return page, s.db.inSnapshot(ctx, read)
+	})
+	return page, err
 }
 
 // findClients reads the count and the page of a normalised filter: a

@@ -201,17 +201,21 @@ func (db *DB) Stats() fatora.StoreStats {
 // inSnapshot runs fn in a read-only REPEATABLE READ transaction: every
 // statement of fn sees the same snapshot.
 func (db *DB) inSnapshot(ctx context.Context, fn func(pgx.Tx) error) error {
-	return db.runTx(ctx, pgx.TxOptions{IsoLevel: pgx.RepeatableRead, AccessMode: pgx.ReadOnly}, fn)
+	return db.inSnapshotAfter(ctx, "", fn)
 }
 
 // snapshotBeginSQL begins the transaction of inSnapshot.
 const snapshotBeginSQL = "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY"
 
-// inSnapshotAfter is inSnapshot whose transaction first runs setup, a
-// statement without arguments (a plan's settings), sent with the BEGIN in
-// one round trip.
+// inSnapshotAfter is inSnapshot whose transaction first runs setup, if
+// given: a statement without arguments (a plan's settings), sent with the
+// BEGIN in one round trip.
 func (db *DB) inSnapshotAfter(ctx context.Context, setup string, fn func(pgx.Tx) error) error {
-	return db.runTx(ctx, pgx.TxOptions{AccessMode: pgx.ReadOnly, BeginQuery: snapshotBeginSQL + "; " + setup}, fn)
+	begin := snapshotBeginSQL
+	if setup != "" {
+		begin += "; " + setup
+	}
+	return db.runTx(ctx, pgx.TxOptions{AccessMode: pgx.ReadOnly, BeginQuery: begin}, fn)
 }
 
 func (db *DB) runTx(ctx context.Context, opts pgx.TxOptions, fn func(pgx.Tx) error) error {
